@@ -1,0 +1,57 @@
+"""Value types that cross the index boundary.
+
+They are frozen so a chunk handed to retrieval or to the answerer can never be
+mutated behind the index's back; offsets always refer to the *normalised*
+source text (see ``index.normalize``), which is what citations quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What we know about one source document besides its text."""
+
+    source: str  # path relative to the corpus folder, e.g. "000_fa699dd7983e293e.txt"
+    title: str = ""
+    published: str | None = None  # ISO date "YYYY-MM-DD" or "YYYY-MM" / "YYYY" when only that is stated
+    places: tuple[str, ...] = ()  # provinces/places the document is about, most specific first
+    outlet: str = ""  # author/outlet line, e.g. "Nguồn Báo Bình Định"
+    url: str = ""
+    years: tuple[int, ...] = ()  # years the document reports on, most recent first (for time-aware retrieval)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded, normalised document: ``text`` is what offsets point into."""
+
+    meta: DocumentMeta
+    text: str
+    content_hash: str  # sha256 of ``text``
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document; ``text == document.text[start:end]`` always holds."""
+
+    chunk_id: str
+    source: str
+    text: str
+    start: int
+    end: int
+    title: str = ""
+    published: str | None = None
+    places: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    ordinal: int = 0  # position of the chunk in its document
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A chunk with a retrieval score (higher is better) and where the score came from."""
+
+    chunk: Chunk
+    score: float
+    signals: dict[str, float] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,138 @@
+"""The ``assistant`` command line: ingest, ask, serve, eval.
+
+This is an edge: it builds ``Settings`` once, calls the composition root, and turns
+user-facing errors into a message on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import USER_ERRORS
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description="Trợ lý ảo dịch vụ công / public-service assistant")
+    p.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default from ASSISTANT_LOG_LEVEL)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add_index(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--index", dest="index_dir", default=None,
+                        help="index folder (default ASSISTANT_INDEX_DIR or data/index)")
+
+    sp = sub.add_parser("ingest", help="index files/folders (default data/corpus/)")
+    sp.add_argument("paths", nargs="*", help="files or folders; default: the bundled corpus")
+    sp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_index(sp)
+
+    sp = sub.add_parser("ask", help="answer one question")
+    sp.add_argument("question")
+    sp.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    sp.add_argument("--history", default=None, help="JSON list of {role, content} turns")
+    add_index(sp)
+
+    sp = sub.add_parser("serve", help="web UI at /, API under /api/, widget at /widget.js")
+    sp.add_argument("--host", default=None)
+    sp.add_argument("--port", type=int, default=None)
+    add_index(sp)
+
+    sp = sub.add_parser("eval", help="run an eval dataset through the pipeline")
+    sp.add_argument("dataset", type=Path)
+    sp.add_argument("--out", type=Path, default=Path("eval-out"))
+    sp.add_argument("--fail-under", action="store_true", help="exit 1 when a configured threshold is missed")
+    sp.add_argument("--thresholds", type=Path, default=None, help="TOML file of metric thresholds")
+    sp.add_argument("--no-progress", action="store_true")
+    add_index(sp)
+    return p
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "index_dir", None):
+        overrides["index_dir"] = Path(args.index_dir)
+    if getattr(args, "host", None):
+        overrides["host"] = args.host
+    if getattr(args, "port", None):
+        overrides["port"] = args.port
+    if args.log_level:
+        overrides["log_level"] = args.log_level
+    return Settings(**overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return _dispatch(args, settings)
+    except USER_ERRORS as err:
+        print(f"Lỗi / Error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng / Interrupted.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import composition
+
+    if args.command == "ingest":
+        paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+        report = composition.ingest(settings, paths, progress=not args.no_progress)
+        for line in report.summary_lines():
+            print(line)
+        return 1 if report.failed else 0
+
+    if args.command == "ask":
+        from assistant.types import Turn
+
+        history: list[Turn] = []
+        if args.history:
+            history = [Turn(role=t["role"], content=t["content"]) for t in json.loads(args.history)]
+        pipeline = composition.build_pipeline(settings)
+        answer = pipeline.ask(args.question, history)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(_readable(answer))
+        return 0
+
+    if args.command == "serve":
+        from ui.server import run_server
+
+        run_server(settings)
+        return 0
+
+    if args.command == "eval":
+        from evals.runner import run_eval
+
+        pipeline = composition.build_pipeline(settings)
+        ok = run_eval(pipeline, args.dataset, args.out, thresholds_path=args.thresholds,
+                      progress=not args.no_progress)
+        return 1 if (args.fail_under and not ok) else 0
+
+    raise AssertionError(args.command)
+
+
+def _readable(answer: Any) -> str:
+    lines = [answer.answer, ""]
+    if answer.citations:
+        lines.append("Nguồn / Sources:")
+        for c in answer.citations:
+            lines.append(f"  [{c.n}] {c.title or c.source} ({c.source}, ký tự {c.start}–{c.end})")
+            lines.append(f"      “{c.quote}”")
+    lines.append(f"({answer.latency_ms:.0f} ms)")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
