@@ -1,0 +1,254 @@
+"""Sentence splitting and sentence-aware chunking with exact offsets.
+
+Why sentences: the answerer quotes whole sentences verbatim, so both the chunker
+and the extractive answerer use the same ``split_sentences``; a bad split (after
+"TP." or inside "1.230") would produce broken quotes.  Every chunk is an exact
+slice of the normalised document text (``chunk.text == doc.text[start:end]``),
+which is what makes citation offsets trustworthy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.normalize import clutter_spans
+from index.types import Chunk, Document
+
+__all__ = ["split_sentences", "Chunker", "chunk_id_for"]
+
+# Tokens that end with a period but do not end a sentence (compared lowercase,
+# with internal dots kept: "pgs.ts", "th.s", "v.v" is NOT here on purpose: it
+# usually does end an enumeration sentence).
+_ABBREVIATION_WORDS = (
+    "tp tx tt q p h x tr ths th.s ts pgs gs pgs.ts gs.ts bs bsck ks cn ncs đ/c mr mrs ms dr st no vs "
+    "etc e.g i.e ubnd tw sđt đt tel fax art k kts lg nxb gđ pgđ tgđ"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_TERMINAL = re.compile(r"(?:\.\.\.|…|[.!?])+(?:/\.)?[”\"’'»)\]]*")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,3}|[IVXLCivxlc]{1,6}|[a-zđA-ZĐ])$")
+_OPENERS = "“\"‘'«([–"
+
+
+def _prev_token(text: str, pos: int, line_start: int) -> str:
+    """The non-space token that ends at ``pos`` (exclusive)."""
+    i = pos
+    while i > line_start and not text[i - 1].isspace():
+        i -= 1
+    return text[i:pos]
+
+
+def _is_boundary(text: str, p_start: int, p_end: int, line_start: int, line_end: int, seg_start: int) -> bool:
+    """Decide whether the punctuation run text[p_start:p_end] ends a sentence."""
+    if p_end >= line_end:
+        return True
+    punct = text[p_start:p_end]
+    nxt = text[p_end]
+    if nxt.isspace():
+        j = p_end
+        while j < line_end and text[j].isspace():
+            j += 1
+        if j >= line_end:
+            return True
+        first = text[j]
+        if first in _OPENERS:
+            # "... – Giám đốc" dash continuation, "( ..." odd spacing: not a new sentence
+            return not (j + 1 < line_end and text[j + 1].isspace())
+        if not (first.isupper() or first.isdigit()):
+            return False
+    else:
+        # No space after the punctuation: only split "thực hiện.Các hệ thống",
+        # "đạt 72%.Các nhóm", "nghiệp vụ...Trong đó" (missing space in the source),
+        # never "TP.HCM", "1.230", "22.12.2024", "gov.vn".
+        if not (nxt.isupper() and p_end + 1 < line_end and text[p_end + 1].islower()):
+            return False
+        prev = text[p_start - 1] if p_start > line_start else " "
+        if not (prev.islower() or prev in '%)”"' or (prev.isdigit() and punct.startswith((".", "…")))):
+            return False
+        if prev.isdigit() and punct == ".":
+            return False  # "Điều 5.Khoản" is too ambiguous; numbers rarely end a sentence glued
+    if punct.startswith(".") and not punct.startswith("..."):
+        token = _prev_token(text, p_start, line_start).lstrip("“\"‘'«([")
+        low = token.lower()
+        if low in _ABBREVIATIONS:
+            return False
+        if len(token) == 1 and token.isalpha() and token.isupper():
+            return False  # an initial: "N. V. An"
+        if _LIST_MARKER.match(text[seg_start:p_start]):
+            return False  # "1. Giới thiệu", "a. Mục tiêu"
+    return True
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]`` as absolute, whitespace-trimmed offsets.
+
+    Newlines always end a sentence (headlines and list items stand alone).
+    """
+    end = len(text) if end is None else min(end, len(text))
+    start = max(0, start)
+    spans: list[tuple[int, int]] = []
+    line_start = start
+    while line_start < end:
+        nl = text.find("\n", line_start, end)
+        line_end = end if nl < 0 else nl
+        seg_start = line_start
+        for m in _TERMINAL.finditer(text, line_start, line_end):
+            if _is_boundary(text, m.start(), m.end(), line_start, line_end, seg_start):
+                span = _trimmed(text, seg_start, m.end())
+                if span:
+                    spans.append(span)
+                seg_start = m.end()
+        span = _trimmed(text, seg_start, line_end)
+        if span:
+            spans.append(span)
+        line_start = line_end + 1
+    return spans
+
+
+_CLAUSE_BREAKS = ("; ", ": ", ", ", " – ", " - ")
+
+
+def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Split one over-long sentence at clause boundaries (else spaces), never mid-word."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > max_chars:
+        limit = start + max_chars
+        window = text[start:limit]
+        cut = -1
+        for sep in _CLAUSE_BREAKS:
+            k = window.rfind(sep)
+            if k >= max_chars // 3:
+                cut = start + k + len(sep.rstrip())
+                break
+        if cut < 0:
+            k = window.rfind(" ")
+            cut = start + k if k > 0 else -1
+        if cut < 0:
+            # one giant "word" (e.g. a URL or base64): cut at the next space after it
+            nxt = text.find(" ", limit, end)
+            cut = nxt if nxt > 0 else end
+        piece = _trimmed(text, start, cut)
+        if piece:
+            pieces.append(piece)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    piece = _trimmed(text, start, end)
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
+def _free_regions(length: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    regions: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in sorted(skip):
+        s, e = max(0, s), min(length, e)
+        if s > pos:
+            regions.append((pos, s))
+        pos = max(pos, e)
+    if pos < length:
+        regions.append((pos, length))
+    return regions
+
+
+def chunk_id_for(source: str, start: int, text: str) -> str:
+    """Stable id from content: the same passage of the same source always gets the same id."""
+    digest = hashlib.sha256(f"{source}\x00{start}\x00{text}".encode()).hexdigest()
+    return digest[:24]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    heading: bool  # a line of its own without terminal punctuation
+
+
+class Chunker:
+    """Packs sentences into chunks of at most ``max_chars`` with sentence overlap."""
+
+    def __init__(self, max_chars: int = 700, overlap_sentences: int = 1) -> None:
+        if max_chars < 50:
+            raise ValueError(f"max_chars must be at least 50, got {max_chars}")
+        if overlap_sentences < 0:
+            raise ValueError(f"overlap_sentences must be >= 0, got {overlap_sentences}")
+        self.max_chars = max_chars
+        self.overlap_sentences = overlap_sentences
+
+    def _units(self, text: str, start: int, end: int) -> list[_Unit]:
+        units: list[_Unit] = []
+        for s, e in split_sentences(text, start, end):
+            line_alone = (s == 0 or text[s - 1] == "\n") and (e == len(text) or text[e] == "\n")
+            heading = line_alone and e - s <= 150 and text[e - 1] not in ".!?…:;,"
+            if e - s > self.max_chars:
+                units.extend(_Unit(a, b, False) for a, b in _split_long(text, s, e, self.max_chars))
+            else:
+                units.append(_Unit(s, e, heading))
+        return units
+
+    def _pack(self, units: list[_Unit]) -> list[tuple[int, int]]:
+        """Group unit indices into [first, last] runs; overlap N units between runs."""
+        groups: list[tuple[int, int]] = []
+        i = 0
+        n = len(units)
+        while i < n:
+            j = i
+            while j + 1 < n:
+                nxt = units[j + 1]
+                if nxt.end - units[i].start > self.max_chars:
+                    break
+                # keep a headline with the text it introduces
+                if nxt.heading and j > i and units[j].end - units[i].start >= self.max_chars // 2:
+                    break
+                j += 1
+            groups.append((i, j))
+            if j + 1 >= n:
+                break
+            nxt_i = j + 1
+            if self.overlap_sentences:
+                cand = max(i + 1, j + 1 - self.overlap_sentences)
+                # overlap only if the next chunk can still take one new sentence
+                # and the overlapped sentence is not a headline belonging to the
+                # previous section
+                if units[j + 1].end - units[cand].start <= self.max_chars and not units[j + 1].heading:
+                    nxt_i = cand
+            i = nxt_i
+        return groups
+
+    def split(self, doc: Document, skip_spans: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
+        """Chunks of ``doc`` in reading order; clutter spans are never inside a chunk."""
+        text = doc.text
+        skip = clutter_spans(text) if skip_spans is None else list(skip_spans)
+        meta = doc.meta
+        chunks: list[Chunk] = []
+        for r_start, r_end in _free_regions(len(text), skip):
+            units = self._units(text, r_start, r_end)
+            for a, b in self._pack(units):
+                start, end = units[a].start, units[b].end
+                passage = text[start:end]
+                chunks.append(
+                    Chunk(
+                        chunk_id=chunk_id_for(meta.source, start, passage),
+                        source=meta.source,
+                        text=passage,
+                        start=start,
+                        end=end,
+                        title=meta.title,
+                        published=meta.published,
+                        places=meta.places,
+                        years=meta.years,
+                        ordinal=len(chunks),
+                    )
+                )
+        return chunks
