@@ -1,0 +1,446 @@
+"""LLM-backed answering and follow-up condensing, each with a deterministic fallback.
+
+Why the LLM is optional and distrusted: a generated answer is only kept when it is grounded in
+the way our contract demands. The model sees the retrieved chunks as a numbered context; its
+``[n]`` markers are validated (``assistant.citations``), each surviving marker becomes a verbatim
+quote (the cited chunk's best matching sentence, offsets into the normalised source), and a
+reply with no valid citation, an echoed prompt, or garbage is thrown away in favour of the
+extractive answerer. Any LLM failure (timeout, HTTP error, refused connection) degrades to that
+same fallback with one log line, so the assistant keeps answering when the LLM is down.
+
+Context text is data: it goes into the *user* message inside ``<tai_lieu so="n">`` tags with any
+look-alike tags neutralised, never into the system message, so an instruction planted in a
+document ("Bỏ qua mọi hướng dẫn…") is something to quote, not something to obey.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from assistant.citations import MARKER_RE, finalize_citations
+from assistant.errors import LLMError
+from assistant.prompting import REFUSAL_MARKER, PromptSet, load_prompts
+from assistant.protocols import Answerer, ChatModel, StreamEvent
+from assistant.types import Answer, Chunk, Citation, ScoredChunk, Turn
+from index.chunking import split_sentences
+from index.normalize import fold, normalize_text
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["LLMAnswerer", "LLMCondenser", "LLMParts", "build_llm_parts", "refusal_text"]
+
+Condense = Callable[[str, Sequence[Turn]], str]
+
+_LANGUAGE_NAMES = {"vi": "tiếng Việt", "en": "English (tiếng Anh)"}
+_REFUSALS = {
+    "vi": ("Xin lỗi, các tài liệu hiện có không chứa thông tin để trả lời câu hỏi này. "
+           "Bạn có thể hỏi lại cụ thể hơn (địa phương, thời gian, thủ tục), hoặc liên hệ cơ quan có "
+           "thẩm quyền / Cổng Dịch vụ công quốc gia để được hỗ trợ."),
+    "en": ("Sorry, the available documents do not contain the answer to this question. You could ask "
+           "more specifically (place, period, procedure), or contact the competent authority / the "
+           "National Public Service Portal for help."),
+}
+# The marker, tolerant of the spacing/casing/diacritics a model may add ("KHÔNG CÓ TRONG TÀI LIỆU").
+_REFUSAL_RE = re.compile(r"khong[\s_]*co[\s_]*trong[\s_]*tai[\s_]*lieu")
+_THINK_RE = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
+# Tags of our own prompt: inside documents they are neutralised; in a reply they mean an echo.
+_OUR_TAGS_RE = re.compile(r"<\s*/?\s*(?:tai_lieu|cau_hoi|hoi_thoai|cau_hoi_tiep_theo)\b", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*", re.UNICODE)
+_LEAK_PROBE_CHARS = 32
+
+
+def refusal_text(language: str) -> str:
+    return _REFUSALS.get(language, _REFUSALS["vi"])
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What a raw LLM reply turned out to be: an Answer to keep, or why it is unusable."""
+
+    answer: Answer | None
+    problem: str = ""
+
+
+class LLMAnswerer:
+    """An ``Answerer`` that asks a ``ChatModel`` and validates the reply; ``fallback`` otherwise."""
+
+    def __init__(
+        self,
+        chat: ChatModel,
+        *,
+        fallback: Answerer,
+        prompts: PromptSet | None = None,
+        max_context_chars: int = 9000,
+    ) -> None:
+        if not isinstance(chat, ChatModel):
+            raise TypeError(f"chat must implement ChatModel (complete/stream), got {type(chat).__name__}")
+        if not isinstance(fallback, Answerer):
+            raise TypeError(f"fallback must implement Answerer (answer/stream), got {type(fallback).__name__}")
+        if max_context_chars < 200:
+            raise ValueError(f"max_context_chars={max_context_chars} is too small to hold a passage")
+        self._chat = chat
+        self._fallback = fallback
+        self._prompts = prompts or load_prompts()
+        self._max_context_chars = max_context_chars
+        self._system = self._prompts.answer_system.render(refusal_marker=REFUSAL_MARKER)
+        self._leak_probes = _leak_probes(self._system, self._prompts.answer_user.text)
+
+    # --- Answerer protocol ----------------------------------------------------------------------------
+
+    def answer(self, question: str, contexts: Sequence[ScoredChunk], *, language: str = "vi") -> Answer:
+        started = time.monotonic()
+        if not contexts:  # nothing to ground on: the fallback owns the "not in the documents" reply
+            return self._use_fallback(question, contexts, language, "no context retrieved")
+        try:
+            raw = self._chat.complete(self.messages(question, contexts, language=language))
+        except LLMError as err:
+            return self._use_fallback(question, contexts, language, str(err))
+        except Exception as err:  # a bug in a ChatModel must not cost the user their answer
+            return self._use_fallback(question, contexts, language, f"{type(err).__name__}: {err}")
+        verdict = self._judge(raw, question, contexts, language)
+        if verdict.answer is None:
+            return self._use_fallback(question, contexts, language, verdict.problem)
+        return _with_latency(verdict.answer, started)
+
+    def stream(
+        self, question: str, contexts: Sequence[ScoredChunk], *, language: str = "vi"
+    ) -> Iterator[StreamEvent]:
+        """Text deltas as the model writes, then the validated Answer exactly once.
+
+        The final Answer is authoritative (markers renumbered, invalid ones gone). When the LLM
+        fails before saying anything, the fallback streams instead; when it fails midway, the
+        fallback's Answer is sent as the final event (clients replace the partial text with it).
+        """
+        started = time.monotonic()
+        if not contexts:
+            yield from self._fallback_stream(question, contexts, language, "no context retrieved", emitted=False)
+            return
+        gate = _DeltaGate()
+        parts: list[str] = []
+        emitted = False
+        try:
+            for piece in self._chat.stream(self.messages(question, contexts, language=language)):
+                parts.append(piece)
+                shown = gate.feed(piece)
+                if shown:
+                    emitted = True
+                    yield StreamEvent(type="delta", text=shown)
+        except Exception as err:  # LLMError, or a broken ChatModel: same degradation
+            problem = str(err) if isinstance(err, LLMError) else f"{type(err).__name__}: {err}"
+            yield from self._fallback_stream(question, contexts, language, problem, emitted=emitted)
+            return
+        tail = gate.flush()
+        if tail:
+            yield StreamEvent(type="delta", text=tail)
+            emitted = True
+        verdict = self._judge("".join(parts), question, contexts, language)
+        if verdict.answer is None:
+            yield from self._fallback_stream(question, contexts, language, verdict.problem, emitted=emitted)
+            return
+        yield StreamEvent(type="answer", answer=_with_latency(verdict.answer, started))
+
+    # --- prompt -----------------------------------------------------------------------------------------
+
+    def messages(self, question: str, contexts: Sequence[ScoredChunk], *, language: str = "vi") -> list[dict[str, str]]:
+        """The chat messages for one question (public so tests and debugging can see the exact prompt)."""
+        user = self._prompts.answer_user.render(
+            context=self._numbered_context(contexts),
+            question=_neutralise(normalize_text(question).strip()),
+            answer_language=_LANGUAGE_NAMES.get(language, _LANGUAGE_NAMES["vi"]),
+            refusal_marker=REFUSAL_MARKER,
+        )
+        return [{"role": "system", "content": self._system}, {"role": "user", "content": user}]
+
+    def _numbered_context(self, contexts: Sequence[ScoredChunk]) -> str:
+        """``<tai_lieu so="n" ...>`` blocks, numbered as the contract's ``[n]``; cut at the char budget."""
+        blocks: list[str] = []
+        used = 0
+        for n, sc in enumerate(contexts, start=1):
+            c = sc.chunk
+            title = _neutralise(c.title).replace('"', "'")
+            body = _neutralise(c.text)
+            block = f'<tai_lieu so="{n}" nguon="{c.source}" tieu_de="{title}">\n{body}\n</tai_lieu>'
+            if blocks and used + len(block) > self._max_context_chars:
+                log.debug("context budget reached: passing %d of %d passages", n - 1, len(contexts))
+                break
+            blocks.append(block)
+            used += len(block)
+        return "\n\n".join(blocks)
+
+    # --- validating a reply -------------------------------------------------------------------------
+
+    def _judge(self, raw: str, question: str, contexts: Sequence[ScoredChunk], language: str) -> _Verdict:
+        text = _THINK_RE.sub("", raw or "").strip()
+        if not text:
+            return _Verdict(None, "empty reply")
+        folded = fold(text)
+        if _REFUSAL_RE.search(folded):
+            return _Verdict(Answer(answer=refusal_text(language), refused=True,
+                                   meta={"answerer": "llm", "refusal": "llm_not_in_documents"}))
+        if _OUR_TAGS_RE.search(text) or any(p in folded for p in self._leak_probes):
+            return _Verdict(None, "reply echoes the prompt")
+        letters = sum(ch.isalpha() for ch in text)
+        if letters < 8 or letters < 0.4 * len(text.replace(" ", "")):
+            return _Verdict(None, "reply is not prose")
+        text = normalize_text(text)
+        candidates = _candidate_citations(text, contexts)
+        new_text, citations = finalize_citations(text, candidates)
+        if not citations:
+            return _Verdict(None, "no valid [n] citation")
+        invented = _unsupported_numbers(new_text, normalize_text(question), contexts)
+        if invented:
+            return _Verdict(None, f"numbers not in the documents: {invented[:5]}")
+        dropped = _out_of_range(text, len(contexts))
+        if dropped:
+            log.info("dropped out-of-range citation markers %s (only %d contexts)", dropped, len(contexts))
+        return _Verdict(Answer(answer=new_text, refused=False, citations=citations,
+                               meta={"answerer": "llm", "dropped_markers": dropped}))
+
+    # --- fallback -----------------------------------------------------------------------------------
+
+    def _use_fallback(self, question: str, contexts: Sequence[ScoredChunk], language: str, why: str) -> Answer:
+        log.warning("LLM answer not used (%s); answering with the fallback answerer", why)
+        ans = self._fallback.answer(question, contexts, language=language)
+        return replace(ans, meta={**ans.meta, "llm_fallback": why})
+
+    def _fallback_stream(self, question: str, contexts: Sequence[ScoredChunk], language: str, why: str,
+                         *, emitted: bool) -> Iterator[StreamEvent]:
+        log.warning("LLM answer not used (%s); answering with the fallback answerer", why)
+        if emitted:  # deltas already shown: send only the replacement final Answer
+            ans = self._fallback.answer(question, contexts, language=language)
+            yield StreamEvent(type="answer", answer=replace(ans, meta={**ans.meta, "llm_fallback": why}))
+            return
+        for event in self._fallback.stream(question, contexts, language=language):
+            if event.type == "answer" and event.answer is not None:
+                event = replace(event, answer=replace(event.answer, meta={**event.answer.meta, "llm_fallback": why}))
+            yield event
+
+
+class LLMCondenser:
+    """Rewrites a follow-up into a standalone question with the LLM; the rule-based one otherwise.
+
+    Callable as ``condenser(question, history)`` so it can stand wherever the rule-based
+    ``assistant.followup.condense`` does.
+    """
+
+    def __init__(self, chat: ChatModel, *, fallback: Condense, prompts: PromptSet | None = None,
+                 max_history_turns: int = 6) -> None:
+        if not isinstance(chat, ChatModel):
+            raise TypeError(f"chat must implement ChatModel (complete/stream), got {type(chat).__name__}")
+        if not callable(fallback):
+            raise TypeError("fallback must be a condense(question, history) -> str function")
+        self._chat = chat
+        self._fallback = fallback
+        self._prompts = prompts or load_prompts()
+        self._max_history_turns = max(1, max_history_turns)
+
+    def __call__(self, question: str, history: Sequence[Turn]) -> str:
+        return self.condense(question, history)
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return self._fallback(question, history)
+        turns = list(history)[-self._max_history_turns:]
+        transcript = "\n".join(
+            f"{'Người dùng' if t.role == 'user' else 'Trợ lý'}: {_neutralise(' '.join(t.content.split()))}"
+            for t in turns
+        )
+        prompt = self._prompts.condense.render(history=transcript, question=_neutralise(question.strip()))
+        try:
+            raw = self._chat.complete([{"role": "user", "content": prompt}])
+        except Exception as err:
+            why = str(err) if isinstance(err, LLMError) else f"{type(err).__name__}: {err}"
+            log.warning("LLM condense failed (%s); using the rule-based rewrite", why)
+            return self._fallback(question, history)
+        rewritten = _clean_condensed(raw)
+        if not rewritten or len(rewritten) > max(300, 3 * len(question)) or _REFUSAL_RE.search(fold(rewritten)):
+            log.warning("LLM condense reply unusable (%r); using the rule-based rewrite", raw[:80])
+            return self._fallback(question, history)
+        return rewritten
+
+
+@dataclass(frozen=True)
+class LLMParts:
+    chat: ChatModel
+    answerer: LLMAnswerer
+    condenser: LLMCondenser
+
+
+def build_llm_parts(settings: Settings, *, fallback: Answerer, rule_condense: Condense | None = None) -> LLMParts:
+    """Everything the composition root needs when ``settings.llm_enabled`` (prompts checked here)."""
+    from assistant.llm import OpenAICompatibleChat
+
+    if not settings.llm_enabled:
+        raise LLMError("the LLM is not configured; set ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL")
+    if rule_condense is None:
+        from assistant import followup
+
+        rule_condense = followup.condense
+    prompts = load_prompts()
+    chat = OpenAICompatibleChat(
+        base_url=settings.llm_base_url, model=settings.llm_model, api_key=settings.llm_api_key,
+        timeout_s=settings.llm_timeout_s, temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens,
+    )
+    log.info("LLM answering enabled: %r (extractive fallback)", chat)
+    return LLMParts(
+        chat=chat,
+        answerer=LLMAnswerer(chat, fallback=fallback, prompts=prompts),
+        condenser=LLMCondenser(chat, fallback=rule_condense, prompts=prompts,
+                               max_history_turns=settings.max_history_turns),
+    )
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+class _DeltaGate:
+    """Holds streamed text back while it may still turn out to be the refusal marker or a <think> block."""
+
+    def __init__(self) -> None:
+        self._held = ""
+        self._decided = False
+        self._suppress = False
+
+    def feed(self, piece: str) -> str:
+        if self._decided:
+            return "" if self._suppress else piece
+        self._held += piece
+        head = fold(self._held.lstrip())
+        if len(head) < len(REFUSAL_MARKER) + 2 and (
+            _could_be(head, fold(REFUSAL_MARKER)) or _could_be(head, "khong co trong tai lieu") or _could_be(head, "<think>")
+        ):
+            return ""
+        return self._decide()
+
+    def flush(self) -> str:
+        return "" if self._decided else self._decide()
+
+    def _decide(self) -> str:
+        self._decided = True
+        head = fold(self._held.lstrip())
+        self._suppress = bool(_REFUSAL_RE.match(head)) or head.startswith("<think>")
+        return "" if self._suppress else self._held
+
+
+def _could_be(head: str, target: str) -> bool:
+    return target.startswith(head) or head.startswith(target)
+
+
+def _neutralise(text: str) -> str:
+    """Make our own prompt tags inert inside data (documents, questions, history)."""
+    return _OUR_TAGS_RE.sub(lambda m: "‹" + m.group(0)[1:], text)
+
+
+def _leak_probes(*templates: str) -> tuple[str, ...]:
+    """Folded snippets of fixed prompt lines: one showing up in a reply means the prompt leaked."""
+    probes: list[str] = []
+    for template in templates:
+        for line in template.splitlines():
+            static = re.sub(r"\{\w+\}", "", line).strip().lstrip("0123456789. ")
+            if len(static) >= _LEAK_PROBE_CHARS:
+                probes.append(fold(static[:_LEAK_PROBE_CHARS]))
+    return tuple(probes)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(fold(text))
+
+
+def _claims_by_context(text: str, n_contexts: int) -> dict[int, str]:
+    """For each context number, the answer sentences that cite it (what its quote must back).
+
+    A marker standing alone after the full stop ("... 66%. [1]") belongs to the sentence before it.
+    """
+    claims: dict[int, list[str]] = {}
+    previous = ""
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        words = MARKER_RE.sub(" ", sentence)
+        claim = words if any(ch.isalnum() for ch in words) else previous
+        for m in MARKER_RE.finditer(sentence):
+            for part in re.split(r"\s*[,;]\s*", m.group(1)):
+                n = int(part)
+                if 1 <= n <= n_contexts and claim:
+                    claims.setdefault(n, []).append(claim)
+        if any(ch.isalnum() for ch in words):
+            previous = words
+    return {n: " ".join(v) for n, v in claims.items()}
+
+
+def _number_key(token: str) -> str:
+    return re.sub(r"[.,]", "", token)
+
+
+def _unsupported_numbers(text: str, question: str, contexts: Sequence[ScoredChunk]) -> list[str]:
+    """Numbers in the answer found neither in the contexts nor in the question (likely invented)."""
+    known = {_number_key(t) for sc in contexts for t in _tokens(sc.chunk.text) if any(c.isdigit() for c in t)}
+    known |= {_number_key(t) for t in _tokens(question) if any(c.isdigit() for c in t)}
+    body = MARKER_RE.sub(" ", text)
+    return [t for t in _tokens(body) if any(c.isdigit() for c in t) and _number_key(t) not in known]
+
+
+def _candidate_citations(text: str, contexts: Sequence[ScoredChunk]) -> list[Citation]:
+    claims = _claims_by_context(text, len(contexts))
+    return [_best_citation(n, sc.chunk, claims.get(n, "")) for n, sc in enumerate(contexts, start=1)]
+
+
+def _best_citation(n: int, chunk: Chunk, claim: str) -> Citation:
+    """The chunk sentence(s) sharing most words with the claim (numbers count double); else the chunk.
+
+    Offsets are chunk-relative spans shifted by ``chunk.start``: since ``chunk.text`` is exactly
+    ``document.text[chunk.start:chunk.end]``, the quote is a verbatim substring of the source.
+    """
+    whole = Citation(n=n, source=chunk.source, title=chunk.title, quote=chunk.text, start=chunk.start,
+                     end=chunk.end, chunk_id=chunk.chunk_id)
+    want = set(_tokens(claim))
+    spans = split_sentences(chunk.text)
+    if not want or not spans:
+        return whole
+
+    def weight(tokens: set[str]) -> float:
+        return sum(2.0 if any(ch.isdigit() for ch in t) else 1.0 for t in tokens)
+
+    scored = [(weight(want & set(_tokens(chunk.text[s:e]))), i) for i, (s, e) in enumerate(spans)]
+    best_score, best = max(scored)
+    if best_score < 2.0:
+        return whole
+    lo = hi = best
+    covered = want & set(_tokens(chunk.text[slice(*spans[best])]))
+    for j in (best - 1, best + 1):  # a claim drawn from two adjacent sentences quotes both
+        if 0 <= j < len(spans):
+            extra = (want & set(_tokens(chunk.text[slice(*spans[j])]))) - covered
+            if weight(extra) >= 2.0:
+                lo, hi = min(lo, j), max(hi, j)
+                covered |= extra
+    a, b = spans[lo][0], spans[hi][1]
+    return Citation(n=n, source=chunk.source, title=chunk.title, quote=chunk.text[a:b],
+                    start=chunk.start + a, end=chunk.start + b, chunk_id=chunk.chunk_id)
+
+
+def _out_of_range(text: str, n_contexts: int) -> list[int]:
+    bad: list[int] = []
+    for m in MARKER_RE.finditer(text):
+        bad.extend(int(p) for p in re.split(r"\s*[,;]\s*", m.group(1)) if not 1 <= int(p) <= n_contexts)
+    return bad
+
+
+def _clean_condensed(raw: str) -> str:
+    text = _THINK_RE.sub("", raw or "").strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    line = re.sub(r"^(?:câu hỏi độc lập|câu hỏi|standalone question|question)\s*:\s*", "", lines[0],
+                  flags=re.IGNORECASE)
+    return normalize_text(line.strip().strip('"“”\'«»').strip())
+
+
+def _with_latency(answer: Answer, started: float) -> Answer:
+    return replace(answer, latency_ms=round((time.monotonic() - started) * 1000.0, 1))
