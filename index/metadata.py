@@ -1,0 +1,382 @@
+"""Document metadata from the text itself: title, publication date, years, places, outlet.
+
+Why: questions are often scoped by place and time ("Bình Định, báo cáo năm 2025",
+"Bắc Kạn 6 tháng đầu năm 2023"); the corpus has several reports on the same
+province from different years, so retrieval needs to know *which* province and
+*which* years a document reports on.  News pages rarely come with clean
+metadata, so we read it from the text (page header lines, bylines) and let a
+sidecar ``<file>.json`` override it when someone has better data.
+
+The gazetteer (``PROVINCES``, ``find_places``) is shared with retrieval so that
+questions and documents agree on canonical place names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from index.chunking import split_sentences
+from index.normalize import clutter_spans, fold, normalize_text
+from index.types import DocumentMeta
+
+__all__ = ["PROVINCES", "TOWNS", "extract_meta", "find_places", "province_of", "parse_date"]
+
+# The 63 provinces and centrally-run cities (names before the 2025 merger),
+# canonical spelling with the corpus tone-mark style ("Hòa", "Thanh Hóa").
+PROVINCES: tuple[str, ...] = (
+    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
+    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng",
+    "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
+    "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hồ Chí Minh", "Hưng Yên",
+    "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
+    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
+    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
+    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
+    "Vĩnh Phúc", "Yên Bái",
+)  # fmt: skip
+
+# Towns/cities below province level that news reports are often *about*.
+TOWNS: Mapping[str, str] = {
+    "La Gi": "Bình Thuận", "Phan Thiết": "Bình Thuận", "Quy Nhơn": "Bình Định", "An Nhơn": "Bình Định",
+    "Hoài Nhơn": "Bình Định", "Từ Sơn": "Bắc Ninh", "Đà Lạt": "Lâm Đồng", "Bảo Lộc": "Lâm Đồng",
+    "Nha Trang": "Khánh Hòa", "Cam Ranh": "Khánh Hòa", "Buôn Ma Thuột": "Đắk Lắk", "Hạ Long": "Quảng Ninh",
+    "Móng Cái": "Quảng Ninh", "Pleiku": "Gia Lai", "Tuy Hòa": "Phú Yên", "Rạch Giá": "Kiên Giang",
+    "Phú Quốc": "Kiên Giang", "Biên Hòa": "Đồng Nai", "Thủ Dầu Một": "Bình Dương", "Long Xuyên": "An Giang",
+    "Châu Đốc": "An Giang", "Mỹ Tho": "Tiền Giang", "Việt Trì": "Phú Thọ", "Hội An": "Quảng Nam",
+    "Tam Kỳ": "Quảng Nam", "Đồng Hới": "Quảng Bình", "Phan Rang - Tháp Chàm": "Ninh Thuận",
+    "Sa Pa": "Lào Cai", "Vũng Tàu": "Bà Rịa - Vũng Tàu", "Thủ Đức": "Hồ Chí Minh", "Sầm Sơn": "Thanh Hóa",
+    "Cửa Lò": "Nghệ An", "Đông Hà": "Quảng Trị", "Cao Lãnh": "Đồng Tháp", "Sa Đéc": "Đồng Tháp",
+    "Tân An": "Long An", "Vị Thanh": "Hậu Giang", "Uông Bí": "Quảng Ninh", "Cẩm Phả": "Quảng Ninh",
+}  # fmt: skip
+
+# Other spellings -> canonical name.
+_ALIASES: Mapping[str, str] = {
+    "TP.HCM": "Hồ Chí Minh", "TP. HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "Hồ Chí Minh",
+    "Sài Gòn": "Hồ Chí Minh", "Huế": "Thừa Thiên Huế", "Thừa Thiên - Huế": "Thừa Thiên Huế",
+    "Bà Rịa Vũng Tàu": "Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu", "BR-VT": "Bà Rịa - Vũng Tàu",
+    "Đắc Lắc": "Đắk Lắk", "Đăk Lăk": "Đắk Lắk", "Đắk Lăk": "Đắk Lắk", "Daklak": "Đắk Lắk",
+    "Đăk Nông": "Đắk Nông", "Đắc Nông": "Đắk Nông", "Kontum": "Kon Tum", "Bắc Cạn": "Bắc Kạn",
+    "Phan Rang": "Phan Rang - Tháp Chàm", "Sapa": "Sa Pa", "Lagi": "La Gi",
+}  # fmt: skip
+
+# Names that are also ordinary words (or a person): only a place when written
+# capitalised or after an administrative prefix ("tỉnh", "thị xã", "TP"...).
+_NEEDS_CASE = frozenset({"La Gi", "Hòa Bình", "Thái Bình", "Long An", "Cao Bằng", "Tân An", "Hà Nam", "Huế"})
+_NEEDS_PREFIX = frozenset({"Hồ Chí Minh"})  # "Chủ tịch Hồ Chí Minh", "tư tưởng Hồ Chí Minh"
+_PREFIX_RE = re.compile(r"(?:tinh|thi xa|thanh pho|tp\.?|huyen|thi tran|quan|tx\.?)\s*$")
+_EXCLUDE_CONTEXT = ("thai binh duong",)  # the Pacific Ocean is not Thái Bình province
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    pattern: re.Pattern[str]
+    by_fold: Mapping[str, tuple[str, str]]  # folded spelling -> (spelling, canonical)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    spellings: dict[str, tuple[str, str]] = {}
+    for name in PROVINCES:
+        spellings[fold(name)] = (name, name)
+    for name in TOWNS:
+        spellings[fold(name)] = (name, name)
+    for alias, canonical in _ALIASES.items():
+        spellings[fold(alias)] = (alias, canonical)
+    keys = sorted(spellings, key=len, reverse=True)
+    alternation = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])")
+    return _Gazetteer(pattern=pattern, by_fold=spellings)
+
+
+def province_of(place: str) -> str:
+    """The province a canonical place belongs to (a province maps to itself)."""
+    return TOWNS.get(place, place)
+
+
+def _spelling_ok(span: str, spelling: str) -> bool:
+    """Accept "Bình Định", "Binh Dinh", "binh dinh", "Bình Dinh"; reject "năm định" for "Nam Định"."""
+    span_words = span.split()
+    want_words = spelling.split()
+    if len(span_words) != len(want_words):
+        return False
+    for got, want in zip(span_words, want_words, strict=True):
+        if len(got) != len(want):
+            return False
+        for g, w in zip(got.lower(), want.lower(), strict=True):
+            if g != w and g != fold(w):
+                return False
+    return True
+
+
+def _place_matches(text: str) -> list[tuple[int, str]]:
+    """(offset, canonical) for each place mention in ``text`` (any normalisation state)."""
+    text = normalize_text(text)
+    folded = fold(text)
+    gaz = _gazetteer()
+    out: list[tuple[int, str]] = []
+    for m in gaz.pattern.finditer(folded):
+        key = re.sub(r"\s+", " ", m.group(0))
+        spelling, canonical = gaz.by_fold[key]
+        span = text[m.start() : m.end()]
+        if not _spelling_ok(re.sub(r"\s+", " ", span), spelling):
+            continue
+        before = folded[max(0, m.start() - 12) : m.start()]
+        has_prefix = bool(_PREFIX_RE.search(before))
+        if canonical in _NEEDS_PREFIX and spelling == canonical and not has_prefix:
+            continue
+        if spelling in _NEEDS_CASE and not (has_prefix or span[:1].isupper()):
+            continue
+        context = folded[max(0, m.start() - 20) : m.end() + 20]
+        if any(x in context for x in _EXCLUDE_CONTEXT) and canonical == "Thái Bình":
+            continue
+        if canonical == "Bình Dương" and folded[max(0, m.start() - 4) : m.start()] == "thai":
+            continue
+        out.append((m.start(), canonical))
+    return out
+
+
+def find_places(text: str) -> list[str]:
+    """Canonical place names mentioned in ``text`` (with or without diacritics), first mention first."""
+    seen: dict[str, None] = {}
+    for _, canonical in _place_matches(text):
+        seen.setdefault(canonical, None)
+    return list(seen)
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+_DMY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
+_YMD = r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
+_DATE_RE = re.compile(rf"(?<!\d){_DMY}(?!\d)|(?<!\d){_YMD}(?!\d)")
+_TIME_RE = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
+_PUBLISHED_LABEL = re.compile(
+    r"(?:ngay dang|dang ngay|ngay xuat ban|xuat ban|cap nhat|ngay cap nhat|published|posted|date)\s*:?\s*"
+)
+
+
+def parse_date(s: str) -> str | None:
+    """First date in ``s`` as ISO "YYYY-MM-DD" (accepts d/m/Y, d.m.Y, d-m-Y, Y-m-d)."""
+    m = _DATE_RE.search(s)
+    if not m:
+        return None
+    if m.group("y"):
+        d, mo, y = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+    else:
+        d, mo, y = int(m.group("d2")), int(m.group("m2")), int(m.group("y2"))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _published(text: str, folded: str) -> str | None:
+    """The publication date a page header/byline states; never a date cited in the body."""
+    head_end = _head_end(text)
+    # 1. an explicit label: "Ngày đăng: 21/07/2023", "Ngày đăng : 07:28, 08/03/2023"
+    for m in _PUBLISHED_LABEL.finditer(folded, 0, head_end):
+        iso = parse_date(text[m.end() : m.end() + 40])
+        if iso:
+            return iso
+    # 2. a date with a time on a short header line: "Huy Phúc 08/03/2023 07:28"
+    for line in text[:head_end].split("\n"):
+        if len(line.strip()) > 80 or not _TIME_RE.search(line):
+            continue
+        if fold(line).lstrip().startswith(("thu ", "chu nhat")):
+            continue  # "Thứ Hai, 07/10/2024": the site's today, not the article's
+        iso = parse_date(line)
+        if iso:
+            return iso
+    return None
+
+
+def _head_end(text: str) -> int:
+    """End of the page header zone (first ~12 lines / 1500 chars) where datelines live."""
+    limit = min(len(text), 1500)
+    idx = 0
+    for _ in range(12):
+        nl = text.find("\n", idx, limit)
+        if nl < 0:
+            return limit
+        idx = nl + 1
+    return idx
+
+
+# ---------------------------------------------------------------------------
+# Years reported on
+# ---------------------------------------------------------------------------
+
+_YEAR_RE = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d])")
+_TARGET_BEFORE = re.compile(
+    r"(?:den nam|den|tam nhin|dinh huong|muc tieu|toi nam|nam toi|giai doan|truoc nam)\s*(?:nam\s*)?$"
+)
+_RANGE_AROUND = re.compile(r"^\s*[-–]\s*(?:19|20)\d{2}")
+_REFERENCE_PATTERN = (
+    r"(?:nghi quyet|quyet dinh|ke hoach|cong van|chi thi|thong tu|nghi dinh|luat|"
+    r"-nq/|/qd-|/kh-|/ct-|/nd-|/tt-|-kh/|-ct/)[^\n]{0,%d}$"
+)
+_REFERENCE_NEAR = re.compile(_REFERENCE_PATTERN % 60)
+# a full date ("ngày 20/09/2021") after a document number is that document's date
+_REFERENCE_FAR = re.compile(_REFERENCE_PATTERN % 90)
+_FULL_DATE_BEFORE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*$")
+
+
+def _years(text: str, folded: str, published: str | None) -> tuple[int, ...]:
+    pub_year = int(published[:4]) if published else None
+    scores: dict[int, float] = {}
+    for m in _YEAR_RE.finditer(text):
+        year = int(m.group(1))
+        before = folded[max(0, m.start() - 110) : m.start()]
+        after = folded[m.end() : m.end() + 8]
+        near = before[-14:]
+        if (
+            _TARGET_BEFORE.search(near)
+            or _RANGE_AROUND.match(after)
+            or re.search(r"(?:19|20)\d{2}\s*[-–]\s*$", near)
+        ):
+            weight = 0.0  # a target ("đến năm 2030") or a planning period ("2022 - 2025")
+        elif _REFERENCE_NEAR.search(before) or (
+            _FULL_DATE_BEFORE.search(before) and _REFERENCE_FAR.search(before)
+        ):
+            weight = 0.3  # the date of a resolution/plan being cited
+        else:
+            weight = 1.0
+        if pub_year is not None and year > pub_year:
+            weight = 0.0  # written before it happened: a plan, not a report
+        scores[year] = scores.get(year, 0.0) + weight
+    if pub_year is not None:
+        scores[pub_year] = scores.get(pub_year, 0.0) + 3.0
+    chosen = [y for y, s in scores.items() if s >= 1.0]
+    if not chosen:
+        best = max(scores.values(), default=0.0)
+        chosen = [y for y, s in scores.items() if s > 0 and s == best]
+    return tuple(sorted(chosen, reverse=True))
+
+
+# ---------------------------------------------------------------------------
+# Title and outlet
+# ---------------------------------------------------------------------------
+
+_BYLINE_HINT = re.compile(r"\b(?:nguon|theo|bao|tap chi|cong thong tin|ttxvn|vov|vtv)\b")
+_TITLE_MAX = 120
+
+
+def _content_lines(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-empty line spans that are not clutter."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if not line.strip():
+            continue
+        if any(
+            a <= s + (len(line) - len(line.lstrip())) and e - (len(line) - len(line.rstrip())) <= b
+            for a, b in skip
+        ):
+            continue
+        out.append((s, e))
+    return out
+
+
+def _shorten(sentence: str) -> str:
+    sentence = sentence.strip()
+    if len(sentence) <= _TITLE_MAX:
+        return sentence
+    cut = sentence.rfind(" ", 0, _TITLE_MAX)
+    return sentence[: cut if cut > 40 else _TITLE_MAX].rstrip(" ,;:-") + "…"
+
+
+def _title(text: str, lines: list[tuple[int, int]]) -> str:
+    if not lines:
+        return ""
+    s, e = lines[0]
+    first = text[s:e].strip()
+    if len(first) <= 200 and len(first.split()) >= 3 and first[-1] not in ".:;,…":
+        return first
+    # no headline: a short first sentence
+    sentences = split_sentences(text, s, e)
+    return _shorten(text[sentences[0][0] : sentences[0][1]]) if sentences else _shorten(first)
+
+
+def _outlet(text: str, lines: list[tuple[int, int]]) -> str:
+    """The byline: a short last line ("Thu Hiền", "TRỌNG LỢI - Nguồn Báo Bình Định")."""
+    if lines:
+        s, e = lines[-1]
+        last = text[s:e].strip()
+        words = last.split()
+        short = 0 < len(last) <= 80 and last[-1] not in ".:;,…" and len(words) <= 10
+        names = all(w[:1].isupper() for w in words if w[:1].isalpha())
+        if short and (_BYLINE_HINT.search(fold(last)) or names):
+            return last
+    # a header byline "Huy Phúc 08/03/2023 07:28"
+    for line in text[: _head_end(text)].split("\n"):
+        m = re.match(r"^\s*((?:[^\W\d_]+\s+){1,4}?[^\W\d_]+)\s+\d{1,2}/\d{1,2}/\d{4}", line)
+        if m and all(w[:1].isupper() for w in m.group(1).split()):
+            return m.group(1).strip()
+    return ""
+
+
+def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]]) -> tuple[str, ...]:
+    def in_skip(pos: int) -> bool:
+        return any(a <= pos < b for a, b in skip)
+
+    scores: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    n = max(len(text), 1)
+    for pos, place in _place_matches(text):
+        if in_skip(pos):
+            continue
+        counts[place] = counts.get(place, 0) + 1
+        scores[place] = scores.get(place, 0.0) + 1.0 + 0.5 * (1 - pos / n)  # earlier counts a bit more
+    for place in find_places(title):
+        scores[place] = scores.get(place, 0.0) + 3.0
+    # A town is what the document is *about* when it is mentioned at least as
+    # often as its province (La Gi), otherwise it is a passing mention (Quy Nhơn
+    # in a Bình Định report) and we keep only the province.
+    subject_towns = [t for t in scores if t in TOWNS and counts.get(t, 0) >= max(2, counts.get(TOWNS[t], 0))]
+    provinces = {p: s for p, s in scores.items() if p not in TOWNS}
+    for t in subject_towns:
+        provinces[TOWNS[t]] = provinces.get(TOWNS[t], 0.0) + scores[t]
+    ordered_towns = sorted(subject_towns, key=lambda t: -scores[t])
+    ordered_provinces = sorted(provinces, key=lambda p: -provinces[p])
+    return tuple(ordered_towns + ordered_provinces)
+
+
+def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = None) -> DocumentMeta:
+    """Metadata of a normalised document; sidecar values (url/title/published) win over guesses."""
+    side = dict(sidecar or {})
+    folded = fold(text)
+    skip = clutter_spans(text)
+    lines = _content_lines(text, skip)
+
+    title = normalize_text(str(side.get("title") or "")).strip() or _title(text, lines)
+    published: str | None = None
+    side_pub = side.get("published") or side.get("date")
+    if side_pub:
+        published = parse_date(str(side_pub)) or (
+            str(side_pub)[:10] if re.match(r"^\d{4}", str(side_pub)) else None
+        )
+    if published is None:
+        published = _published(text, folded)
+
+    # years/places ignore clutter (the "Thứ Hai, 07/10/2024" header is the crawl date)
+    masked = list(text)
+    for a, b in skip:
+        masked[a:b] = " " * (b - a)
+    body = "".join(masked)
+    years = _years(body, fold(body), published)
+    places = _places(text, folded, title, skip)
+    return DocumentMeta(
+        source=source,
+        title=title,
+        published=published,
+        places=places,
+        outlet=normalize_text(str(side.get("outlet") or "")).strip() or _outlet(text, lines),
+        url=str(side.get("url") or ""),
+        years=years,
+    )
