@@ -1,0 +1,175 @@
+"""Read side of the index: a consistent snapshot of the last committed generation, dense and lexical search.
+
+Why snapshots: an ingest may commit while a server is answering. The reader keeps serving the
+snapshot it loaded and swaps to the new one only once ``manifest.json`` names a new generation, so a
+request never sees half an ingest. Dense hits are filtered to the snapshot's chunk ids, because the
+vector store may briefly hold vectors that no committed manifest lists yet (or any more).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.embeddings import Embedder
+from index.errors import IndexingError, IndexMissing
+from index.lexical import LexicalIndex
+from index.manifest import Manifest, manifest_path, read_chunks, read_manifest, read_text
+from index.store import ChromaStore
+from index.types import Chunk, DocumentMeta, ScoredChunk
+
+log = logging.getLogger(__name__)
+
+_TEXT_CACHE = 64
+
+
+@dataclass(frozen=True)
+class IndexSnapshot:
+    """Everything one committed generation serves (immutable; replaced whole on reload)."""
+
+    generation: int
+    chunks: dict[str, Chunk]  # chunk id -> chunk, in document order
+    documents: dict[str, DocumentMeta]  # source -> meta
+    content_hashes: dict[str, str]  # source -> content hash (names the stored normalised text)
+    lexical: LexicalIndex
+
+    @property
+    def chunk_ids(self) -> frozenset[str]:
+        return frozenset(self.chunks)
+
+
+class IndexReader:
+    """Answers dense/lexical queries over the committed index in ``index_dir``."""
+
+    def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder) -> None:
+        if store.embedder_name != embedder.name or store.dim != embedder.dim:
+            raise ValueError("store and embedder disagree on the embedding model")
+        self.index_dir = Path(index_dir)
+        self.store = store
+        self.embedder = embedder
+        self._lock = threading.Lock()
+        self._snap: IndexSnapshot | None = None
+        self._ids: set[str] = set()
+        self._stamp: tuple[int, int, int] | None = None
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    # --- snapshot -------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return manifest_path(self.index_dir).exists()
+
+    def _missing(self) -> IndexMissing:
+        return IndexMissing(
+            f"no index in {self.index_dir}: run `assistant ingest` (or `assistant ingest PATH ... "
+            f"--index {self.index_dir}`) to build it"
+        )
+
+    def snapshot(self) -> IndexSnapshot:
+        """The current committed view; reloads (cheaply checked by a stat) when a new generation lands."""
+        try:
+            st = os.stat(manifest_path(self.index_dir))
+        except FileNotFoundError:
+            if self._snap is not None:
+                return self._snap  # the folder was removed under a running server: keep serving
+            raise self._missing() from None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        snap = self._snap
+        if snap is not None and stamp == self._stamp:
+            return snap
+        with self._lock:
+            if self._snap is not None and stamp == self._stamp:
+                return self._snap
+            self._reload(stamp)
+            assert self._snap is not None
+            return self._snap
+
+    def _reload(self, stamp: tuple[int, int, int]) -> None:
+        for _attempt in range(5):
+            manifest = read_manifest(self.index_dir)
+            if manifest is None:
+                raise self._missing()
+            if self._snap is not None and manifest.generation == self._snap.generation:
+                self._stamp = stamp
+                return
+            self._check_embedder(manifest)
+            try:
+                chunks = list(read_chunks(self.index_dir, manifest))
+            except FileNotFoundError:
+                continue  # a newer commit replaced it between our two reads: read the manifest again
+            self._install(manifest, chunks, stamp)
+            return
+        raise IndexingError(f"the index in {self.index_dir} keeps changing while being read; try again")
+
+    def _check_embedder(self, manifest: Manifest) -> None:
+        if manifest.embedder != self.embedder.name or manifest.dim != self.embedder.dim:
+            raise IndexingError(
+                f"the index in {self.index_dir} was built with embedding model {manifest.embedder!r}, "
+                f"but {self.embedder.name!r} is configured: set ASSISTANT_EMBEDDING_MODEL={manifest.embedder} "
+                "or re-ingest into a fresh --index folder"
+            )
+
+    def _install(self, manifest: Manifest, chunks: list[Chunk], stamp: tuple[int, int, int]) -> None:
+        by_id = {c.chunk_id: c for c in chunks}
+        listed = manifest.chunk_ids()
+        if listed != set(by_id):
+            raise IndexingError(
+                f"the index in {self.index_dir} is inconsistent (manifest and chunk file disagree); "
+                "run `assistant ingest` again to repair it"
+            )
+        snap = IndexSnapshot(
+            generation=manifest.generation,
+            chunks=by_id,
+            documents={s: d.meta for s, d in manifest.documents.items()},
+            content_hashes={s: d.content_hash for s, d in manifest.documents.items()},
+            lexical=LexicalIndex.build(chunks),
+        )
+        self._snap, self._ids, self._stamp = snap, set(by_id), stamp
+        log.info("loaded index generation %d (%d documents, %d passages) from %s",
+                 snap.generation, len(snap.documents), len(by_id), self.index_dir)
+
+    # --- queries --------------------------------------------------------------------------------
+
+    def dense(self, query: str, k: int) -> list[ScoredChunk]:
+        """Nearest passages by embedding (cosine similarity), best first."""
+        snap = self.snapshot()
+        if k <= 0 or not snap.chunks or not query.strip():
+            return []
+        ids = self._ids if self._snap is snap else set(snap.chunks)
+        hits = self.store.query(self.embedder.embed_query(query), k, ids_filter=ids)
+        return [ScoredChunk(snap.chunks[cid], score, {"dense": score}) for cid, score in hits]
+
+    def lexical(self, query: str, k: int) -> list[ScoredChunk]:
+        """Best BM25 passages (diacritic-insensitive, phrase-aware), best first."""
+        snap = self.snapshot()
+        return [ScoredChunk(snap.chunks[cid], score, {"lexical": score})
+                for cid, score in snap.lexical.search(query, k)]
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        """The committed chunk with this id (KeyError if the current generation has none)."""
+        return self.snapshot().chunks[chunk_id]
+
+    def chunks(self) -> list[Chunk]:
+        return list(self.snapshot().chunks.values())
+
+    def documents(self) -> list[DocumentMeta]:
+        return [m for _, m in sorted(self.snapshot().documents.items())]
+
+    def document(self, source: str) -> DocumentMeta:
+        """Meta of an indexed source (KeyError if unknown)."""
+        return self.snapshot().documents[source]
+
+    def document_text(self, source: str) -> str:
+        """The normalised full text of ``source``: chunk offsets and citation offsets point into it."""
+        content_hash = self.snapshot().content_hashes[source]
+        text = self._texts.get(content_hash)
+        if text is None:
+            text = read_text(self.index_dir, content_hash)
+            with self._lock:
+                self._texts[content_hash] = text
+                while len(self._texts) > _TEXT_CACHE:
+                    self._texts.popitem(last=False)
+        return text
