@@ -1,0 +1,393 @@
+"""Evidence finding: which sentences of the retrieved documents answer a question, and how well.
+
+Why sentences and not chunks: a citation must quote the exact passage, and an honest "the
+documents don't say" needs to know whether *some sentence* states the asked fact. Chunks only
+decide which documents to read; every sentence of those documents is then scored against the
+question on folded syllables and syllable bigrams (IDF-weighted, so "toàn trình" counts far
+more than "tỉnh"), plus cues for the kind of answer wanted (a number for "bao nhiêu", a date
+for "khi nào", ...). Both the extractive answerer and the refusal decision read the result;
+an LLM answerer can use it for the same refusal decision.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.query import QueryInfo
+from assistant.types import ScoredChunk
+from index.chunking import split_sentences
+from index.normalize import fold
+
+__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "tokens"]
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"\d")
+_PERCENT = re.compile(r"\d\s*%|phan tram")
+_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\s+\d{1,2}\b|\bnam\s+\d{4}\b"
+                   r"|\bquy\s+[i1v]+\b")
+_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+_ENUM = re.compile(r":|;|\(\d\)")
+_CAUSE = re.compile(r"\b(?:do|vi|boi|nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|"
+                    r"bat cap|lung tung|phuc tap|yeu kem|thieu)\b")
+_WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
+                  r"ubnd|bo)\b")
+
+# Syllables that carry no topic in a question (question words, fillers, pronouns, very common verbs).
+STOPWORDS = frozenset("""
+a ak ai anh ay ba bang bao bay biet bo cac cai can cho chi chu chua co con cu cua cung da dang day de den di
+do duoc em gi gio ha hai hay hien hoi hon khi khong kia la lai lam len luc ma may minh mot muon nao nay ne
+nha nhe nhieu nhu nhung no o oi phai qua ra rang roi sao se sau tai the thi thu thuoc to toi tren trong tu u
+va vay ve vi voi vua xin nhat hoac cap nghi vui long giup lan luot tuong ung tong cong theo nhan dip bai nam
+thang ngay sanh khac nhau giong giua of what which how many much is are was were did does according in on
+for with by from that this these those had has have been be when who whom whose why and or at as an it its
+their there after before during about than into over under per any all
+""".split())
+# Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
+_GENERIC = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
+_REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
+
+LAMBDA_BIGRAM = 1.0
+
+# Abbreviations used by the reports, and their expansions (folded): a sentence that says "TTHC"
+# also matches a question that says "thủ tục hành chính", and the other way round.
+ABBREVIATIONS: dict[str, str] = {
+    "tthc": "thu tuc hanh chinh", "cccd": "can cuoc cong dan", "dvc": "dich vu cong",
+    "dvctt": "dich vu cong truc tuyen", "dvcqg": "dich vu cong quoc gia", "csdl": "co so du lieu",
+    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "ca": "cong an", "dn": "doanh nghiep",
+    "cds": "chuyen doi so", "tmdt": "thuong mai dien tu", "cntt": "cong nghe thong tin",
+    "ubnd": "uy ban nhan dan", "sxnn": "san xuat nong nghiep", "cks": "chu ky so",
+    "ttdt": "thong tin dien tu", "ttdd": "thong tin di dong", "kt": "kinh te", "xh": "xa hoi",
+    "cbccvc": "can bo cong chuc vien chuc", "hdnd": "hoi dong nhan dan", "gd": "giao duc",
+}
+# Everyday words citizens use for the reports' official terms (folded, applied to questions).
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),
+    ("chuyen khoan", "thanh toan"), ("app", "ung dung"), ("kham benh", "kham chua benh"),
+    ("benh vien", "co so y te"), ("hoc phi", "khoan thu"), ("tien hoc", "khoan thu"),
+    ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
+    ("dinh danh so", "dinh danh dien tu"),
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded syllables of ``text`` (lower case, no diacritics, "đ" -> "d")."""
+    return _TOKEN.findall(fold(text))
+
+
+def _bigrams(toks: Sequence[str]) -> set[str]:
+    return {f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)}
+
+
+def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Unigrams and bigrams of a sentence, plus those of the expansions of its abbreviations."""
+    uni = set(toks)
+    bi = _bigrams(toks)
+    for t in list(uni):
+        full = ABBREVIATIONS.get(t)
+        if full:
+            parts = full.split()
+            uni.update(parts)
+            bi |= _bigrams(parts)
+    joined = " ".join(toks)
+    for abbr, full in ABBREVIATIONS.items():
+        if len(abbr) > 2 and full in joined:
+            uni.add(abbr)
+    return uni, bi
+
+
+class CorpusStats:
+    """Sentence-level document frequencies of folded syllables and bigrams.
+
+    Why sentence level: with a handful of long reports nearly every word is in every document;
+    counting sentences still separates "toàn trình" (2 sentences) from "tỉnh" (hundreds).
+    """
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for text in texts:
+            for s, e in split_sentences(text):
+                toks = tokens(text[s:e])
+                if not toks:
+                    continue
+                self.n += 1
+                uni, bi = _expand(toks)
+                self.df.update(uni)
+                self.df.update(bi)
+        self.max_idf = math.log((self.n + 1) / 0.5)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log((self.n + 1) / (df + 0.5))
+
+    def known(self, term: str) -> bool:
+        return term in self.df
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a normalised document; ``text == document_text[start:end]``."""
+
+    source: str
+    index: int  # position among the document's sentences
+    para: int  # paragraph (line) number
+    start: int
+    end: int
+    text: str
+    folded: str
+    toks: frozenset[str]
+    bigrams: frozenset[str]
+    length: int  # number of syllables
+    seq: tuple[str, ...] = ()  # the folded syllables in order
+
+    def states(self, term: str, window: int = 4) -> bool:
+        """Whether the sentence states ``term``: the syllable, the bigram, or the bigram's two
+        syllables close together ("trực tuyến (DVCTT) mức độ" states "trực tuyến mức")."""
+        if " " not in term:
+            return term in self.toks
+        if term in self.bigrams:
+            return True
+        a, b = term.split(" ", 1)
+        if a not in self.toks or b not in self.toks:
+            return False
+        pos_a = [i for i, t in enumerate(self.seq) if t == a]
+        pos_b = [i for i, t in enumerate(self.seq) if t == b]
+        return any(0 < pb - pa <= window for pa in pos_a for pb in pos_b)
+
+
+@dataclass
+class _Doc:
+    source: str
+    text: str
+    folded: str
+    sentences: list[Sentence]
+    years: frozenset[int]
+    terms: frozenset[str]  # all syllables and bigrams of its sentences
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    score: float
+    coverage: float  # share of the question's term weight this sentence matches (0..1)
+    matched: frozenset[str]
+    in_chunk_rank: int  # best rank of a retrieved chunk containing it (99: none)
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """The question's weighted terms (unigrams and bigrams), folded."""
+
+    weights: dict[str, float]
+    total: float
+    focus: tuple[str, ...]  # terms naming what is asked (must be stated by the evidence)
+
+
+@dataclass
+class Evidence:
+    """What the documents say about a question, best first."""
+
+    info: QueryInfo
+    terms: QueryTerms
+    ranked: list[ScoredSentence]  # candidate sentences, best first
+    docs: dict[str, _Doc]
+    place_docs: dict[str, list[str]] = field(default_factory=dict)  # place -> sources covering it
+    missing_places: tuple[str, ...] = ()
+    titles: dict[str, str] = field(default_factory=dict)
+    chunk_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    stats: CorpusStats | None = None
+
+    @property
+    def best(self) -> ScoredSentence | None:
+        return self.ranked[0] if self.ranked else None
+
+    def neighbours(self, s: Sentence, span: int = 1) -> list[Sentence]:
+        sents = self.docs[s.source].sentences
+        lo, hi = max(0, s.index - span), min(len(sents), s.index + span + 1)
+        return sents[lo:hi]
+
+    def next_sentence(self, s: Sentence) -> Sentence | None:
+        sents = self.docs[s.source].sentences
+        return sents[s.index + 1] if s.index + 1 < len(sents) else None
+
+    def doc_years(self, source: str) -> frozenset[int]:
+        return self.docs[source].years
+
+    def in_candidates(self, term: str) -> bool:
+        """Whether any candidate document (after the place filter) states ``term``."""
+        sources = {r.sentence.source for r in self.ranked}
+        if any(term in self.docs[s].terms for s in sources):
+            return True
+        return " " in term and any(sent.states(term) for s in sources for sent in self.docs[s].sentences)
+
+
+class EvidenceFinder:
+    """Scores the sentences of the retrieved documents for a question.
+
+    ``document_text(source)`` returns the normalised text that chunk offsets point into.
+    """
+
+    def __init__(self, stats: CorpusStats, document_text: Callable[[str], str]) -> None:
+        if stats.n == 0:
+            raise ValueError("EvidenceFinder needs corpus statistics from at least one sentence")
+        self._stats = stats
+        self._document_text = document_text
+        self._cache: dict[str, _Doc] = {}
+
+    # --- documents --------------------------------------------------------------------------------
+    def _doc(self, source: str) -> _Doc:
+        text = self._document_text(source)
+        cached = self._cache.get(source)
+        if cached is not None and (cached.text is text or cached.text == text):
+            return cached
+        folded = fold(text)
+        sentences: list[Sentence] = []
+        pos = 0
+        for para, line in enumerate(text.split("\n")):
+            for s, e in split_sentences(text, pos, pos + len(line)):
+                toks = _TOKEN.findall(folded[s:e])
+                if not toks:
+                    continue
+                uni, bi = _expand(toks)
+                sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
+                                          frozenset(uni), frozenset(bi), len(toks), tuple(toks)))
+            pos += len(line) + 1
+        terms: set[str] = set()
+        for sent in sentences:
+            terms |= sent.toks | sent.bigrams
+        doc = _Doc(source, text, folded, sentences, frozenset(int(y) for y in _YEAR.findall(folded)),
+                   frozenset(terms))
+        self._cache[source] = doc
+        return doc
+
+    # --- question terms ---------------------------------------------------------------------------
+    def query_terms(self, info: QueryInfo) -> QueryTerms:
+        base = info.expansion if info.language == "en" and info.expansion else info.question
+        folded = " ".join(tokens(base))
+        for plain, official in SYNONYMS:
+            if re.search(rf"\b{plain}\b", folded) and official not in folded:
+                folded += " . " + official
+        toks = _TOKEN.findall(folded)
+        content = [t for t in toks if t not in STOPWORDS and not t.isdigit()]
+        weights: dict[str, float] = {}
+        cap = self._stats.max_idf * 0.6  # unknown words: typos/chat, or topics absent from the corpus
+        for t in content:
+            weights[t] = min(self._stats.idf(t), cap) if self._stats.known(t) else cap * 0.5
+        # digits and codes like "06", "4/63" match only exactly; they stay as unigrams
+        for t in toks:
+            if t.isdigit() and len(t) >= 2 and t not in weights:
+                weights[t] = min(self._stats.idf(t), cap) * 0.5
+        for a, b in zip(toks, toks[1:], strict=False):
+            if a in STOPWORDS or b in STOPWORDS:
+                continue
+            bg = f"{a} {b}"
+            w = self._stats.idf(bg) if self._stats.known(bg) else cap
+            weights[bg] = LAMBDA_BIGRAM * min(w, cap)
+        focus = self._focus(toks, info.places)
+        return QueryTerms(weights, sum(weights.values()) or 1.0, focus)
+
+    def _focus(self, toks: list[str], places: Sequence[str]) -> tuple[str, ...]:
+        """What a "X là bao nhiêu / là gì / là số nào" question asks about: its first specific bigram.
+
+        Such questions put their subject first; if the evidence never names it, the documents
+        answer a different question (e.g. a fee asked, a date found).
+        """
+        text = " ".join(toks)
+        if not re.search(r"\bla (?:bao nhieu|gi|so nao|ai|o dau)\s*$", text) or len(re.findall(
+                r"\bbao nhieu\b|\bgi\b|\bnao\b", text)) > 1:
+            return ()
+        place_toks = {t for p in places for t in tokens(p)}
+        content = [t for t in toks if t not in STOPWORDS and t not in place_toks and not t.isdigit()]
+        for a, b in zip(content, content[1:], strict=False):
+            bg = f"{a} {b}"
+            if bg in _GENERIC or bg in _REPORT_WORDS or f" {bg} " not in f" {text} ":
+                continue
+            return (bg,)
+        return ()
+
+    # --- scoring ----------------------------------------------------------------------------------
+    def find(self, info: QueryInfo, contexts: Sequence[ScoredChunk]) -> Evidence:
+        terms = self.query_terms(info)
+        sources: list[str] = []
+        chunk_rank: dict[str, list[tuple[int, int, int]]] = {}
+        titles: dict[str, str] = {}
+        chunk_places: dict[str, tuple[str, ...]] = {}
+        for rank, sc in enumerate(contexts):
+            c = sc.chunk
+            if c.source not in sources:
+                sources.append(c.source)
+                titles[c.source] = c.title
+                chunk_places[c.source] = c.places
+            chunk_rank.setdefault(c.source, []).append((c.start, c.end, rank))
+        docs = {s: self._doc(s) for s in sources}
+
+        # places: which retrieved documents are about each place the question names
+        place_docs: dict[str, list[str]] = {}
+        missing: list[str] = []
+        for place in info.places:
+            fp = fold(place)
+            covering = [s for s in sources if any(fold(p) == fp for p in chunk_places[s])
+                        or re.search(rf"\b{re.escape(fp)}\b", docs[s].folded)]
+            # prefer documents *about* the place over ones that merely mention it
+            about = [s for s in covering if any(fold(p) == fp for p in chunk_places[s][:2])]
+            if about:
+                covering = about
+            place_docs[place] = covering
+            if not covering:
+                missing.append(place)
+        allowed = set(sources)
+        if info.places and not missing:
+            allowed = {s for docs_ in place_docs.values() for s in docs_}
+
+        ranked: list[ScoredSentence] = []
+        for src in sources:
+            if src not in allowed:
+                continue
+            for sent in docs[src].sentences:
+                ranked.append(self._score(info, terms, sent, chunk_rank[src]))
+        ranked.sort(key=lambda r: r.score, reverse=True)
+        return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats)
+
+    def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
+               spans: list[tuple[int, int, int]]) -> ScoredSentence:
+        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks))
+        coverage = sum(terms.weights[t] for t in matched) / terms.total
+        score = coverage
+        f = sent.folded
+        q = info.qtype
+        if q == "how_many" or q == "compare":
+            if _NUMBER.search(f):
+                score += 0.08
+            if re.search(r"ty le|ti le|phan tram|percent", fold(info.question)) and _PERCENT.search(f):
+                score += 0.05
+        elif q == "when":
+            if _DATE.search(f):
+                score += 0.12
+        elif q == "who":
+            if _WHO.search(f):
+                score += 0.06
+        elif q == "list":
+            if _ENUM.search(sent.text) or sent.text.count(",") >= 3:
+                score += 0.06
+        elif q == "why" and _CAUSE.search(f):
+            score += 0.06
+        for y in info.years:
+            ys = {int(x) for x in _YEAR.findall(f)}
+            if y in ys:
+                score += 0.05
+            elif ys and y not in ys:
+                score -= 0.05
+        rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
+        if rank < 99:
+            score += 0.04 / (1 + rank)
+        if sent.length < 4:  # captions and labels say little
+            score -= 0.1
+        elif not sent.text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")")) and sent.length < 25:
+            score -= 0.08  # a headline repeats the topic but states no fact
+        if sent.length > 80:
+            score -= 0.03 * (sent.length / 80)
+        return ScoredSentence(sent, score, coverage, matched, rank)

@@ -1,0 +1,131 @@
+"""Request guard: declines prompt-injection, prompt/config extraction, fabrication and role-play requests.
+
+Why a pattern list on folded text: users type with or without diacritics, and an injection
+attempt must be caught either way; a pure function of the question is also trivially testable
+and cannot leak anything (it never sees prompts or settings). The guard only looks at what
+the *user* sent: text inside indexed documents is data, quoted verbatim by the extractive
+answerer and never executed, so it is not checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from index.normalize import fold
+
+__all__ = ["GuardVerdict", "check_question", "decline_message"]
+
+Kind = Literal["injection", "prompt_leak", "fabrication", "roleplay", "hidden_instruction"]
+
+
+@dataclass(frozen=True)
+class GuardVerdict:
+    """Why a request is declined; ``pattern`` names the rule (for logs/meta, never shown to users)."""
+
+    kind: Kind
+    pattern: str
+
+
+# Patterns are written folded (no diacritics, lower case, "đ" -> "d") and matched against the
+# folded question, so "Bỏ qua mọi hướng dẫn" and "bo qua moi huong dan" both hit.
+_W = r"(?:\s+\S+){0,3}?"  # up to three filler words between key words
+_RULES: tuple[tuple[Kind, str, str], ...] = (
+    # --- override previous instructions -----------------------------------------------------------
+    ("injection", "ignore-instructions-vi",
+     r"\b(?:bo qua|phot lo|lo di|quen (?:di|het)|khong (?:can )?tuan theo|dung tuan theo|vuot qua)"
+     + _W + r"\s+(?:huong dan|chi dan|chi thi|quy tac|quy dinh|lenh|rang buoc|gioi han|nguyen tac)"),
+    ("injection", "ignore-instructions-en",
+     r"\b(?:ignore|disregard|forget|override|bypass)" + _W
+     + r"\s+(?:instructions?|prompts?|rules?|guidelines?|directives?|constraints?|restrictions?)"),
+    ("injection", "disable-limits",
+     r"\b(?:tat|go bo|bo|vo hieu hoa|huy)\s+(?:moi|tat ca|het|cac)?\s*(?:gioi han|bo loc|rang buoc|kiem duyet)"),
+    ("injection", "disable-limits-en", r"\b(?:disable|remove|turn off|lift)" + _W
+     + r"\s+(?:limits?|limitations?|filters?|restrictions?|safeguards?|guardrails?)"),
+    ("injection", "admin-mode",
+     r"\b(?:che do|mode)\s+(?:quan tri|admin|nha phat trien|developer|debug|go loi|khong gioi han|god)"
+     r"|\b(?:developer|admin|god|dan|jailbreak)\s+mode\b|\bjailbreak\b|\bdo anything now\b"),
+    ("injection", "new-instructions",
+     r"\b(?:huong dan moi|chi thi moi|new instructions?|from now on you|tu bay gio (?:ban|may) (?:la|se|phai))\b"),
+    # --- prompt / configuration extraction ---------------------------------------------------------
+    ("prompt_leak", "system-prompt", r"\bsystem\s*prompts?\b|\bprompt\s+(?:he thong|goc|an)\b"
+     r"|\b(?:loi nhac|chi dan) he thong\b"),
+    ("prompt_leak", "reveal-config-vi",
+     r"\b(?:in ra|tiet lo|liet ke|cho (?:toi )?(?:biet|xem)|hien thi|noi ra|dua ra|chep lai|nhac lai)" + _W
+     + r"\s+(?:(?:cac|nhung) )?(?:quy tac|huong dan|cau hinh|thiet lap|chi dan|prompt|lenh)\s+"
+     r"(?:noi bo|bi mat|an giau|ban dau|goc|cua ban|ma ban|cua tro ly|he thong(?= *(?:cua ban|[.?!]|$)))"),
+    ("prompt_leak", "your-config-vi",
+     r"\b(?:cau hinh|thiet lap|quy tac|huong dan|chi dan)\s+(?:noi bo\s+)?cua (?:ban|tro ly|he thong|may)\b"
+     r"|\b(?:quy tac|huong dan|chi dan) noi bo\b|\b(?:api key|khoa api)\b"),
+    ("prompt_leak", "reveal-config-en",
+     r"\b(?:reveal|print|show|repeat|output|tell me|list|dump)" + _W
+     + r"\s+your\s+(?:\S+\s+)?(?:instructions?|prompts?|rules?|configuration|config|settings|"
+     r"guidelines?|api keys?|system message)"
+     r"|\byour (?:system |hidden |internal )?(?:instructions|configuration|system message)\b"),
+    # --- fabrication ------------------------------------------------------------------------------
+    ("fabrication", "make-up-number-vi",
+     r"\b(?:cu |hay |cu viec )?(?:bia|tu che|tu dat|tu nghi|tu sang tac|uoc doan bua)"
+     r"(?: ra)?\s+(?:ra\s+)?(?:mot |vai |cac |nhung )?(?:con so|so lieu|so|ty le|ti le|du lieu|thong tin|nguon)"),
+    ("fabrication", "make-up-vi", r"\b(?:cu bia|hay bia|bia ra|bia dai|bia dai|tu dat ra|tu nghi ra|tu che ra)\b"),
+    ("fabrication", "hide-estimate-vi",
+     r"\b(?:dung|khong|khong can|dung co)\s+(?:ghi|noi|neu|danh dau|bao)\s+(?:la\s+|rang\s+)?"
+     r"(?:(?:day la|do la|no la)\s+)?(?:so\s+|con so\s+)?(?:uoc tinh|uoc luong|gia dinh|phong doan)"),
+    ("fabrication", "no-source-vi",
+     r"\b(?:khong can|khoi|dung|bo)\s+(?:trich|ghi|neu|dan)\s+(?:nguon|dan chung|trich dan)"),
+    ("fabrication", "make-up-en",
+     r"\b(?:make up|invent|fabricate|just guess|guess a|pretend the (?:number|figure))"
+     r"|\b(?:don'?t|do not|without)\s+(?:cite|citing|mention(?:ing)? (?:it'?s|that it is) an? estimate)"),
+    # --- role play ----------------------------------------------------------------------------------
+    ("roleplay", "roleplay-vi",
+     r"\bdong vai\b(?! tro)|\bnhap vai\b|\bgia vo (?:ban )?(?:la|lam)\b"),
+    ("roleplay", "roleplay-en",
+     r"\b(?:pretend (?:to be|you are|you're)|act as|role-?play|you are now|impersonate)\b"),
+)
+
+# Fake role tags / chat-template tokens / hidden markup in a user message are never legitimate.
+_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|$)|\[(?:/?system|/?inst|/?admin|sys|assistant)\]|<\|?/?(?:system|im_start|im_end|"
+    r"assistant|instructions?)\|?>|^\s*(?:system|assistant|developer)\s*:|###\s*(?:system|instruction)",
+    re.IGNORECASE | re.DOTALL | re.MULTILINE,
+)
+_COMPILED = tuple((kind, name, re.compile(rx)) for kind, name, rx in _RULES)
+
+
+def check_question(question: str) -> GuardVerdict | None:
+    """``None`` when the question may be answered; otherwise why it must be declined.
+
+    ``question`` should already be normalised (NFC); folding happens here.
+    """
+    if _HIDDEN.search(question):
+        return GuardVerdict("hidden_instruction", "fake-role-tag-or-markup")
+    folded = _fold(question)
+    for kind, name, rx in _COMPILED:
+        if rx.search(folded):
+            return GuardVerdict(kind, name)
+    return None
+
+
+def _fold(text: str) -> str:
+    folded = fold(text).lower()
+    folded = re.sub(r"[\u2019`´]", "'", folded)
+    return re.sub(r"\s+", " ", folded)
+
+
+def decline_message(verdict: GuardVerdict, language: str = "vi") -> str:
+    """A polite, useful refusal that reveals nothing about prompts, rules or configuration."""
+    if language == "en":
+        if verdict.kind == "fabrication":
+            return ("I can't make up or present unsourced figures. I only give numbers that appear in the "
+                    "documents, each with its source; if the documents don't contain a figure, I will say so. "
+                    "Please ask about a specific indicator, place and period.")
+        return ("I can't follow that request. I can only answer questions about the indexed documents "
+                "(digital transformation, Project 06, VNeID, online public services), with the exact source "
+                "for each answer.")
+    if verdict.kind == "fabrication":
+        return ("Xin lỗi, tôi không thể tự đặt ra hay đưa số liệu không có nguồn. Tôi chỉ cung cấp số liệu có "
+                "trong các tài liệu, kèm trích dẫn nguồn; nếu tài liệu không có, tôi sẽ nói rõ. Bạn có thể hỏi "
+                "về một chỉ tiêu cụ thể (địa phương, thời điểm) để tôi tra cứu trong tài liệu.")
+    return ("Xin lỗi, tôi không thể thực hiện yêu cầu này. Tôi chỉ hỗ trợ trả lời các câu hỏi dựa trên nội dung "
+            "các tài liệu (chuyển đổi số, Đề án 06, VNeID, dịch vụ công trực tuyến), kèm trích dẫn nguồn. "
+            "Mời bạn đặt câu hỏi về các nội dung này.")
