@@ -1,0 +1,246 @@
+"""Rule-based rewriting of a follow-up question into a standalone one (no LLM needed).
+
+Why rules: retrieval only sees one string. "Còn Bắc Ninh thì sao?" retrieves nothing useful on its
+own; it means "the previous question, about Bắc Ninh". The common Vietnamese follow-up shapes are
+few and regular (Còn/Thế còn/Vậy/Riêng ..., "... này/đó", a missing place or period that the
+previous turn set), so a deterministic rewrite is fast, testable and works offline. A question
+that already stands alone is returned exactly as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.query import question_type
+from assistant.types import Turn
+from index.metadata import find_places
+from index.normalize import fold, normalize_text
+
+__all__ = ["condense", "is_follow_up"]
+
+# Leading follow-up markers, matched on folded text. "Riêng" is a marker but carries meaning
+# ("specifically the districts"), so it is kept in the rewrite; the others are dropped.
+_LEAD_DROP = re.compile(
+    r"^\s*(?:(?:the|vay|con|thua|da|a|uh?m?|ok|vang)\s*,?\s+)*"
+    r"(?:the con|vay con|con ve|con|vay thi|vay|the thi|what about|how about|and what about|and|also|then)\b[\s,]*"
+)
+_LEAD_KEEP = re.compile(r"^\s*(?:rieng|ngoai ra|ben canh do)\b")
+_TAIL_VAGUE = re.compile(
+    r"[\s,]*(?:thi|the|vay|nhi|a)?\s*(?:thi sao|the nao|ra sao|sao|thi the nao|nhu the nao|nua)"
+    r"(?:\s+(?:vay|a|nhi|nhe))?\s*[?.!]*\s*$"
+)
+_TAIL_EN_VAGUE = re.compile(r"[\s,]*(?:then|too|as well)?\s*[?.!]*\s*$")
+# Anaphora on the accented (normalised) text: "việc này", "số liệu đó", "nêu trên".
+_ANAPHORA_VI = re.compile(
+    r"(?<![\w])(?:này|đó|ấy|nói trên|nêu trên|kể trên|vừa nêu|như vậy)(?![\w])", re.IGNORECASE
+)
+_NOT_ANAPHORA_VI = re.compile(r"(?<![\w])(?:trong đó|đó là|do đó|từ đó|sau đó|khi đó)(?![\w])", re.IGNORECASE)
+_ANAPHORA_EN = re.compile(r"\b(?:it|its|this|that|these|those|they|them|there)\b", re.IGNORECASE)
+
+_PLACE_PREFIX = r"(?:(?:tinh|thi xa|thanh pho|tp\.?|huyen|xa|phuong|thi tran)\s+)?"
+_TIME_LEAD = r"(?:(?:tinh )?den (?:het |cuoi )?|cuoi |dau |giua |trong |het )?"
+_TIME_PATTERNS = (
+    re.compile(_TIME_LEAD + r"(?:ngay )?\d{1,2}/\d{1,2}/\d{4}"),
+    re.compile(_TIME_LEAD + r"quy (?:iv|i{1,3}|[1-4])(?:/| nam )\d{4}"),
+    re.compile(_TIME_LEAD + r"(?:6 thang (?:dau|cuoi) )?nam \d{4}"),
+    re.compile(_TIME_LEAD + r"thang \d{1,2}/\d{4}"),
+)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_QUESTION_WORDS = re.compile(
+    r"\b(?:co bao nhieu|la bao nhieu|dat bao nhieu|bao nhieu|thu may|la gi|nhung gi|khi nao|ngay nao|"
+    r"tai sao|vi sao|ra sao|the nao|nhu the nao|do ai|la ai|nao|may|theo ket qua cong bo|theo)\b"
+)
+_QTYPE_PHRASE = {
+    "how_many": "là bao nhiêu",
+    "when": "vào thời điểm nào",
+    "who": "là ai",
+    "list": "gồm những gì",
+    "why": "vì sao",
+    "yes_no": "không",
+    "compare": "so sánh thế nào",
+    "other": "thế nào",
+}
+_OWN_QUESTION = re.compile(
+    r"\b(?:bao nhieu|may|nao|gi|ai|sao|khong|chua|what|which|how|who|when|why|where)\b"
+)
+_SHORT = 8  # syllables: a question this short that names nothing new leans on the previous turn
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def _place_spans(text: str, places: Sequence[str]) -> list[tuple[int, int, str]]:
+    """(start, end, place) of each place mention with its prefix ("tỉnh Bình Định"), by folded match."""
+    folded = fold(text)
+    spans: list[tuple[int, int, str]] = []
+    for place in places:
+        pat = re.compile(rf"(?<!\w){_PLACE_PREFIX}{re.escape(fold(place))}(?!\w)")
+        spans.extend((m.start(), m.end(), place) for m in pat.finditer(folded))
+    return sorted(spans)
+
+
+def _time_spans(text: str) -> list[tuple[int, int]]:
+    folded = fold(text)
+    spans: list[tuple[int, int]] = []
+    for pat in _TIME_PATTERNS:
+        for m in pat.finditer(folded):
+            if not any(s <= m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+def _cut(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    out, pos = [], 0
+    for s, e in sorted(spans):
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+([,.;:?!)])", r"\1", text)
+    text = re.sub(r"([(])\s+", r"\1", text)
+    text = re.sub(r"^[\s,;:.-]+|[\s,;:-]+$", "", text)
+    return " ".join(text.split())
+
+
+def _lower_first(phrase: str) -> str:
+    """"Tính đến quý I/2025" -> "tính đến quý I/2025" (sentence case does not survive moving it), names kept."""
+    folded = fold(phrase)
+    if any(folded.startswith(fold(p)) for p in find_places(phrase)):
+        return phrase
+    first = phrase.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower():
+        return phrase[:1].lower() + phrase[1:]
+    return phrase
+
+
+def _has_anaphora(text: str) -> bool:
+    stripped = _NOT_ANAPHORA_VI.sub(" ", text)
+    return bool(_ANAPHORA_VI.search(stripped)) or (
+        bool(re.search(r"\b(?:the|what|how|which|who|when)\b", text, re.IGNORECASE))
+        and bool(_ANAPHORA_EN.search(text))
+    )
+
+
+def is_follow_up(question: str, previous: str) -> bool:
+    """Does ``question`` lean on ``previous`` (a standalone question) for its place, period or topic?"""
+    q = normalize_text(question)
+    folded = fold(q)
+    if _LEAD_DROP.match(folded) and _LEAD_DROP.match(folded).end() > 0:  # type: ignore[union-attr]
+        return True
+    if _LEAD_KEEP.match(folded) or _has_anaphora(q):
+        return True
+    own_places = find_places(q)
+    prev_places = find_places(previous)
+    if own_places:
+        return False
+    if prev_places:
+        return True
+    return len(_words(q)) <= _SHORT and bool(_YEAR.search(fold(previous))) and not _YEAR.search(folded)
+
+
+def _strip_markers(q: str) -> str:
+    folded = fold(q)
+    m = _LEAD_DROP.match(folded)
+    if m and m.end() > 0:
+        q, folded = q[m.end() :], folded[m.end() :]
+    m = _TAIL_VAGUE.search(folded) or _TAIL_EN_VAGUE.search(folded)
+    if m and m.start() < len(q):
+        q = q[: m.start()]
+    q = q.strip(" ,?.!")
+    return q[:1].upper() + q[1:] if q else q
+
+
+def _swap(previous: str, places: Sequence[str], years: Sequence[str]) -> str:
+    """The previous question about other place(s) and/or year(s)."""
+    out = previous
+    if places:
+        prev_places = find_places(previous)
+        spans = _place_spans(out, prev_places)
+        if spans:
+            s, e, old = spans[0]
+            mention = out[s:e]
+            folded_old = fold(old)
+            offset = fold(mention).rfind(folded_old)
+            new_mention = mention[:offset] + places[0]
+            # the same place named again later in the question follows the swap
+            rest = out[e:]
+            rest_spans = [(a - e, b - e) for a, b, p in spans[1:] if p == old]
+            for a, b in reversed(rest_spans):
+                sub = rest[a:b]
+                off = fold(sub).rfind(folded_old)
+                rest = rest[:a] + sub[:off] + places[0] + rest[b:]
+            out = out[:s] + new_mention + rest
+        else:
+            out = f"{out.rstrip(' ?')} ({', '.join(places)})?"
+    if years:
+        prev_years = list(dict.fromkeys(_YEAR.findall(out)))
+        for old, new in zip(prev_years, years, strict=False):
+            out = re.sub(rf"(?<!\d){old}(?!\d)", new, out)
+    return out
+
+
+def _context(previous: str, q: str, with_topic: bool) -> list[str]:
+    """Place, period and (for anaphora) topic phrases of the previous question that ``q`` lacks."""
+    parts: list[str] = []
+    prev_places = find_places(previous)
+    own = set(find_places(q))
+    place_spans = _place_spans(previous, prev_places)
+    seen: set[str] = set()
+    for s, e, place in place_spans:
+        if place in own or place in seen:
+            continue
+        seen.add(place)
+        parts.append(_lower_first(previous[s:e]))
+    time_spans = _time_spans(previous)
+    if not _YEAR.search(fold(q)):
+        parts.extend(_lower_first(previous[s:e]) for s, e in time_spans)
+    if with_topic:
+        folded = fold(previous)
+        cut = [(s, e) for s, e, _ in place_spans] + list(time_spans)
+        cut += [(m.start(), m.end()) for m in _QUESTION_WORDS.finditer(folded)]
+        topic = _tidy(_cut(previous, cut).replace("?", " "))
+        topic = re.sub(r"^(?:(?:có|đã|là|được|ở|tại|của)\s+)+", "", topic, flags=re.IGNORECASE)
+        if len(_words(topic)) >= 2:
+            parts.append(topic)
+    return parts
+
+
+def _rewrite(question: str, previous: str) -> str:
+    q = " ".join(normalize_text(question).split())
+    core = _strip_markers(q)
+    own_places = find_places(core)
+    own_years = _YEAR.findall(fold(core))
+    content = _cut(core, [(s, e) for s, e, _ in _place_spans(core, own_places)] + _time_spans(core))
+    content_words = [w for w in _words(content) if not _YEAR.fullmatch(w)]
+    if not core or not content_words:
+        # "Còn Bắc Ninh thì sao?" / "Còn năm 2023?" -> the previous question, re-targeted
+        return _swap(previous, own_places, own_years)
+    vague_tail = bool(_TAIL_VAGUE.search(fold(q)))
+    if vague_tail and not _OWN_QUESTION.search(fold(core)) and question_type(previous) != "other":
+        # "Còn số trường hợp ... thì sao?" asks the same kind of thing as the previous question
+        core = f"{core} {_QTYPE_PHRASE[question_type(previous)]}"
+    parts = _context(previous, core, with_topic=_has_anaphora(q))
+    if not parts:
+        return f"{core}?"
+    return f"{core} ({'; '.join(parts)})?"
+
+
+def condense(question: str, history: Sequence[Turn]) -> str:
+    """A standalone form of ``question`` given the conversation so far (unchanged if already standalone)."""
+    user_turns = [t.content for t in history if t.role == "user" and t.content.strip()]
+    if not user_turns:
+        return question
+    previous = user_turns[0]
+    for turn in user_turns[1:]:
+        previous = _rewrite(turn, previous) if is_follow_up(turn, previous) else turn
+    previous = " ".join(normalize_text(previous).split())
+    if not is_follow_up(question, previous):
+        return question
+    return _rewrite(question, previous)

@@ -1,0 +1,319 @@
+"""Query understanding: what a question is about, before any search runs.
+
+Why a separate step: retrieval, the answerer and the follow-up rewriter all need the same facts
+about a question (its language, the places and years it names, what kind of answer it wants, and
+a form of it that matches the Vietnamese corpus even when typed without diacritics or in English).
+Computing them once, as a frozen ``QueryInfo``, keeps those parts consistent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.diacritics import DiacriticRestorer
+from index.metadata import find_places
+from index.normalize import fold, normalize_text
+
+__all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "question_type", "years_in"]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Function words that only occur in English questions (never Vietnamese syllables, even folded).
+_EN_WORDS = _set(
+    "the of what which how many much is are was were did does do according to in on for with by from "
+    "that this these those had has have been be when who whom whose why percentage share rate report "
+    "people number and or at as an it its their there after before during about than"
+)
+# Folded Vietnamese function syllables that signal a Vietnamese question even without diacritics.
+_VI_WORDS = _set(
+    "co bao nhieu cua la duoc nhung cac nao gi tinh thi khong va da dat den tren theo ve trong voi "
+    "cho mot hay sao vay the nay nguoi dan dich vu cong ho so"
+)
+
+# Folded stopwords / question words left out of ``keywords`` (they carry no topic).
+_VI_STOP = _set(
+    "co bao nhieu la cua duoc nhung cac nao gi thi khong va da dat den tren theo ve trong voi cho mot "
+    "hay sao vay the nay do ay kia nhu tai vi tai sao khi ngay nam thang quy luc gio ai ma ra con rieng "
+    "biet hoi xin de nghi cung cap so lieu mat minh em toi ban a oi nhe nha cu tu tinh den "
+    "lan luot bao gio may thu phan tram ty le ti le"
+) - {"so"}
+_EN_STOP = _EN_WORDS | _set("what's is there any all according")
+
+# qtype rules on the folded, lowercased question: (type, patterns). Compare and why win over the
+# rest (a comparison of two figures still contains "bao nhieu"); otherwise the earliest match wins.
+_PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("compare", (r"\bso sanh\b", r"\bkhac nhau\b", r"\blan luot\b", r"\bthay doi the nao\b",
+                 r"\bthay doi ra sao\b", r"\bcompare\b", r"\bcomparison\b", r"\bdiffer", r"\bversus\b",
+                 r"\bvs\b", r"\bhai tinh\b", r"\bva\b[^?]{1,60}\bthi\b")),
+    ("why", (r"\bvi sao\b", r"\btai sao\b", r"\bnguyen nhan\b", r"\bly do\b", r"\bhan che\b",
+             r"\bkho khan\b", r"\bvuong mac\b", r"\bwhy\b", r"\breasons?\b", r"\bcauses?\b",
+             r"\bdifficult", r"\blimitations?\b", r"\bobstacles?\b")),
+)
+_ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("how_many", (r"\bbao nhieu\b", r"\bty le\b", r"\bti le\b", r"\bmay\b", r"\bphan tram\b",
+                  r"\bhow many\b", r"\bhow much\b", r"\bwhat percentage\b", r"\bwhat share\b",
+                  r"\bwhat proportion\b", r"\bwhat (?:was|is|were) the (?:\w+ )?(?:rate|number|share|percentage)\b",
+                  r"\bpercent")),
+    ("when", (r"\bkhi nao\b", r"\bngay nao\b", r"\bnam nao\b", r"\bthang nao\b", r"\bbao gio\b",
+              r"\bthoi diem\b", r"\bhoi nao\b", r"\bluc nao\b", r"\bwhen\b", r"\bwhat date\b",
+              r"\bwhich date\b", r"\bwhat day\b", r"\bwhat year\b", r"\bon what date\b")),
+    ("who", (r"\bdo ai\b", r"\bla ai\b", r"(?:^|[^\w])ai\b", r"\bco quan nao\b", r"\bdon vi nao\b",
+             r"\bwho\b", r"\bwhich (?:agency|authority|body|department|organi[sz]ation)\b")),
+    ("list", (r"\bgom nhung\b", r"\bnhung gi\b", r"\bnhung\b[^?]{1,60}\bnao\b", r"\bcac\b[^?]{1,60}\bnao\b",
+              r"\bliet ke\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
+              r"\blist\b")),
+    ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",
+                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$", r"^(?:is|are|can|does|do|did|has|have)\b")),
+)
+
+# English -> Vietnamese glossary (longest phrases first), so an English question also searches the
+# Vietnamese corpus by its own terms. Dense retrieval is multilingual but weaker across languages.
+_GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("electronic identification accounts?", "tài khoản định danh điện tử"),
+    ("electronic identity accounts?", "tài khoản định danh điện tử"),
+    ("e-?id accounts?", "tài khoản định danh điện tử VNeID"),
+    ("digital identity", "định danh điện tử"),
+    ("chip-?based (?:citizen )?id(?:entity)? cards?", "căn cước công dân gắn chip CCCD"),
+    ("chip-?embedded (?:citizen )?id(?:entity)? cards?", "căn cước công dân gắn chip CCCD"),
+    ("citizen id(?:entity)? cards?", "căn cước công dân CCCD"),
+    ("citizen ids?", "căn cước công dân CCCD"),
+    ("id cards?", "căn cước công dân CCCD"),
+    ("ministry of public security", "Bộ Công an"),
+    ("public security", "công an CA"),
+    ("police", "công an CA"),
+    ("project 06", "Đề án 06"),
+    ("scheme 06", "Đề án 06"),
+    ("national population database", "cơ sở dữ liệu quốc gia về dân cư"),
+    ("population data(?:base)?", "dữ liệu dân cư"),
+    ("essential public services?", "dịch vụ công thiết yếu"),
+    ("online public services?", "dịch vụ công trực tuyến"),
+    ("public services?", "dịch vụ công"),
+    ("national public service portal", "Cổng Dịch vụ công quốc gia"),
+    ("portal", "cổng"),
+    ("end-to-end", "toàn trình"),
+    ("full(?:y)? online", "trực tuyến toàn trình"),
+    ("partial(?:ly)? online", "trực tuyến một phần"),
+    ("partial", "một phần"),
+    ("online", "trực tuyến"),
+    ("administrative procedures?", "thủ tục hành chính TTHC"),
+    ("applications?|dossiers?|records? submitted", "hồ sơ"),
+    ("submitted|submission|filed", "nộp"),
+    ("on time|on-time", "đúng hạn"),
+    ("resolved|settled|processed|handled", "giải quyết"),
+    ("electronic results?", "kết quả giải quyết điện tử"),
+    ("digiti[sz]ation|digiti[sz]ed|digiti[sz]ing", "số hóa"),
+    ("reuse|re-use|reused", "tái sử dụng"),
+    ("digital transformation", "chuyển đổi số"),
+    ("digital signatures?", "chữ ký số"),
+    ("judicial records?", "lý lịch tư pháp"),
+    ("health insurance", "bảo hiểm y tế BHYT"),
+    ("medical (?:examination|treatment)|healthcare", "khám chữa bệnh"),
+    ("health facilities|medical facilities|hospitals?|clinics?", "cơ sở y tế"),
+    ("social insurance", "bảo hiểm xã hội BHXH"),
+    ("pensions?", "lương hưu"),
+    ("primary schools?", "trường tiểu học"),
+    ("digital (?:school )?(?:records?|transcripts?)|e-?transcripts?", "học bạ số"),
+    ("schools?", "trường"),
+    ("education", "giáo dục"),
+    ("tuition|school fees?", "khoản thu học phí"),
+    ("cashless|non-cash", "không dùng tiền mặt"),
+    ("cash", "tiền mặt"),
+    ("e-?invoices?|electronic invoices?", "hóa đơn điện tử"),
+    ("tax(?:es)?", "thuế"),
+    ("banks?|banking", "ngân hàng"),
+    ("payments?|pay", "thanh toán"),
+    ("fees?|charges?", "phí lệ phí"),
+    ("issued|issuance|issuing|granted", "cấp"),
+    ("activated|activation", "kích hoạt"),
+    ("in use|used|using", "sử dụng"),
+    ("eligible", "đủ điều kiện"),
+    ("completed|finished|completion", "hoàn thành"),
+    ("recorded|acknowledged", "ghi nhận"),
+    ("fib(?:er|re)[- ]optic|broadband", "cáp quang băng rộng"),
+    ("submarine cable|undersea cable", "cáp quang biển"),
+    ("mobile (?:base )?stations?|bts", "trạm thu phát sóng thông tin di động"),
+    ("e-?commerce", "thương mại điện tử sàn TMĐT"),
+    ("agricultural households?|farming households?", "hộ sản xuất nông nghiệp SXNN"),
+    ("community digital technology teams?", "tổ công nghệ số cộng đồng"),
+    ("smart city|operations cent(?:er|re)|ioc", "đô thị thông minh IOC"),
+    ("information systems?", "hệ thống thông tin"),
+    ("software", "phần mềm"),
+    ("databases?", "cơ sở dữ liệu CSDL"),
+    ("cyber ?security|information security", "an toàn thông tin mạng"),
+    ("satisf(?:ied|action)", "hài lòng"),
+    ("rank(?:ing|ed)?", "xếp hạng"),
+    ("index", "chỉ số"),
+    ("conference|meeting|review meeting", "hội nghị"),
+    ("chaired|co-?chaired|presided", "chủ trì"),
+    ("difficult(?:y|ies)|challenges?", "khó khăn"),
+    ("limitations?|shortcomings?|weaknesses", "hạn chế"),
+    ("causes?|reasons?", "nguyên nhân"),
+    ("lessons?", "bài học kinh nghiệm"),
+    ("resolution", "Nghị quyết"),
+    ("plan", "kế hoạch"),
+    ("decisions?", "quyết định"),
+    ("directives?", "chỉ thị"),
+    ("official letters?|dispatches?", "công văn"),
+    ("party", "Đảng"),
+    ("people's committee|provincial committee", "UBND"),
+    ("provinces?|provincial", "tỉnh"),
+    ("towns?", "thị xã"),
+    ("districts?", "huyện"),
+    ("communes?|wards?", "xã phường"),
+    ("citizens?|residents?|people", "người dân công dân"),
+    ("enterprises?|businesses|companies", "doanh nghiệp DN"),
+    ("first quarter|quarter 1|q1", "quý I"),
+    ("first (?:half|six months)|first 6 months", "6 tháng đầu năm"),
+    ("end of", "cuối năm"),
+    ("level (\\d)", "mức độ \\1"),
+    ("percentage|percent|rate|share|proportion", "tỷ lệ"),
+    ("accounts?", "tài khoản"),
+    ("identification", "định danh"),
+    ("data", "dữ liệu"),
+    ("report", "báo cáo"),
+)
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """Everything retrieval and answering want to know about one (standalone) question."""
+
+    question: str  # as asked, normalised (NFC, one tone style): what the user sees
+    language: str  # "vi" or "en"
+    has_diacritics: bool  # False: Vietnamese typed without marks ("binh dinh co bao nhieu ...")
+    restored: str  # diacritics restored from the corpus vocabulary (== question when nothing to do)
+    places: tuple[str, ...]  # canonical place names, in order of mention
+    years: tuple[int, ...]  # years mentioned, in order of mention
+    qtype: str  # how_many | when | who | list | why | compare | yes_no | other
+    keywords: tuple[str, ...]  # content syllables (accented when known), no stopwords/question words
+    expansion: str = ""  # Vietnamese rendering of an English question's key terms ("" for Vietnamese)
+
+    @property
+    def search_texts(self) -> tuple[str, ...]:
+        """The distinct forms worth searching: as asked, with diacritics restored, translated terms."""
+        out: list[str] = []
+        for t in (self.question, self.restored, self.expansion):
+            if t and t not in out:
+                out.append(t)
+        return tuple(out)
+
+
+def detect_language(text: str) -> str:
+    """"en" when English function words dominate, else "vi" (Vietnamese is the default audience)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    en = sum(1 for w in words if w in _EN_WORDS)
+    vi = sum(1 for w in words if fold(w) in _VI_WORDS and w not in _EN_WORDS)
+    return "en" if en >= 2 and en > vi else "vi"
+
+
+def _marked_ratio(text: str) -> float:
+    words = [w for w in _WORD.findall(text) if not w.isdigit()]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if fold(w) != w.lower()) / len(words)
+
+
+def years_in(text: str) -> tuple[int, ...]:
+    """Years named in ``text`` ("quý I/2025", "năm 2024", "15/6/2023", "2022 - 2025"), in order, unique."""
+    seen: list[int] = []
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1))
+        if y not in seen:
+            seen.append(y)
+    return tuple(seen)
+
+
+def question_type(text: str) -> str:
+    """The kind of answer wanted, from folded cue phrases (works with or without diacritics)."""
+    f = fold(text).strip()
+    for name, pats in _PRIORITY_TYPES:
+        if any(re.search(p, f) for p in pats):
+            return name
+    best: tuple[int, str] | None = None
+    for name, pats in _ORDERED_TYPES:
+        for p in pats:
+            m = re.search(p, f)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), name)
+    return best[1] if best else "other"
+
+
+def english_to_vietnamese(text: str) -> str:
+    """Vietnamese corpus terms for the English phrases in ``text`` plus names/numbers kept as written."""
+    low = text.lower()
+    terms: list[str] = []
+    taken = [False] * len(low)
+    for pattern, vi in _GLOSSARY:
+        for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", low):
+            if any(taken[m.start() : m.end()]):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            terms.append(m.expand(vi) if "\\" in vi else vi)
+    # Keep what the glossary does not cover but the corpus may contain verbatim: numbers, codes
+    # (C06, VNeID, DTI), and accented Vietnamese names typed inside the English sentence.
+    for m in _WORD.finditer(text):
+        if any(taken[m.start() : m.end()]):
+            continue
+        w = m.group(0)
+        if w.lower() in _EN_STOP:
+            continue
+        if any(ch.isdigit() for ch in w) or fold(w) != w.lower() or (w.isupper() and len(w) > 1) or (
+            any(ch.isupper() for ch in w[1:])
+        ):
+            terms.append(w)
+    return " ".join(dict.fromkeys(terms))
+
+
+def _keywords(text: str, language: str) -> tuple[str, ...]:
+    stop = _EN_STOP if language == "en" else _VI_STOP
+    out: list[str] = []
+    for w in _WORD.findall(text):
+        low = w.lower()
+        key = low if language == "en" else fold(low)
+        if key in stop or (len(low) == 1 and not low.isdigit()):
+            continue
+        if low not in out:
+            out.append(low)
+    return tuple(out)
+
+
+def analyze(question: str, restorer: DiacriticRestorer | None = None) -> QueryInfo:
+    """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration."""
+    text = " ".join(normalize_text(question).split())
+    language = detect_language(text)
+    ratio = _marked_ratio(text)
+    has_diacritics = ratio > 0.0
+    restored = text
+    # A normally typed Vietnamese question has most syllables marked; restoring its few plain
+    # ones ("con", "tin") would only risk damage, so restore only mostly-unmarked questions.
+    if language == "vi" and restorer is not None and ratio < 0.25:
+        restored = restorer.restore(text)
+    expansion = english_to_vietnamese(text) if language == "en" else ""
+    places: list[str] = []
+    for t in (text, restored):
+        for p in find_places(t):
+            if p not in places:
+                places.append(p)
+    if expansion:
+        for p in places:
+            if fold(p) not in fold(expansion):
+                expansion = f"{expansion} {p}"
+    kw_source = expansion if language == "en" else restored
+    return QueryInfo(
+        question=text,
+        language=language,
+        has_diacritics=has_diacritics,
+        restored=restored,
+        places=tuple(places),
+        years=years_in(text),
+        qtype=question_type(text),
+        keywords=_keywords(kw_source, "vi"),
+        expansion=expansion,
+    )

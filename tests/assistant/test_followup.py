@@ -1,0 +1,83 @@
+"""Rule-based follow-up rewriting: follow-ups become standalone, standalone questions stay as they are."""
+
+from __future__ import annotations
+
+from assistant.followup import condense, is_follow_up
+from assistant.types import Turn
+
+BD_2025 = "Tính đến quý I/2025, tỉnh Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?"
+
+
+def _history(*user_questions: str) -> list[Turn]:
+    turns: list[Turn] = []
+    for q in user_questions:
+        turns += [Turn("user", q), Turn("assistant", "Câu trả lời trước [1].")]
+    return turns
+
+
+def test_place_swap_keeps_the_previous_question() -> None:
+    out = condense("Còn Bắc Ninh thì sao?", _history(BD_2025))
+    assert out == "Tính đến quý I/2025, tỉnh Bắc Ninh có bao nhiêu dịch vụ công trực tuyến toàn trình?"
+
+
+def test_place_swap_without_diacritics_and_in_english() -> None:
+    expected = "Tính đến quý I/2025, tỉnh Bắc Kạn có bao nhiêu dịch vụ công trực tuyến toàn trình?"
+    assert condense("con bac kan thi sao", _history(BD_2025)) == expected
+    assert condense("What about Bắc Kạn?", _history(BD_2025)) == expected
+
+
+def test_year_swap() -> None:
+    out = condense("Còn năm 2023 thì sao?", _history("Năm 2024 tỉ lệ hồ sơ trực tuyến của Bắc Ninh đạt bao nhiêu?"))
+    assert out == "Năm 2023 tỉ lệ hồ sơ trực tuyến của Bắc Ninh đạt bao nhiêu?"
+
+
+def test_new_topic_inherits_place_and_period() -> None:
+    out = condense("Thế còn dịch vụ công trực tuyến một phần thì bao nhiêu?", _history(BD_2025))
+    assert out.startswith("Dịch vụ công trực tuyến một phần thì bao nhiêu")
+    assert "tỉnh Bình Định" in out and "quý I/2025" in out
+    assert not out.lower().startswith("thế còn")
+
+
+def test_vague_tail_takes_the_previous_question_kind() -> None:
+    prev = "Thị xã La Gi đã cấp bao nhiêu căn cước công dân cho người từ 14 tuổi trở lên?"
+    out = condense("Còn số trường hợp được cấp tài khoản định danh điện tử thì sao?", _history(prev))
+    assert out.startswith("Số trường hợp được cấp tài khoản định danh điện tử là bao nhiêu")
+    assert "La Gi" in out
+
+
+def test_anaphora_appends_the_previous_topic() -> None:
+    prev = "Tính đến 15/6/2023, Bắc Kạn có bao nhiêu yêu cầu tra cứu thông tin công dân với CSDL dân cư?"
+    out = condense("Cơ quan nào đã hướng dẫn thực hiện việc tra cứu này?", _history(prev))
+    assert out.startswith("Cơ quan nào đã hướng dẫn thực hiện việc tra cứu này")
+    assert "Bắc Kạn" in out and "15/6/2023" in out
+    assert "thông tin công dân với CSDL dân cư" in out
+    assert "bao nhiêu" not in out  # the previous question word must not leak into the rewrite
+
+
+def test_riêng_is_kept_because_it_carries_meaning() -> None:
+    prev = "Năm 2024 tỉ lệ hồ sơ trực tuyến toàn tỉnh Bắc Ninh đạt bao nhiêu?"
+    out = condense("Riêng các huyện thì tăng từ bao nhiêu lên bao nhiêu?", _history(prev))
+    assert out.startswith("Riêng các huyện thì tăng từ bao nhiêu lên bao nhiêu")
+    assert "Bắc Ninh" in out and "năm 2024" in out
+
+
+def test_standalone_questions_pass_through_unchanged() -> None:
+    history = _history(BD_2025)
+    for q in (
+        "Thị xã La Gi hiện đang thực hiện bao nhiêu thủ tục hành chính dịch vụ công trực tuyến?",
+        "Chỉ số An toàn thông tin mạng của tỉnh Bắc Ninh đứng thứ mấy trong cả nước?",
+        "tinh den 15/6/2023 bac kan co bao nhieu dich vu cong truc tuyen",
+    ):
+        assert condense(q, history) == q
+        assert not is_follow_up(q, BD_2025)
+
+
+def test_no_history_means_no_rewrite() -> None:
+    assert condense("Còn Bắc Ninh thì sao?", []) == "Còn Bắc Ninh thì sao?"
+    assert condense("Còn Bắc Ninh thì sao?", [Turn("assistant", "Xin chào")]) == "Còn Bắc Ninh thì sao?"
+
+
+def test_chained_follow_ups_resolve_through_the_history() -> None:
+    history = _history(BD_2025, "Còn Bắc Ninh thì sao?")
+    out = condense("Còn Bắc Kạn thì sao?", history)
+    assert out == "Tính đến quý I/2025, tỉnh Bắc Kạn có bao nhiêu dịch vụ công trực tuyến toàn trình?"

@@ -1,0 +1,136 @@
+"""Query understanding: language, diacritics, places, years, question type, English glossary."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from assistant.diacritics import DiacriticRestorer
+from assistant.query import analyze, detect_language, english_to_vietnamese, question_type, years_in
+
+CORPUS_LIKE = [
+    "Tính đến quý I/2025, toàn tỉnh có 1.230 dịch vụ công trực tuyến toàn trình (chiếm 66%).",
+    "Việc triển khai Đề án 06 tại Bình Định giai đoạn 2022 - 2025 đã mang lại kết quả.",
+    "Toàn tỉnh đã cấp hơn 728.400 tài khoản định danh VNeID mức độ 2.",
+    "Tỷ lệ cấp tài khoản định danh điện tử đạt 99,6%, trong đó 92,12% đã được kích hoạt.",
+    "Lễ hội đình làng được tổ chức tại gia đình và đình làng Bình Định.",
+    "Quy định mới về định danh điện tử được ban hành.",
+]
+
+
+@pytest.fixture(scope="module")
+def restorer() -> DiacriticRestorer:
+    return DiacriticRestorer(CORPUS_LIKE)
+
+
+def test_restores_diacritics_from_the_corpus_vocabulary(restorer: DiacriticRestorer) -> None:
+    info = analyze("binh dinh co bao nhieu dich vu cong truc tuyen toan trinh", restorer)
+    assert info.language == "vi"
+    assert info.has_diacritics is False
+    assert info.restored == "bình định có bao nhiêu dịch vụ công trực tuyến toàn trình"
+    assert info.places == ("Bình Định",)
+    assert info.qtype == "how_many"
+    assert "dịch" in info.keywords and "bao" not in info.keywords
+    assert info.restored in info.search_texts and info.question in info.search_texts
+
+
+def test_restoration_uses_the_neighbouring_syllable(restorer: DiacriticRestorer) -> None:
+    # "dinh" is "định" next to "danh"/"quy" but "đình" next to "làng"/"gia"
+    assert restorer.restore("tai khoan dinh danh") == "tài khoản định danh"
+    assert restorer.restore("dinh lang") == "đình làng"
+    assert restorer.restore("gia dinh") == "gia đình"
+    assert restorer.restore("quy dinh") == "quy định"
+
+
+def test_restoration_keeps_case_unknown_words_and_typed_marks(restorer: DiacriticRestorer) -> None:
+    assert restorer.restore("Binh Dinh") == "Bình Định"
+    assert restorer.restore("VNeID muc do 2") == "VNeID mức độ 2"
+    assert restorer.restore("xyzzy dinh danh") == "xyzzy định danh"
+    # a syllable the user accented stays exactly as typed
+    assert restorer.restore("đình danh") == "đình danh"
+
+
+def test_accented_question_is_not_rewritten(restorer: DiacriticRestorer) -> None:
+    q = "Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?"
+    info = analyze(q, restorer)
+    assert info.has_diacritics is True
+    assert info.restored == q
+
+
+def test_nfc_and_nfd_questions_analyse_identically(restorer: DiacriticRestorer) -> None:
+    q = "Tỷ lệ cấp tài khoản định danh điện tử ở Bình Định là bao nhiêu?"
+    assert analyze(unicodedata.normalize("NFD", q), restorer) == analyze(q, restorer)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("Tính đến quý I/2025, Bình Định có bao nhiêu?", (2025,)),
+        ("Đến cuối năm 2022 thì sao?", (2022,)),
+        ("So sánh năm 2024 với 2023", (2024, 2023)),
+        ("Tính đến ngày 15/6/2023", (2023,)),
+        ("đạt 1.230 dịch vụ và 2.107 hồ sơ", ()),
+        ("theo bài báo đăng tháng 3/2023", (2023,)),
+    ],
+)
+def test_years(text: str, years: tuple[int, ...]) -> None:
+    assert years_in(text) == years
+
+
+@pytest.mark.parametrize(
+    ("text", "qtype"),
+    [
+        ("Bình Định có bao nhiêu dịch vụ công trực tuyến?", "how_many"),
+        ("Tỷ lệ hồ sơ nộp trực tuyến đạt mấy phần trăm?", "how_many"),
+        ("ty le tai su dung ket qua so hoa la bao nhieu", "how_many"),
+        ("What percentage of accounts were activated?", "how_many"),
+        ("Nghị quyết 57-NQ/TW được ban hành ngày nào?", "when"),
+        ("On what date did C06 record it?", "when"),
+        ("Hội nghị do ai chủ trì?", "who"),
+        ("Phương châm 5 rõ gồm những gì?", "list"),
+        ("Bắc Ninh đã rút ra những bài học kinh nghiệm nào?", "list"),
+        ("Vì sao nhiều sở đề xuất tạm dừng dự án?", "why"),
+        ("La Gi còn những hạn chế gì?", "why"),
+        ("So sánh tỷ lệ hồ sơ trực tuyến của Bắc Ninh với Bình Định", "compare"),
+        ("Tỷ lệ của Bình Định và của La Gi lần lượt là bao nhiêu?", "compare"),
+        ("Khám bệnh bằng CCCD gắn chip được không vậy?", "yes_no"),
+        ("Giới thiệu về Đề án 06", "other"),
+    ],
+)
+def test_question_type(text: str, qtype: str) -> None:
+    assert question_type(text) == qtype
+
+
+def test_language_detection() -> None:
+    assert detect_language("According to the 2025 Bình Định report, what percentage of people had accounts?") == "en"
+    assert detect_language("binh dinh co bao nhieu dich vu cong") == "vi"
+    assert detect_language("Bình Định có bao nhiêu dịch vụ công?") == "vi"
+
+
+def test_english_question_is_rendered_in_corpus_terms(restorer: DiacriticRestorer) -> None:
+    q = ("According to the 2025 Bình Định report, what percentage of people had been issued "
+         "electronic identification accounts, and what share were activated?")
+    info = analyze(q, restorer)
+    assert info.language == "en"
+    assert info.places == ("Bình Định",)
+    assert info.years == (2025,)
+    assert info.qtype == "how_many"
+    for term in ("tài khoản định danh điện tử", "kích hoạt", "cấp", "tỷ lệ", "Bình Định", "2025"):
+        assert term in info.expansion
+    assert info.expansion in info.search_texts
+
+
+def test_glossary_covers_police_ids_and_project_06() -> None:
+    vi = english_to_vietnamese("the 13 essential public services handled by the police sector under Project 06")
+    assert "dịch vụ công thiết yếu" in vi and "công an" in vi and "Đề án 06" in vi and "13" in vi
+    vi = english_to_vietnamese("finished issuing chip-based citizen ID cards to eligible citizens in Bắc Kạn")
+    assert "căn cước công dân gắn chip" in vi and "Bắc Kạn" in vi and "đủ điều kiện" in vi
+
+
+def test_places_without_diacritics_and_towns(restorer: DiacriticRestorer) -> None:
+    assert analyze("bac ninh da cap duoc bao nhieu tai khoan", restorer).places == ("Bắc Ninh",)
+    assert analyze("Thị xã La Gi thực hiện bao nhiêu thủ tục?", restorer).places == ("La Gi",)
+    assert analyze("thi xa la gi da thu nhan bao nhieu ho so", restorer).places == ("La Gi",)
+    both = analyze("So sánh Bắc Ninh và Bình Định", restorer)
+    assert both.places == ("Bắc Ninh", "Bình Định")
