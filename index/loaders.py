@@ -241,6 +241,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
         tag = soup.find("meta", attrs=attrs)
         if isinstance(tag, Tag) and tag.get("content") and key not in meta:
             meta[key] = str(tag.get("content")).strip()
+    h1 = soup.find("h1")
+    if "title" not in meta and isinstance(h1, Tag) and h1.get_text(strip=True):
+        meta["title"] = h1.get_text(" ", strip=True)
     if "title" not in meta and soup.title and soup.title.string:
         meta["title"] = soup.title.string.strip()
     if "published" not in meta:
@@ -268,10 +271,6 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     root: Any = max(candidates, key=lambda t: len(t.get_text(" ", strip=True))) if candidates else None
     if root is None or not root.get_text(strip=True):
         root = soup.body or soup
-    if "title" not in meta:
-        h1 = soup.find("h1")
-        if isinstance(h1, Tag):
-            meta["title"] = h1.get_text(" ", strip=True)
     for br in root.find_all("br"):
         br.replace_with("\n")
     for tag in root.find_all(_BLOCK_TAGS):

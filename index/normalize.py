@@ -115,6 +115,8 @@ def _fold_table() -> dict[int, str]:
         base = unicodedata.normalize("NFD", low)[0]
         if unicodedata.combining(base):
             base = low
+        if len(base.lower()) == 1:
+            base = base.lower()  # "İ" -> "I" -> "i"
         if base in ("đ", "Đ"):
             base = "d"
         if base != ch:
