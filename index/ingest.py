@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from index.embeddings import Embedder
 from index.errors import IndexingError, UnusableDocument
 from index.lock import IngestLock
@@ -35,9 +37,6 @@ from index.store import ChromaStore
 from index.types import Chunk, Document
 
 log = logging.getLogger(__name__)
-
-UPSERT_EVERY = 64  # chunks embedded before they are written to the store (bounded loss on a crash)
-
 
 class ChunkSplitter(Protocol):
     def split(self, doc: Document) -> list[Chunk]: ...
@@ -274,6 +273,10 @@ class Ingester:
         return self.chunker.split(Document(meta=entry.meta, text=text, content_hash=entry.content_hash))
 
     def _embed_and_upsert(self, todo: Sequence[Chunk], progress: bool) -> float:
+        """Embed in batches, upserting each batch at once (a crash loses at most one batch of work).
+
+        Identical passage texts (page boilerplate, a file repeating itself) are embedded once.
+        """
         if not todo:
             return 0.0
         bar: Any = None
@@ -281,15 +284,20 @@ class Ingester:
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), unit="đoạn", desc="Nhúng / embedding", leave=False)
+        cache: dict[str, np.ndarray] = {}
         spent = 0.0
-        step = max(self.batch_size, UPSERT_EVERY)
         try:
-            for i in range(0, len(todo), step):
-                part = todo[i : i + step]
-                t = time.perf_counter()
-                vectors = self.embedder.embed_passages([c.text for c in part])
-                spent += time.perf_counter() - t
-                self.store.upsert(part, vectors)
+            for i in range(0, len(todo), self.batch_size):
+                part = todo[i : i + self.batch_size]
+                fresh = list(dict.fromkeys(c.text for c in part if c.text not in cache))
+                if fresh:
+                    t = time.perf_counter()
+                    vectors = self.embedder.embed_passages(fresh)
+                    spent += time.perf_counter() - t
+                    cache.update(zip(fresh, vectors, strict=True))
+                self.store.upsert(part, np.stack([cache[c.text] for c in part]))
+                if len(cache) > 4 * self.batch_size:
+                    cache = {c.text: cache[c.text] for c in part}
                 if bar is not None:
                     bar.update(len(part))
         finally:

