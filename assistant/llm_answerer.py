@@ -26,7 +26,7 @@ from assistant.citations import MARKER_RE, finalize_citations
 from assistant.errors import LLMError
 from assistant.prompting import REFUSAL_MARKER, PromptSet, load_prompts
 from assistant.protocols import Answerer, ChatModel, StreamEvent
-from assistant.types import Answer, Chunk, Citation, ScoredChunk, Turn
+from assistant.types import Answer, Chunk, Citation, Retrieved, ScoredChunk, Turn
 from index.chunking import split_sentences
 from index.normalize import fold, normalize_text
 
@@ -182,11 +182,12 @@ class LLMAnswerer:
         if not text:
             return _Verdict(None, "empty reply")
         folded = fold(text)
-        if _REFUSAL_RE.search(folded):
-            return _Verdict(Answer(answer=refusal_text(language), refused=True,
-                                   meta={"answerer": "llm", "refusal": "llm_not_in_documents"}))
+        retrieved = _retrieved(contexts)
         if _OUR_TAGS_RE.search(text) or any(p in folded for p in self._leak_probes):
             return _Verdict(None, "reply echoes the prompt")
+        if _REFUSAL_RE.search(folded):
+            return _Verdict(Answer(answer=refusal_text(language), refused=True, retrieved=retrieved,
+                                   meta={"answerer": "llm", "refusal": "llm_not_in_documents"}))
         letters = sum(ch.isalpha() for ch in text)
         if letters < 8 or letters < 0.4 * len(text.replace(" ", "")):
             return _Verdict(None, "reply is not prose")
@@ -201,7 +202,7 @@ class LLMAnswerer:
         dropped = _out_of_range(text, len(contexts))
         if dropped:
             log.info("dropped out-of-range citation markers %s (only %d contexts)", dropped, len(contexts))
-        return _Verdict(Answer(answer=new_text, refused=False, citations=citations,
+        return _Verdict(Answer(answer=new_text, refused=False, citations=citations, retrieved=retrieved,
                                meta={"answerer": "llm", "dropped_markers": dropped}))
 
     # --- fallback -----------------------------------------------------------------------------------
@@ -440,6 +441,10 @@ def _clean_condensed(raw: str) -> str:
     line = re.sub(r"^(?:câu hỏi độc lập|câu hỏi|standalone question|question)\s*:\s*", "", lines[0],
                   flags=re.IGNORECASE)
     return normalize_text(line.strip().strip('"“”\'«»').strip())
+
+
+def _retrieved(contexts: Sequence[ScoredChunk]) -> tuple[Retrieved, ...]:
+    return tuple(Retrieved(c.chunk.source, c.chunk.chunk_id, round(float(c.score), 4)) for c in contexts)
 
 
 def _with_latency(answer: Answer, started: float) -> Answer:

@@ -54,7 +54,8 @@ class FakeOpenAIServer:
     """
 
     def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []  # JSON bodies received, oldest first
+        self.headers: list[dict[str, str]] = []  # their HTTP headers (lower-case names)
         self._replies: list[Reply] = [Reply(text="OK [1].")]
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -93,10 +94,12 @@ class FakeOpenAIServer:
         with self._lock:
             self._replies = list(replies)
             self.requests.clear()
+            self.headers.clear()
 
-    def _next_reply(self, body: dict[str, Any]) -> Reply:
+    def _next_reply(self, body: dict[str, Any], headers: dict[str, str]) -> Reply:
         with self._lock:
             self.requests.append(body)
+            self.headers.append(headers)
             return self._replies.pop(0) if len(self._replies) > 1 else self._replies[0]
 
     # --- HTTP -----------------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ class FakeOpenAIServer:
                 except json.JSONDecodeError:
                     self._send_json(400, {"error": {"message": "body is not JSON", "type": "invalid_request"}})
                     return
-                reply = server._next_reply(body)
+                reply = server._next_reply(body, {k.lower(): v for k, v in self.headers.items()})
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 try:
