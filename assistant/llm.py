@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -48,6 +49,7 @@ class OpenAICompatibleChat:
         temperature: float = 0.0,
         max_tokens: int = 512,
         max_retries: int = 0,
+        cooldown_s: float = 30.0,
     ) -> None:
         if not base_url or not urlparse(base_url).scheme.startswith("http") or not urlparse(base_url).netloc:
             raise LLMError(
@@ -62,11 +64,16 @@ class OpenAICompatibleChat:
             raise LLMError(f"LLM max_tokens must be positive, got {max_tokens}; set ASSISTANT_LLM_MAX_TOKENS")
         if max_retries < 0:
             raise LLMError(f"max_retries must be >= 0, got {max_retries}")
+        if cooldown_s < 0:
+            raise LLMError(f"cooldown_s must be >= 0, got {cooldown_s}")
         from langchain_openai import ChatOpenAI  # provider import kept here; no work at import time
 
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.timeout_s = float(timeout_s)
+        self.cooldown_s = float(cooldown_s)
+        self._down_until = 0.0  # monotonic time until which the endpoint counts as down
+        self._down_reason = ""
         # OpenAI itself wants ``max_completion_tokens`` only (what ChatOpenAI sends); Ollama and older
         # vLLM / llama.cpp servers only honour ``max_tokens``, so other endpoints get both.
         extra_body: dict[str, Any] | None = None
@@ -91,6 +98,7 @@ class OpenAICompatibleChat:
 
     def complete(self, messages: Sequence[dict[str, str]]) -> str:
         lc_messages = _to_langchain(messages)
+        self._check_up()
         result: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
 
         def work() -> None:
@@ -103,9 +111,9 @@ class OpenAICompatibleChat:
         try:
             kind, value = result.get(timeout=self.timeout_s)
         except queue.Empty:
-            raise LLMError(self._timeout_message()) from None
+            raise self._mark_down(LLMError(self._timeout_message())) from None
         if kind == "err":
-            raise self._translate(value) from value
+            raise self._mark_down(self._translate(value), outage=_is_outage(value)) from value
         text = str(value).strip()
         if not text:
             raise LLMError(f"LLM {self.model!r} at {self.base_url} returned an empty reply")
@@ -113,6 +121,7 @@ class OpenAICompatibleChat:
 
     def stream(self, messages: Sequence[dict[str, str]]) -> Iterator[str]:
         lc_messages = _to_langchain(messages)
+        self._check_up()
         pieces: queue.Queue[tuple[str, Any]] = queue.Queue()
         stop = threading.Event()
 
@@ -143,18 +152,32 @@ class OpenAICompatibleChat:
                 try:
                     kind, value = pieces.get(timeout=self.timeout_s)
                 except queue.Empty:
-                    raise LLMError(self._timeout_message(streaming=produced)) from None
+                    raise self._mark_down(LLMError(self._timeout_message(streaming=produced))) from None
                 if kind == "piece":
                     produced = True
                     yield value
                 elif kind == "err":
-                    raise self._translate(value) from value
+                    raise self._mark_down(self._translate(value), outage=_is_outage(value)) from value
                 else:
                     break
             if not produced:
                 raise LLMError(f"LLM {self.model!r} at {self.base_url} streamed an empty reply")
         finally:
             stop.set()  # the worker stops reading once the consumer is gone
+
+    def _check_up(self) -> None:
+        left = self._down_until - time.monotonic()
+        if left > 0:
+            raise LLMError(f"LLM {self.model!r} at {self.base_url} skipped for {left:.0f} s more after a failure "
+                           f"({self._down_reason})")
+
+    def _mark_down(self, err: LLMError, *, outage: bool = True) -> LLMError:
+        """Start the cooldown when the endpoint is slow or unreachable (not for a bad reply or a 4xx/5xx)."""
+        if outage and self.cooldown_s > 0:
+            self._down_until = time.monotonic() + self.cooldown_s
+            self._down_reason = str(err)
+            log.warning("%s; not calling it again for %g s", err, self.cooldown_s)
+        return err
 
     @staticmethod
     def _start(work: Callable[[], None]) -> None:
@@ -189,6 +212,13 @@ class OpenAICompatibleChat:
         if isinstance(err, openai.APIResponseValidationError | ValueError | KeyError | TypeError):
             return LLMError(f"{where} sent a reply that is not an OpenAI chat completion ({type(err).__name__})")
         return LLMError(f"{where} failed: {type(err).__name__}: {err}")
+
+
+def _is_outage(err: BaseException) -> bool:
+    """Timeouts and refused/broken connections: the kind of failure that will cost the next call too."""
+    import openai
+
+    return isinstance(err, openai.APITimeoutError | openai.APIConnectionError)
 
 
 def _to_langchain(messages: Sequence[dict[str, str]]) -> list[Any]:

@@ -115,8 +115,32 @@ def test_slow_server_gives_up_at_the_deadline(server: FakeOpenAIServer) -> None:
     assert time.monotonic() - t0 < 0.8 + 0.5
     t0 = time.monotonic()
     with pytest.raises(LLMError, match="did not answer within"):
-        list(chat.stream(MESSAGES))
+        list(_chat(server, timeout_s=0.8).stream(MESSAGES))
     assert time.monotonic() - t0 < 0.8 + 0.5
+
+
+def test_after_a_timeout_calls_fail_fast_until_the_cooldown_ends(server: FakeOpenAIServer) -> None:
+    server.script(Reply(text="chậm [1].", delay_s=1.5), Reply(text="nhanh [1]."))
+    chat = _chat(server, timeout_s=0.5, cooldown_s=1.0)
+    with pytest.raises(LLMError, match="did not answer"):
+        chat.complete(MESSAGES)
+    t0 = time.monotonic()
+    with pytest.raises(LLMError, match="skipped .* after a failure"):
+        chat.complete(MESSAGES)
+    with pytest.raises(LLMError, match="skipped"):
+        list(chat.stream(MESSAGES))
+    assert time.monotonic() - t0 < 0.1
+    assert len(server.requests) == 1  # the skipped calls never reached the server
+    time.sleep(1.1)
+    assert chat.complete(MESSAGES) == "nhanh [1]."
+
+
+def test_a_bad_reply_does_not_start_the_cooldown(server: FakeOpenAIServer) -> None:
+    server.script(Reply(status=500), Reply(text="được [1]."))
+    chat = _chat(server)
+    with pytest.raises(LLMError, match="HTTP 500"):
+        chat.complete(MESSAGES)
+    assert chat.complete(MESSAGES) == "được [1]."
 
 
 def test_stream_that_stalls_midway_is_cut_off(server: FakeOpenAIServer) -> None:
@@ -138,6 +162,7 @@ def test_stream_that_stalls_midway_is_cut_off(server: FakeOpenAIServer) -> None:
         ({"base_url": "http://127.0.0.1:1/v1", "model": ""}, "ASSISTANT_LLM_MODEL"),
         ({"base_url": "http://127.0.0.1:1/v1", "model": "m", "timeout_s": 0}, "ASSISTANT_LLM_TIMEOUT_S"),
         ({"base_url": "http://127.0.0.1:1/v1", "model": "m", "max_tokens": 0}, "ASSISTANT_LLM_MAX_TOKENS"),
+        ({"base_url": "http://127.0.0.1:1/v1", "model": "m", "cooldown_s": -1}, "cooldown_s"),
     ],
 )
 def test_bad_configuration_is_rejected_at_construction(kwargs: dict[str, object], message: str) -> None:
