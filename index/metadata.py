@@ -13,8 +13,9 @@ questions and documents agree on canonical place names.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -99,6 +100,8 @@ def province_of(place: str) -> str:
 
 def _spelling_ok(span: str, spelling: str) -> bool:
     """Accept "Bình Định", "Binh Dinh", "binh dinh", "Bình Dinh"; reject "năm định" for "Nam Định"."""
+    if span == spelling:
+        return True
     span_words = span.split()
     want_words = spelling.split()
     if len(span_words) != len(want_words):
@@ -112,17 +115,25 @@ def _spelling_ok(span: str, spelling: str) -> bool:
     return True
 
 
-def _place_matches(text: str) -> list[tuple[int, str]]:
-    """(offset, canonical) for each place mention in ``text`` (any normalisation state)."""
-    text = normalize_text(text)
-    folded = fold(text)
+def _place_matches(text: str, folded: str | None = None) -> list[tuple[int, str]]:
+    """(offset, canonical) for each place mention in ``text``.
+
+    Without ``folded`` the text is normalised first (questions); with it, ``text``
+    must already be normalised and ``folded == fold(text)`` (documents).
+    """
+    if folded is None:
+        text = normalize_text(text)
+        folded = fold(text)
     gaz = _gazetteer()
     out: list[tuple[int, str]] = []
     for m in gaz.pattern.finditer(folded):
-        key = re.sub(r"\s+", " ", m.group(0))
-        spelling, canonical = gaz.by_fold[key]
+        key = m.group(0)
         span = text[m.start() : m.end()]
-        if not _spelling_ok(re.sub(r"\s+", " ", span), spelling):
+        if key not in gaz.by_fold:  # odd whitespace inside the name
+            key = re.sub(r"\s+", " ", key)
+            span = re.sub(r"\s+", " ", span)
+        spelling, canonical = gaz.by_fold[key]
+        if not _spelling_ok(span, spelling):
             continue
         before = folded[max(0, m.start() - 12) : m.start()]
         has_prefix = bool(_PREFIX_RE.search(before))
@@ -265,21 +276,32 @@ _BYLINE_HINT = re.compile(r"\b(?:nguon|theo|bao|tap chi|cong thong tin|ttxvn|vov
 _TITLE_MAX = 120
 
 
+def _covered_by(skip: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Fast "is [s, e) inside one skip span" for sorted, merged spans."""
+    starts = [a for a, _ in skip]
+
+    def covered(s: int, e: int) -> bool:
+        i = bisect.bisect_right(starts, s) - 1
+        return i >= 0 and skip[i][0] <= s and e <= skip[i][1]
+
+    return covered
+
+
 def _content_lines(text: str, skip: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Non-empty line spans that are not clutter."""
+    """Non-empty line spans (whitespace-trimmed) that are not clutter."""
+    covered = _covered_by(skip)
     out = []
     pos = 0
     for line in text.split("\n"):
         s, e = pos, pos + len(line)
         pos = e + 1
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             continue
-        if any(
-            a <= s + (len(line) - len(line.lstrip())) and e - (len(line) - len(line.rstrip())) <= b
-            for a, b in skip
-        ):
-            continue
-        out.append((s, e))
+        ts = s + (len(line) - len(line.lstrip()))
+        te = ts + len(stripped)
+        if not covered(ts, te):
+            out.append((ts, te))
     return out
 
 
@@ -322,14 +344,13 @@ def _outlet(text: str, lines: list[tuple[int, int]]) -> str:
 
 
 def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]]) -> tuple[str, ...]:
-    def in_skip(pos: int) -> bool:
-        return any(a <= pos < b for a, b in skip)
+    covered = _covered_by(skip)
 
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     n = max(len(text), 1)
-    for pos, place in _place_matches(text):
-        if in_skip(pos):
+    for pos, place in _place_matches(text, folded):
+        if covered(pos, pos + 1):
             continue
         counts[place] = counts.get(place, 0) + 1
         scores[place] = scores.get(place, 0.0) + 1.0 + 0.5 * (1 - pos / n)  # earlier counts a bit more
@@ -347,11 +368,23 @@ def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]]) -> 
     return tuple(ordered_towns + ordered_provinces)
 
 
+def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` blanked out (same length, so offsets still agree)."""
+    parts: list[str] = []
+    pos = 0
+    for a, b in spans:
+        parts.append(text[pos:a])
+        parts.append(" " * (b - a))
+        pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = None) -> DocumentMeta:
     """Metadata of a normalised document; sidecar values (url/title/published) win over guesses."""
     side = dict(sidecar or {})
     folded = fold(text)
-    skip = clutter_spans(text)
+    skip = clutter_spans(text, folded)
     lines = _content_lines(text, skip)
 
     title = normalize_text(str(side.get("title") or "")).strip() or _title(text, lines)
@@ -365,11 +398,7 @@ def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = Non
         published = _published(text, folded)
 
     # years/places ignore clutter (the "Thứ Hai, 07/10/2024" header is the crawl date)
-    masked = list(text)
-    for a, b in skip:
-        masked[a:b] = " " * (b - a)
-    body = "".join(masked)
-    years = _years(body, fold(body), published)
+    years = _years(_mask(text, skip), _mask(folded, skip), published)
     places = _places(text, folded, title, skip)
     return DocumentMeta(
         source=source,
