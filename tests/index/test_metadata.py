@@ -1,0 +1,163 @@
+"""Metadata of the five real reports, checked against what their texts say, plus the gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.loaders import load_document
+from index.metadata import PROVINCES, TOWNS, extract_meta, find_places, parse_date, province_of
+from index.normalize import fold, normalize_text
+from index.types import DocumentMeta
+
+CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
+
+
+def meta_of(prefix: str) -> DocumentMeta:
+    (path,) = sorted(CORPUS.glob(f"{prefix}_*.txt"))
+    return load_document(path, path.name).meta
+
+
+def test_000_binh_dinh_c06_visit_2025() -> None:
+    meta = meta_of("000")
+    # "việc triển khai Đề án 06 tại Bình Định", "Trường ĐH Quy Nhơn" is a passing mention
+    assert meta.places == ("Bình Định",)
+    # reports "Tính đến quý I/2025" and "năm 2025"; 2030/2035 are targets, 22.12.2024 is a resolution's date
+    assert meta.years == (2025,)
+    assert meta.published is None  # the text states no publication date
+    assert meta.outlet == "TRỌNG LỢI - Nguồn Báo Bình Định"
+    assert meta.title.startswith("Sáng 9.5, tại trụ sở UBND tỉnh")
+    assert len(meta.title) <= 121
+
+
+def test_001_bac_ninh_2024() -> None:
+    meta = meta_of("001")
+    assert meta.places == ("Bắc Ninh",)
+    # "năm 2024 là điểm sáng ... (từ 62,87% năm 2023 lên 98,94% năm 2024)"; "Luật ... từ năm 2006" is history
+    assert meta.years == (2024, 2023)
+    assert meta.published is None
+    assert meta.outlet == "Theo Thùy Vy (Báo Bắc Ninh)"
+    assert (
+        meta.title
+        == "Không chỉ là xu hướng tất yếu, chuyển đổi số còn là yêu cầu khách quan mang tính thời đại."
+    )
+
+
+def test_002_bac_kan_first_half_2023() -> None:
+    meta = meta_of("002")
+    assert meta.places == ("Bắc Kạn",)
+    # "Ngày đăng: 21/07/2023"; the "Thứ Hai, 07/10/2024" header is the site's date, not the article's
+    assert meta.published == "2023-07-21"
+    assert meta.years == (2023, 2022)  # "6 tháng đầu năm 2023", "DTI năm 2022"
+    assert 2024 not in meta.years
+    assert meta.outlet == "Thu Hiền"
+    assert meta.title == "Bắc Kạn sơ kết 6 tháng đầu năm về chuyển đổi số và Đề án 06"
+
+
+def test_003_la_gi_binh_thuan() -> None:
+    meta = meta_of("003")
+    # "thị xã La Gi" throughout; the text never names Bình Thuận, the gazetteer knows it
+    assert meta.places == ("La Gi", "Bình Thuận")
+    assert "Bình Thuận" not in (CORPUS / "003_55716df2aa7fbea7.txt").read_text(encoding="utf-8")
+    assert meta.published is None
+    assert meta.outlet == ""  # the article ends with body text, no byline
+    assert 2030 not in meta.years and 2025 not in meta.years  # targets ("Đến năm 2030")
+    assert meta.title.startswith("Tại phiên họp thứ 3 của Ủy ban Chuyển đổi số Quốc gia")
+
+
+def test_004_binh_dinh_march_2023() -> None:
+    meta = meta_of("004")
+    assert meta.places == ("Bình Định",)
+    # "Ngày đăng : 07:28, 08/03/2023" and "Huy Phúc 08/03/2023 07:28"
+    assert meta.published == "2023-03-08"
+    assert meta.years[:2] == (2023, 2022)  # published 2023; "Đến cuối năm 2022", "Trong năm 2022"
+    assert 2025 not in meta.years and 2030 not in meta.years  # plans after publication
+    assert meta.outlet == "Huy Phúc"
+    assert meta.title == "Chuyển đổi số quyết tâm của cả hệ thống chính trị tỉnh Bình Định"
+
+
+def test_gazetteer_has_63_canonical_provinces() -> None:
+    assert len(PROVINCES) == 63
+    assert len(set(PROVINCES)) == 63
+    assert len({fold(p) for p in PROVINCES}) == 63
+    for name in PROVINCES:
+        assert normalize_text(name) == name  # same tone style as documents ("Hòa", "Thanh Hóa")
+    for town, province in TOWNS.items():
+        assert province in PROVINCES, town
+        assert province_of(town) == province
+    assert province_of("Bắc Ninh") == "Bắc Ninh"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tinh binh dinh co bao nhieu dich vu cong", ["Bình Định"]),
+        ("BINH DINH va BAC NINH", ["Bình Định", "Bắc Ninh"]),
+        ("Bắc Kạn và Bắc Ninh", ["Bắc Kạn", "Bắc Ninh"]),
+        ("thi xa la gi da cap bao nhieu CCCD", ["La Gi"]),
+        ("chuyen doi so la gi", []),  # "là gì", not La Gi
+        ("Chuyển đổi số là gì?", []),
+        ("Khánh Hoà và Thanh Hoá", ["Khánh Hòa", "Thanh Hóa"]),
+        ("tỉnh Hòa Bình", ["Hòa Bình"]),
+        ("xây dựng hòa bình", []),
+        ("TP.HCM và TP. Hà Nội", ["Hồ Chí Minh", "Hà Nội"]),
+        ("tư tưởng Hồ Chí Minh", []),
+        ("thành phố Hồ Chí Minh", ["Hồ Chí Minh"]),
+        ("Thái Bình Dương", []),
+        ("tỉnh Thái Bình", ["Thái Bình"]),
+        ("năm định hướng", []),  # not Nam Định
+        ("Nam Định", ["Nam Định"]),
+        ("Đắk Lắk, Đắc Lắc và Daklak", ["Đắk Lắk"]),
+        ("Quy Nhơn", ["Quy Nhơn"]),
+        ("quản trị hệ thống", []),  # not Quảng Trị
+        ("What about Bac Kan in 2023?", ["Bắc Kạn"]),
+        ("", []),
+    ],
+)
+def test_find_places(text: str, expected: list[str]) -> None:
+    assert find_places(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("21/07/2023", "2023-07-21"),
+        ("07:28, 08/03/2023", "2023-03-08"),
+        ("22.12.2024", "2024-12-22"),
+        ("12-10-2024", "2024-10-12"),
+        ("2025-05-09T08:00:00+07:00", "2025-05-09"),
+        ("32/13/2023", None),
+        ("không có ngày", None),
+    ],
+)
+def test_parse_date(text: str, iso: str | None) -> None:
+    assert parse_date(text) == iso
+
+
+def test_published_is_not_taken_from_a_cited_resolution() -> None:
+    text = normalize_text(
+        "Tỉnh triển khai Nghị quyết số 05-NQ/TU ngày 20/09/2021 về chuyển đổi số.\nKết quả năm 2024 đạt 90%."
+    )
+    meta = extract_meta("x.txt", text)
+    assert meta.published is None
+    assert meta.years == (2024,)
+
+
+def test_published_label_without_diacritics_and_sidecar_priority() -> None:
+    text = "Ngay dang: 05/01/2024\nTinh Bac Ninh dat 93,18% ho so truc tuyen nam 2023."
+    assert extract_meta("x.txt", text).published == "2024-01-05"
+    meta = extract_meta("x.txt", text, {"published": "2024-02-01", "title": "Tiêu đề khác", "url": "u"})
+    assert meta.published == "2024-02-01"
+    assert meta.title == "Tiêu đề khác"
+    assert meta.url == "u"
+    assert meta.places == ("Bắc Ninh",)
+
+
+def test_places_ranked_by_frequency_and_town_specificity() -> None:
+    text = normalize_text(
+        "Thị xã La Gi đẩy mạnh chuyển đổi số.\n"
+        "Thị xã La Gi đạt 98,91% hồ sơ đúng hạn, cao hơn mức của Bình Thuận.\n"
+        "Đoàn công tác của Đồng Nai đến thăm La Gi."
+    )
+    assert extract_meta("x.txt", text).places == ("La Gi", "Bình Thuận", "Đồng Nai")
