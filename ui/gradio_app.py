@@ -1,0 +1,267 @@
+"""The Gradio chat UI, mounted at ``/`` of the FastAPI app (one process, one pipeline).
+
+Vietnamese by default with an English switch; streamed multi-turn answers with their sources as
+expandable quotes; clickable example questions for citizens and officials; thumbs up/down with an
+optional comment. Large text (18px base) and plain keyboard use, for elderly users and phones.
+The handlers share the server's rate limiter and concurrency gate, so the UI can't starve the API.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from assistant.errors import USER_ERRORS
+from assistant.protocols import AnswerPipeline
+from assistant.settings import Settings
+from assistant.types import Answer, Citation, Turn
+from ui import i18n
+from ui.feedback import FeedbackStore
+from ui.pipeline_access import IndexInfo, document_meta_line, document_text, surrounding_paragraph
+from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
+from ui.render import escape_markdown, render_answer, render_question
+
+log = logging.getLogger(__name__)
+
+# Example questions (written for the UI; deliberately not taken from the evaluation set).
+EXAMPLES: dict[str, dict[str, list[str]]] = {
+    "vi": {
+        "citizen": [
+            "Làm thế nào để kích hoạt tài khoản định danh điện tử VNeID?",
+            "Những dịch vụ công thiết yếu nào có thể nộp hồ sơ trực tuyến?",
+            "Bac Ninh co ke hoach chuyen doi so den nam bao nhieu?",
+        ],
+        "official": [
+            "Đề án 06 đặt ra những nhiệm vụ gì cho UBND các tỉnh?",
+            "Tỉnh Bắc Kạn đánh giá kết quả chuyển đổi số 6 tháng đầu năm 2023 như thế nào?",
+            "Người đứng đầu có trách nhiệm gì trong chuyển đổi số ở Bình Định?",
+        ],
+    },
+    "en": {
+        "citizen": [
+            "How do I activate my VNeID electronic identity account?",
+            "Which essential public services can be applied for online?",
+            "Until which year does Bac Ninh's digital transformation plan run?",
+        ],
+        "official": [
+            "What tasks does Project 06 set for provincial People's Committees?",
+            "How did Bac Kan assess its digital transformation in the first half of 2023?",
+            "What are leaders responsible for in Binh Dinh's digital transformation?",
+        ],
+    },
+}
+
+CSS = """
+.gradio-container { font-size: 18px; }
+.gradio-container .message, .gradio-container .prose, .gradio-container textarea,
+.gradio-container button, .gradio-container label span { font-size: 18px !important; line-height: 1.55; }
+#chat .sources { margin-top: .6em; border-top: 1px solid #d5dbe3; padding-top: .4em; }
+#chat details.src { margin: .3em 0; }
+#chat details summary { cursor: pointer; }
+#chat blockquote.quote { margin: .3em 0 .3em .4em; padding-left: .6em; border-left: 3px solid #0b5cad; }
+#chat .src-meta { color: #555; font-size: 16px !important; margin: .2em 0; }
+#chat mark { background: #fff3b0; }
+.example-btn button, button.example-btn { text-align: left; white-space: normal; }
+*:focus-visible { outline: 3px solid #f5a623 !important; outline-offset: 2px; }
+@media (max-width: 600px) { .gradio-container { padding: 4px !important; } }
+"""
+
+
+def _theme() -> Any:
+    size = gr.themes.Size(name="text_readable", xxs="12px", xs="14px", sm="16px", md="18px", lg="20px",
+                          xl="24px", xxl="30px")
+    return gr.themes.Default(text_size=size)
+
+
+def _client(request: Any) -> str:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
+
+
+class ChatUI:
+    """Handlers of the Blocks app; holds the shared parts (no per-user state here: that's in gr.State)."""
+
+    def __init__(self, settings: Settings, pipeline: AnswerPipeline, index: IndexInfo | None,
+                 limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> None:
+        self.settings, self.pipeline, self.index, self.limiter, self.gate, self.feedback = (
+            settings, pipeline, index, limiter, gate, feedback)
+        self._doc_cache: dict[str, str | None] = {}
+
+    # --- sources ------------------------------------------------------------------------------------
+
+    def _doc(self, source: str) -> str | None:
+        if source not in self._doc_cache:
+            if len(self._doc_cache) > 256:
+                self._doc_cache.clear()
+            self._doc_cache[source] = document_text(self.index, source)
+        return self._doc_cache[source]
+
+    def context_of(self, c: Citation) -> tuple[str, str, str] | None:
+        text = self._doc(c.source)
+        if not text or text[c.start:c.end] != c.quote:
+            return None
+        left, right = surrounding_paragraph(text, c.start, c.end)
+        return text[left:c.start], c.quote, text[c.end:right]
+
+    def meta_of(self, source: str) -> str:
+        return document_meta_line(self.index, source)
+
+    def render(self, answer: Answer, lang: str) -> str:
+        return render_answer(answer, lang, context=self.context_of, meta=self.meta_of)
+
+    # --- chat ---------------------------------------------------------------------------------------
+
+    async def respond(self, message: str, chat: list[dict[str, Any]], turns: list[dict[str, Any]],
+                      lang: str, request: gr.Request) -> AsyncIterator[tuple[Any, ...]]:
+        chat = list(chat or [])
+        turns = list(turns or [])
+        question = (message or "").strip()
+        if not question:
+            yield chat, "", turns
+            return
+        if len(question) > self.settings.max_question_chars:
+            raise gr.Error(i18n.t("err_too_long", lang, limit=self.settings.max_question_chars))
+        try:
+            self.limiter.acquire(_client(request))
+        except RateLimited as err:
+            raise gr.Error(i18n.t("err_rate_limited", lang, seconds=err.retry_after)) from None
+        history: list[Turn] = []
+        for t in turns:
+            history += [Turn("user", t["question"]), Turn("assistant", t["answer"])]
+        history = history[-self.settings.max_history_turns:] if self.settings.max_history_turns else []
+        chat += [{"role": "user", "content": render_question(question)},
+                 {"role": "assistant", "content": escape_markdown(i18n.t("thinking", lang))}]
+        yield chat, "", turns
+
+        from ui.server import error_parts, stream_answer_events
+
+        text, final = "", None
+        try:
+            async for ev in stream_answer_events(self.pipeline, self.gate, question, history):
+                if ev.type == "delta" and ev.text:
+                    text += ev.text
+                    chat[-1] = {"role": "assistant", "content": escape_markdown(text)}
+                    yield chat, "", turns
+                elif ev.type == "answer" and ev.answer is not None:
+                    final = ev.answer
+        except USER_ERRORS as err:
+            _, _, vi, en = error_parts(err)
+            chat[-1] = {"role": "assistant", "content": escape_markdown(vi if lang == "vi" else en)}
+            yield chat, "", turns
+            return
+        except Exception:
+            log.exception("UI answer failed")
+            chat[-1] = {"role": "assistant", "content": escape_markdown(i18n.t("err_internal", lang))}
+            yield chat, "", turns
+            return
+        if final is None:
+            chat[-1] = {"role": "assistant", "content": escape_markdown(i18n.t("err_internal", lang))}
+            yield chat, "", turns
+            return
+        chat[-1] = {"role": "assistant", "content": self.render(final, lang)}
+        turns.append({"question": question, "answer": final.answer, "msg_index": len(chat) - 1,
+                      "retrieved": [r.chunk_id or r.source for r in final.retrieved]})
+        yield chat, "", turns
+
+    def rate(self, turns: list[dict[str, Any]], comment: str, lang: str, data: Any) -> tuple[str, str]:
+        """Store 👍/👎 for the liked assistant message with the optional comment."""
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = next((t for t in (turns or []) if t.get("msg_index") == index), None)
+        if turn is None:
+            return escape_markdown(i18n.t("feedback_nothing", lang)), comment
+        liked = data.liked
+        rating = "up" if liked is True or str(liked).lower() in ("like", "true", "up") else "down"
+        self.feedback.add(question=turn["question"], answer=turn["answer"], rating=rating,
+                          retrieved=turn["retrieved"], comment=comment or "", channel="ui")
+        return escape_markdown(i18n.t("feedback_thanks", lang)), ""
+
+
+def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None,
+             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> Any:
+    """The gr.Blocks app (not yet mounted)."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads it lazily; we never phone home
+    ui = ChatUI(settings, pipeline, index, limiter, gate, feedback)
+    vi = "vi"
+
+    with gr.Blocks(title=i18n.t("app_title", vi), analytics_enabled=False, fill_width=False) as demo:
+        lang = gr.State(vi)
+        turns = gr.State([])
+        header = gr.Markdown(f"# {escape_markdown(i18n.t('app_title', vi))}\n\n"
+                             f"{escape_markdown(i18n.t('app_subtitle', vi))}", elem_id="header")
+        lang_choice = gr.Radio(choices=[("Tiếng Việt", "vi"), ("English", "en")], value=vi,
+                               label=i18n.t("language", vi), elem_id="lang")
+        chatbot = gr.Chatbot(label=i18n.t("chat_label", vi), elem_id="chat", height="60vh", min_height=320,
+                             sanitize_html=True, render_markdown=True, latex_delimiters=[],
+                             feedback_options=("Like", "Dislike"), buttons=["copy"], autoscroll=True)
+        with gr.Row(equal_height=True):
+            question = gr.Textbox(label=i18n.t("question_label", vi), placeholder=i18n.t("question_placeholder", vi),
+                                  lines=1, max_lines=4, scale=5, autofocus=True, elem_id="question",
+                                  max_length=settings.max_question_chars)
+            send = gr.Button(i18n.t("send", vi), variant="primary", scale=1, min_width=90, elem_id="send")
+        comment = gr.Textbox(label=i18n.t("feedback_comment", vi), lines=1, max_lines=3, elem_id="comment",
+                             max_length=2000)
+        feedback_note = gr.Markdown("", elem_id="feedback-note")
+        clear = gr.Button(i18n.t("clear", vi), variant="secondary", elem_id="clear")
+        with gr.Row():
+            with gr.Column():
+                citizen_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_citizen', vi))}")
+                citizen_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
+                                for q in EXAMPLES[vi]["citizen"]]
+            with gr.Column():
+                official_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_official', vi))}")
+                official_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
+                                 for q in EXAMPLES[vi]["official"]]
+
+        chat_io: dict[str, Any] = {"fn": ui.respond, "inputs": [question, chatbot, turns, lang],
+                   "outputs": [chatbot, question, turns], "concurrency_limit": settings.max_concurrent_requests}
+        question.submit(**chat_io)
+        send.click(**chat_io)
+        for btn in citizen_btns + official_btns:
+            btn.click(lambda v: v, inputs=btn, outputs=question, queue=False).then(**chat_io)
+        clear.click(lambda: ([], [], ""), outputs=[chatbot, turns, feedback_note], queue=False)
+
+        def on_like(turns_v: list[dict[str, Any]], comment_v: str, lang_v: str,
+                    data: gr.LikeData) -> tuple[str, str]:
+            return ui.rate(turns_v, comment_v, lang_v, data)
+
+        chatbot.like(on_like, inputs=[turns, comment, lang], outputs=[feedback_note, comment])
+
+        def switch(lg: str) -> list[Any]:
+            lg = i18n.normalize_lang(lg)
+            return [
+                lg,
+                gr.update(value=f"# {escape_markdown(i18n.t('app_title', lg))}\n\n"
+                                f"{escape_markdown(i18n.t('app_subtitle', lg))}"),
+                gr.update(label=i18n.t("language", lg)),
+                gr.update(label=i18n.t("chat_label", lg)),
+                gr.update(label=i18n.t("question_label", lg), placeholder=i18n.t("question_placeholder", lg)),
+                gr.update(value=i18n.t("send", lg)),
+                gr.update(label=i18n.t("feedback_comment", lg)),
+                gr.update(value=i18n.t("clear", lg)),
+                gr.update(value=f"### {escape_markdown(i18n.t('examples_citizen', lg))}"),
+                gr.update(value=f"### {escape_markdown(i18n.t('examples_official', lg))}"),
+                *[gr.update(value=q) for q in EXAMPLES[lg]["citizen"]],
+                *[gr.update(value=q) for q in EXAMPLES[lg]["official"]],
+            ]
+
+        lang_choice.change(switch, inputs=lang_choice, queue=False, outputs=[
+            lang, header, lang_choice, chatbot, question, send, comment, clear, citizen_title, official_title,
+            *citizen_btns, *official_btns])
+
+    demo.queue(default_concurrency_limit=settings.max_concurrent_requests, max_size=settings.max_queue)
+    return demo
+
+
+def mount_ui(app: FastAPI, settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None,
+             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> FastAPI:
+    """Mount the UI at ``/`` (after every other route, so ``/api`` and ``/widget`` stay ours)."""
+    demo = build_ui(settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback)
+    head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    return gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False, ssr_mode=False,
+                               mcp_server=False, theme=_theme(), css=CSS, head=head, show_error=True,
+                               server_name=settings.host, server_port=settings.port)

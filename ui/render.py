@@ -1,0 +1,76 @@
+"""Turn answers into safe Markdown/HTML for the Gradio chat (which renders Markdown and HTML).
+
+Questions, answers and documents are untrusted text: a document or a question may contain ``<script>``
+or Markdown links. Everything is escaped here before it reaches a component, and only markup built by
+this module (``<details>``, ``<blockquote>``, ...) is ever interpreted. Gradio's own sanitizer stays on as
+a second line of defence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from assistant.types import Answer, Citation
+from ui import i18n
+
+# CommonMark lets every ASCII punctuation character be backslash-escaped; these are the ones that can
+# start formatting, links, images, HTML or math. & < > become entities instead (see escape_markdown).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
+
+ContextLookup = Callable[[Citation], tuple[str, str, str] | None]
+"""Given a citation, (text before the quote, the quote, text after) of its paragraph, or None."""
+MetaLookup = Callable[[str], str]
+"""Given a source, a short "place · date" line (may be empty)."""
+
+
+def escape_markdown(text: str) -> str:
+    """Text that renders literally in a Markdown component (no markup, no HTML, no math)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_html(text: str) -> str:
+    """Text for inside our own HTML blocks; newlines become <br> so a block never contains a blank line
+    (a blank line would end the Markdown HTML block and expose the rest to Markdown parsing)."""
+    return html.escape(text, quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+def render_question(question: str) -> str:
+    return escape_markdown(question)
+
+
+def render_sources_html(answer: Answer, lang: str, *, context: ContextLookup | None = None,
+                        meta: MetaLookup | None = None) -> str:
+    """``<details>`` per citation: title, place/date, the verbatim quote, and the surrounding paragraph."""
+    if not answer.citations:
+        return ""
+    parts = ['<div class="sources">', f"<p><strong>{escape_html(i18n.t('sources', lang))}</strong></p>"]
+    for c in answer.citations:
+        extra = meta(c.source) if meta else ""
+        label = f"[{c.n}] {c.title or c.source}"
+        parts.append('<details class="src">')
+        parts.append(f"<summary>{escape_html(label)}</summary>")
+        info = " · ".join(x for x in (extra, c.source, f"{i18n.t('chars', lang)} {c.start}–{c.end}") if x)
+        parts.append(f'<p class="src-meta">{escape_html(info)}</p>')
+        parts.append(f'<blockquote class="quote">{escape_html(c.quote)}</blockquote>')
+        ctx = context(c) if context else None
+        if ctx is not None:
+            before, quote, after = ctx
+            parts.append('<details class="ctx">')
+            parts.append(f"<summary>{escape_html(i18n.t('show_context', lang))}</summary>")
+            parts.append(f'<p class="paragraph">{escape_html(before)}<mark>{escape_html(quote)}</mark>'
+                         f"{escape_html(after)}</p>")
+            parts.append("</details>")
+        parts.append("</details>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_answer(answer: Answer, lang: str, *, context: ContextLookup | None = None,
+                  meta: MetaLookup | None = None) -> str:
+    """The assistant message: escaped answer text, then its sources."""
+    body = escape_markdown(answer.answer)
+    sources = render_sources_html(answer, lang, context=context, meta=meta)
+    return body + ("\n\n" + sources if sources else "")

@@ -1,0 +1,359 @@
+"""The one web process: FastAPI with the HTTP API under ``/api/``, the widget, and the Gradio UI at ``/``.
+
+This is an edge: it validates requests, applies admission control (rate limit, bounded concurrency),
+runs the blocking pipeline in worker threads, and translates ``assistant.errors`` into JSON error bodies
+``{"error": {"code", "message", "message_en"}}``. No stack trace ever leaves the process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any, Literal
+
+import anyio
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.errors import USER_ERRORS, InvalidInput, Overloaded
+from assistant.protocols import AnswerPipeline, StreamEvent
+from assistant.settings import Settings
+from assistant.types import Answer, Turn
+from ui import i18n
+from ui.feedback import FeedbackStore
+from ui.pipeline_access import IndexInfo, index_chunk_count
+from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
+from ui.security import CHAT_PATHS, EdgePolicyMiddleware
+from ui.widget_routes import add_widget_routes
+
+log = logging.getLogger(__name__)
+
+
+# --- request/response models (they also document the API at /api/docs) -------------------------------
+
+
+class HistoryTurn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant"]
+    content: StrictStr
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    question: StrictStr = Field(description="The question, Vietnamese (with or without diacritics) or English.")
+    history: list[HistoryTurn] = Field(default_factory=list, description="Earlier turns, oldest first.")
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    question: StrictStr = Field(max_length=20_000)
+    answer: StrictStr = Field(max_length=20_000)
+    rating: Literal["up", "down"]
+    retrieved: list[StrictStr] = Field(default_factory=list, max_length=100)
+    comment: StrictStr = Field(default="", max_length=2_000)
+    channel: Literal["api", "ui", "widget"] = "api"
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    message_en: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody} for s in (400, 422, 429, 500, 503)
+}
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+class BilingualInvalidInput(InvalidInput):
+    """An ``InvalidInput`` whose message exists in both languages (raised by the request checks here)."""
+
+    def __init__(self, code: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.code, self.vi, self.en = code, vi, en
+
+
+def error_json(status: int, code: str, vi: str, en: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": vi, "message_en": en}}, status_code=status,
+                        headers=headers)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def error_parts(err: BaseException) -> tuple[int, str, str, str]:
+    """(status, code, Vietnamese message, English message) for any exception; never a traceback."""
+    if isinstance(err, BilingualInvalidInput):
+        return 400, err.code, err.vi, err.en
+    if isinstance(err, RateLimited):
+        vi, en = i18n.both("err_rate_limited", seconds=err.retry_after)
+        return 429, "rate_limited", vi, en
+    if isinstance(err, Overloaded):
+        vi, en = i18n.both("err_busy")
+        return 503, "busy", vi, en
+    if isinstance(err, USER_ERRORS):
+        status = int(getattr(err, "http_status", 500))
+        code = _snake(type(err).__name__)
+        if code == "index_missing":
+            vi, en = i18n.both("err_index_missing")
+            return status, code, f"{vi} ({err})", f"{en} ({err})"
+        # Messages of the error hierarchy are written for users (see assistant/errors.py); many are
+        # "Vietnamese / English" already.
+        msg = str(err)
+        vi, sep, en = msg.partition(" / ")
+        return (status, code, vi.strip(), en.strip()) if sep else (status, code, msg, msg)
+    vi, en = i18n.both("err_internal")
+    return 500, "internal_error", vi, en
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        detail = f"{loc}: {first.get('msg', 'invalid')}" if loc else str(first.get("msg", "invalid"))
+        code = "invalid_history" if loc.startswith("history") else "invalid_request"
+        key = "err_history" if code == "invalid_history" else "err_validation"
+        vi, en = i18n.both(key, detail=detail)
+        return error_json(422, code, vi, en)
+
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {404: "err_not_found", 405: "err_method"}.get(exc.status_code)
+        if key:
+            vi, en = i18n.both(key)
+        else:
+            vi = en = str(exc.detail)
+        return error_json(exc.status_code, _snake(f"Http{exc.status_code}"), vi, en,
+                          headers=getattr(exc, "headers", None))
+
+    async def on_user_error(request: Request, exc: Exception) -> JSONResponse:
+        status, code, vi, en = error_parts(exc)
+        if status >= 500:
+            log.warning("%s %s -> %d %s: %s", request.method, request.url.path, status, code, exc)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        if isinstance(exc, Overloaded):
+            headers = {"Retry-After": "5"}
+        return error_json(status, code, vi, en, headers=headers)
+
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        vi, en = i18n.both("err_internal")
+        return error_json(500, "internal_error", vi, en)
+
+    app.add_exception_handler(RequestValidationError, on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(RateLimited, on_user_error)
+    for cls in USER_ERRORS:
+        app.add_exception_handler(cls, on_user_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+# --- request checks -----------------------------------------------------------------------------------
+
+
+def check_question(question: str, max_chars: int) -> str:
+    """The question as the pipeline should get it, or a bilingual 400."""
+    if "\x00" in question:
+        raise BilingualInvalidInput("invalid_question", *i18n.both("err_validation", detail="question: binary data"))
+    stripped = question.strip()
+    if not stripped:
+        raise BilingualInvalidInput("empty_question", *i18n.both("err_empty"))
+    if len(stripped) > max_chars:
+        raise BilingualInvalidInput("question_too_long", *i18n.both("err_too_long", limit=max_chars))
+    return stripped
+
+
+def check_history(history: Sequence[HistoryTurn], max_turns: int, max_chars: int) -> list[Turn]:
+    """Turns for the pipeline; too many or oversized turns are a bilingual 400 (nothing silently dropped)."""
+    if len(history) > max_turns:
+        detail = f"tối đa {max_turns} lượt / at most {max_turns} turns (got {len(history)})"
+        raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=detail))
+    turns: list[Turn] = []
+    for i, h in enumerate(history):
+        if len(h.content) > 4 * max_chars or "\x00" in h.content:
+            detail = f"history[{i}].content"
+            raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=detail))
+        turns.append(Turn(role=h.role, content=h.content))
+    return turns
+
+
+def client_key(request: Request) -> str:
+    """The rate-limit key: the peer address (uvicorn resolves trusted proxy headers into it)."""
+    return request.client.host if request.client else "unknown"
+
+
+# --- server-sent events ---------------------------------------------------------------------------------
+
+
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+_END = object()
+
+
+def _next(it: Iterator[StreamEvent]) -> object:
+    return next(it, _END)
+
+
+def _close(it: Iterator[StreamEvent]) -> None:
+    close = getattr(it, "close", None)
+    if close is not None:
+        close()
+
+
+async def stream_answer_events(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: str,
+                               history: list[Turn]) -> AsyncIterator[StreamEvent]:
+    """Run ``pipeline.stream`` in worker threads under the gate, yielding its events as they come.
+
+    Shared by the SSE endpoint and the Gradio UI so both obey the same concurrency bound.
+    A step already running in a thread finishes before the slot is released (threads can't be killed),
+    so a client that disconnects never leaves more than ``max_concurrent`` answers running.
+    """
+    async with gate.slot():
+        it = iter(await anyio.to_thread.run_sync(pipeline.stream, question, history))
+        try:
+            while True:
+                ev = await anyio.to_thread.run_sync(_next, it)
+                if ev is _END:
+                    return
+                assert isinstance(ev, StreamEvent)
+                yield ev
+        finally:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_close, it)
+
+
+async def _sse_body(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: str,
+                    history: list[Turn]) -> AsyncIterator[bytes]:
+    answered = False
+    try:
+        async for ev in stream_answer_events(pipeline, gate, question, history):
+            if ev.type == "delta" and ev.text:
+                yield sse("delta", {"text": ev.text})
+            elif ev.type == "answer" and ev.answer is not None and not answered:
+                answered = True
+                yield sse("answer", ev.answer.to_dict())
+        if not answered:
+            raise RuntimeError("pipeline stream ended without an answer")
+        yield sse("done", {})
+    except Exception as err:  # the status line is already sent: report in-band
+        status, code, vi, en = error_parts(err)
+        if status >= 500 and code == "internal_error":
+            log.error("stream failed", exc_info=err)
+        yield sse("error", {"status": status, "code": code, "message": vi, "message_en": en})
+
+
+# --- the app --------------------------------------------------------------------------------------------
+
+
+def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None = None,
+               with_ui: bool = True) -> FastAPI:
+    """The whole web app around an already built ``pipeline``.
+
+    ``index`` is the reader the pipeline answers from (``composition.open_reader``); it feeds
+    ``/api/health`` and the UI's source viewer. Tests pass a pipeline built on a temp index.
+    """
+    if not isinstance(pipeline, AnswerPipeline):
+        raise TypeError("pipeline must implement assistant.protocols.AnswerPipeline (ask, stream)")
+    limiter = TokenBucketLimiter(settings.rate_limit_per_minute)
+    gate = ConcurrencyGate(settings.max_concurrent_requests, settings.max_queue)
+    feedback = FeedbackStore(settings.feedback_path)
+
+    app = FastAPI(
+        title="Trợ lý ảo dịch vụ công — API",
+        description="Grounded answers with verbatim citations. Errors: {\"error\": {code, message, message_en}}.",
+        version="0.1.0",
+        docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+    )
+    app.state.settings, app.state.pipeline, app.state.limiter = settings, pipeline, limiter
+    app.state.gate, app.state.feedback = gate, feedback
+    _install_error_handlers(app)
+    app.add_middleware(EdgePolicyMiddleware, allowed_origins=settings.allowed_origins, cors_paths=CHAT_PATHS)
+
+    def rate_limit(request: Request) -> None:
+        limiter.acquire(client_key(request))
+
+    limited = [Depends(rate_limit)]
+
+    @app.post("/api/chat", dependencies=limited, responses=_ERROR_RESPONSES, tags=["chat"])
+    async def chat(req: ChatRequest) -> JSONResponse:
+        """One answer (the contract's Answer object)."""
+        question = check_question(req.question, settings.max_question_chars)
+        history = check_history(req.history, settings.max_history_turns, settings.max_question_chars)
+        async with gate.slot():
+            answer: Answer = await anyio.to_thread.run_sync(pipeline.ask, question, history)
+        return JSONResponse(answer.to_dict())
+
+    @app.post("/api/chat/stream", dependencies=limited, responses=_ERROR_RESPONSES, tags=["chat"])
+    async def chat_stream(req: ChatRequest) -> Response:
+        """Server-sent events: ``delta`` {text}…, then ``answer`` (Answer JSON), then ``done``; or ``error``."""
+        question = check_question(req.question, settings.max_question_chars)
+        history = check_history(req.history, settings.max_history_turns, settings.max_question_chars)
+        if gate.is_full():
+            raise Overloaded("busy")
+        return StreamingResponse(
+            _sse_body(pipeline, gate, question, history), media_type="text/event-stream; charset=utf-8",
+            headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.post("/api/feedback", dependencies=limited, responses=_ERROR_RESPONSES, tags=["feedback"])
+    async def post_feedback(req: FeedbackRequest) -> JSONResponse:
+        """Store a thumbs up/down (personal data is masked before it is written)."""
+        await anyio.to_thread.run_sync(
+            lambda: feedback.add(question=req.question, answer=req.answer, rating=req.rating,
+                                 retrieved=req.retrieved, comment=req.comment, channel=req.channel))
+        return JSONResponse({"status": "stored"}, status_code=201)
+
+    @app.get("/api/health", tags=["ops"])
+    async def health() -> JSONResponse:
+        """200 with the number of indexed chunks when the index is loaded, 503 otherwise."""
+        try:
+            chunks = await anyio.to_thread.run_sync(index_chunk_count, index)
+        except Exception as err:
+            status, code, vi, en = error_parts(err)
+            log.warning("health check failed: %s", err)
+            return JSONResponse({"status": "unavailable", "chunks": 0,
+                                 "error": {"code": code, "message": vi, "message_en": en}}, status_code=503)
+        body = {"status": "ok" if chunks > 0 else "unavailable", "chunks": chunks,
+                "llm": settings.llm_enabled, "running": gate.running, "waiting": gate.waiting}
+        return JSONResponse(body, status_code=200 if chunks > 0 else 503)
+
+    add_widget_routes(app, settings)
+
+    if with_ui:
+        from ui.gradio_app import mount_ui
+
+        mount_ui(app, settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback)
+    return app
+
+
+def run_server(settings: Settings) -> None:
+    """``assistant serve``: build the pipeline once, then serve everything from one uvicorn process."""
+    import uvicorn
+
+    from assistant import composition
+
+    reader = composition.open_reader(settings)  # builds the index from the default corpus if there is none
+    pipeline = composition.build_pipeline(settings, reader=reader)
+    app = create_app(settings, pipeline, index=reader)
+    log.info("serving on http://%s:%d (UI /, API /api/, docs /api/docs, widget /widget.js)",
+             settings.host, settings.port)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
+                proxy_headers=True, server_header=False)
+
+
+__all__ = ["ChatRequest", "FeedbackRequest", "HistoryTurn", "create_app", "run_server", "stream_answer_events"]
