@@ -56,7 +56,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     for r in chosen:
         covered_terms |= r.matched
     coverage = sum(ev.terms.weights[t] for t in covered_terms) / ev.terms.total
-    detail = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
+    detail: dict[str, Any] = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
               "best_score": round(best.score, 3)}
 
     # years

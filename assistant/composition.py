@@ -10,6 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.settings import Settings
 from index.embeddings import Embedder, load_embedder
@@ -85,3 +86,57 @@ def open_reader(settings: Settings, parts: IndexParts | None = None) -> IndexRea
             log.info("%s", line)
     reader.snapshot()
     return reader
+
+
+# --- answering side (H4) -------------------------------------------------------------------------------
+
+
+class _CorpusStatsCache:
+    """Corpus statistics for the reader's current snapshot, rebuilt when the index changes."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self._reader = reader
+        self._snap: object | None = None
+        self._stats: Any = None
+
+    def __call__(self) -> Any:
+        from assistant.evidence import CorpusStats
+
+        snap = self._reader.snapshot()
+        if snap is not self._snap:
+            self._stats = CorpusStats(self._reader.document_text(m.source) for m in self._reader.documents())
+            self._snap = snap
+        return self._stats
+
+
+def covered_places(reader: IndexReader) -> list[str]:
+    """The main place of each indexed document (named in refusals: "the documents cover ...")."""
+    out: list[str] = []
+    for meta in reader.documents():
+        if meta.places and meta.places[0] not in out:
+            out.append(meta.places[0])
+    return out
+
+
+def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any:
+    """The ``AnswerPipeline`` every surface uses: hybrid retrieval + extractive answers (+ LLM when configured)."""
+    from assistant import followup
+    from assistant.evidence import EvidenceFinder
+    from assistant.extractive import ExtractiveAnswerer
+    from assistant.pipeline import Pipeline
+    from assistant.protocols import Answerer
+    from assistant.retrieval import HybridRetriever
+
+    reader = reader or open_reader(settings)
+    retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
+    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text)
+    extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader))
+    answerer: Answerer = extractive
+    condenser: Any = followup.condense
+    if settings.llm_enabled:
+        from assistant.llm_answerer import build_llm_parts
+
+        llm = build_llm_parts(settings, fallback=extractive, rule_condense=followup.condense)
+        answerer, condenser = llm.answerer, llm.condenser
+    return Pipeline(retriever, answerer, fallback=extractive, condenser=condenser, top_k=settings.top_k,
+                    max_question_chars=settings.max_question_chars, max_history_turns=settings.max_history_turns)

@@ -36,16 +36,29 @@ _CAUSE = re.compile(r"\b(?:do|vi|boi|nguyen nhan|dan den|kho khan|han che|vuong 
 _WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
                   r"ubnd|bo)\b")
 
-# Syllables that carry no topic in a question (question words, fillers, pronouns, very common verbs).
-STOPWORDS = frozenset("""
-a ak ai anh ay ba bang bao bay biet bo cac cai can cho chi chu chua co con cu cua cung da dang day de den di
-do duoc em gi gio ha hai hay hien hoi hon khi khong kia la lai lam len luc ma may minh mot muon nao nay ne
-nha nhe nhieu nhu nhung no o oi phai qua ra rang roi sao se sau tai the thi thu thuoc to toi tren trong tu u
-va vay ve vi voi vua xin nhat hoac cap nghi vui long giup lan luot tuong ung tong cong theo nhan dip bai nam
-thang ngay sanh khac nhau giong giua of what which how many much is are was were did does according in on
-for with by from that this these those had has have been be when who whom whose why and or at as an it its
-their there after before during about than into over under per any all
-""".split())
+# Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
+# purpose: many Vietnamese syllables are both a function word and part of a content word ("có" /
+# "cơ sở", "tại" / "tài khoản"), and IDF already down-weights the common ones.
+STOPWORDS = frozenset([
+    "a", "ak", "ai", "anh", "ay", "ba", "biet", "cac", "cai", "cho", "chua", "cua", "cung", "da", "day", "de",
+    "den", "di", "duoc", "em", "gi", "gio", "hay", "hoi", "hon", "khi", "khong", "kia", "la", "lai", "lam",
+    "len", "luc", "ma", "minh", "mot", "muon", "nao", "nay", "ne", "nha", "nhe", "nhieu", "nhu", "nhung", "no",
+    "o", "oi", "phai", "qua", "ra", "rang", "roi", "sao", "se", "sau", "toi", "tren", "trong", "u", "va", "vay",
+    "ve", "vi", "voi", "vua", "xin", "nhat", "hoac", "theo", "bai", "nam", "thang", "ngay", "giua",
+    "the", "of", "what", "which", "how", "many", "much", "is", "are", "was", "were", "did", "does",
+    "according", "in", "on", "for", "with", "by", "from", "that", "this", "these", "those", "had", "has",
+    "have", "been", "be", "when", "who", "whom", "whose", "why", "and", "or", "at", "as", "an", "it", "its",
+    "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
+    "all",
+])
+# Question phrasing (folded) removed before weighting: it never occurs in reports, and its syllables
+# would otherwise look like rare topic words ("bao nhiêu" is not about "bảo hiểm").
+QUESTION_PHRASES = (
+    "bao nhieu", "nhu the nao", "the nao", "ra sao", "bao gio", "khi nao", "o dau", "la gi", "thu may",
+    "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
+    "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
+    "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
+)
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
 _GENERIC = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
 _REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
@@ -231,10 +244,11 @@ class EvidenceFinder:
     ``document_text(source)`` returns the normalised text that chunk offsets point into.
     """
 
-    def __init__(self, stats: CorpusStats, document_text: Callable[[str], str]) -> None:
-        if stats.n == 0:
-            raise ValueError("EvidenceFinder needs corpus statistics from at least one sentence")
-        self._stats = stats
+    def __init__(self, stats: CorpusStats | Callable[[], CorpusStats],
+                 document_text: Callable[[str], str]) -> None:
+        if not callable(document_text):
+            raise TypeError("document_text must be a function source -> normalised text")
+        self._stats_of: Callable[[], CorpusStats] = (lambda: stats) if isinstance(stats, CorpusStats) else stats
         self._document_text = document_text
         self._cache: dict[str, _Doc] = {}
 
@@ -265,32 +279,48 @@ class EvidenceFinder:
         return doc
 
     # --- question terms ---------------------------------------------------------------------------
+    @property
+    def _stats(self) -> CorpusStats:
+        stats = self._stats_of()
+        if stats.n == 0:
+            raise ValueError("EvidenceFinder needs corpus statistics from at least one sentence")
+        return stats
+
     def query_terms(self, info: QueryInfo) -> QueryTerms:
         base = info.expansion if info.language == "en" and info.expansion else info.question
-        folded = " ".join(tokens(base))
+        raw = tokens(base)
+        folded = " ".join(raw)
         for plain, official in SYNONYMS:
             if re.search(rf"\b{plain}\b", folded) and official not in folded:
-                folded += " . " + official
-        toks = _TOKEN.findall(folded)
+                folded += " | " + official
+        for phrase in QUESTION_PHRASES:
+            folded = re.sub(rf"\b{phrase}\b", "|", folded)
+        # "|" breaks bigrams across removed phrases
+        toks: list[str] = []
+        runs = [_TOKEN.findall(run) for run in folded.split("|")]
+        for run in runs:
+            toks.extend(run)
         content = [t for t in toks if t not in STOPWORDS and not t.isdigit()]
         weights: dict[str, float] = {}
-        cap = self._stats.max_idf * 0.6  # unknown words: typos/chat, or topics absent from the corpus
+        stats = self._stats
+        cap = stats.max_idf * 0.6  # unknown words: typos/chat, or topics absent from the corpus
         for t in content:
-            weights[t] = min(self._stats.idf(t), cap) if self._stats.known(t) else cap * 0.5
+            weights[t] = min(stats.idf(t), cap) if stats.known(t) else cap * 0.5
         # digits and codes like "06", "4/63" match only exactly; they stay as unigrams
         for t in toks:
             if t.isdigit() and len(t) >= 2 and t not in weights:
-                weights[t] = min(self._stats.idf(t), cap) * 0.5
-        for a, b in zip(toks, toks[1:], strict=False):
-            if a in STOPWORDS or b in STOPWORDS:
-                continue
-            bg = f"{a} {b}"
-            w = self._stats.idf(bg) if self._stats.known(bg) else cap
-            weights[bg] = LAMBDA_BIGRAM * min(w, cap)
-        focus = self._focus(toks, info.places)
+                weights[t] = min(stats.idf(t), cap) * 0.5
+        for run in runs:
+            for a, b in zip(run, run[1:], strict=False):
+                if a in STOPWORDS or b in STOPWORDS:
+                    continue
+                bg = f"{a} {b}"
+                w = stats.idf(bg) if stats.known(bg) else cap
+                weights[bg] = LAMBDA_BIGRAM * min(w, cap)
+        focus = self._focus(raw, info.places, stats)
         return QueryTerms(weights, sum(weights.values()) or 1.0, focus)
 
-    def _focus(self, toks: list[str], places: Sequence[str]) -> tuple[str, ...]:
+    def _focus(self, toks: list[str], places: Sequence[str], stats: CorpusStats) -> tuple[str, ...]:
         """What a "X là bao nhiêu / là gì / là số nào" question asks about: its first specific bigram.
 
         Such questions put their subject first; if the evidence never names it, the documents
@@ -301,7 +331,8 @@ class EvidenceFinder:
                 r"\bbao nhieu\b|\bgi\b|\bnao\b", text)) > 1:
             return ()
         place_toks = {t for p in places for t in tokens(p)}
-        content = [t for t in toks if t not in STOPWORDS and t not in place_toks and not t.isdigit()]
+        content = [t for t in toks if t not in STOPWORDS and t not in place_toks and not t.isdigit()
+                   and t not in ("bao", "nhieu", "so", "co")]
         for a, b in zip(content, content[1:], strict=False):
             bg = f"{a} {b}"
             if bg in _GENERIC or bg in _REPORT_WORDS or f" {bg} " not in f" {text} ":
