@@ -204,7 +204,7 @@ _DROP_TAGS = (
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
 _DROP_CLASS = re.compile(
     r"(?:^|[-_\s])(?:breadcrumbs?|menu|navbar|sidebar|share|social|related|advert|ads|cookie|comments?|"
-    r"pagination|toolbar|print|font-?size|rating|tags)(?:$|[-_\s])",
+    r"pagination|toolbar|font-?size|rating)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 _BLOCK_TAGS = {
@@ -259,8 +259,10 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
     for tag in soup.find_all(True):
-        if not isinstance(tag, Tag) or tag.attrs is None:
+        if not isinstance(tag, Tag) or getattr(tag, "decomposed", False) or tag.attrs is None:
             continue
+        if tag.name in ("html", "body", "article", "main"):
+            continue  # a class like "post share-enabled" must not drop the article itself
         role = str(tag.get("role") or "").lower()
         classes = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
         hidden = tag.has_attr("hidden") or "display:none" in str(tag.get("style") or "").replace(" ", "")
