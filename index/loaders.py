@@ -339,8 +339,7 @@ def _docx_text(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     props = document.core_properties
     if props.title:
         meta["title"] = props.title
-    if props.created:
-        meta["published"] = props.created.date().isoformat()
+    # core_properties.created is not used: templates carry stale dates (python-docx's says 2013)
     return _clean_lines("\n".join(parts)), meta
 
 

@@ -321,6 +321,8 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
     ]
     assert doc.meta.title == "Báo cáo chuyển đổi số Bắc Kạn"
     assert doc.meta.places == ("Bắc Kạn",)
+    assert doc.meta.published is None  # the template's "created" date is not a publication date
+    assert doc.meta.years == (2023,)
 
 
 def test_corrupt_docx(tmp_path: Path) -> None:
