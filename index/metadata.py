@@ -165,9 +165,13 @@ def find_places(text: str) -> list[str]:
 _DMY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})"
 _YMD = r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
 _DATE_RE = re.compile(rf"(?<!\d){_DMY}(?!\d)|(?<!\d){_YMD}(?!\d)")
+_WORDY_DATE_RE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d{2})")
 _TIME_RE = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
+# a label, then (optionally) a time, then the date right away: "Ngày đăng : 07:28, 08/03/2023".
+# ("Ngày đăng ký 12/3/2023" is not a label: only separators may sit between label and date)
 _PUBLISHED_LABEL = re.compile(
-    r"(?:ngay dang|dang ngay|ngay xuat ban|xuat ban|cap nhat|ngay cap nhat|published|posted|date)\s*:?\s*"
+    r"\b(?:ngay dang|dang ngay|ngay xuat ban|xuat ban|ngay cap nhat|cap nhat|thoi gian dang|published|posted)"
+    r"\s*:?\s*(?:\d{1,2}\s*[:h]\s*\d{2}(?:\s*[ap]m)?\s*[,|-]?\s*)?(?=\d|ngay\s+\d)"
 )
 
 
@@ -175,7 +179,11 @@ def parse_date(s: str) -> str | None:
     """First date in ``s`` as ISO "YYYY-MM-DD" (accepts d/m/Y, d.m.Y, d-m-Y, Y-m-d)."""
     m = _DATE_RE.search(s)
     if not m:
-        return None
+        words = _WORDY_DATE_RE.search(fold(s))
+        if not words:
+            return None
+        d, mo, y = (int(g) for g in words.groups())
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
     if m.group("y"):
         d, mo, y = int(m.group("d")), int(m.group("m")), int(m.group("y"))
     else:
@@ -190,7 +198,7 @@ def _published(text: str, folded: str) -> str | None:
     head_end = _head_end(text)
     # 1. an explicit label: "Ngày đăng: 21/07/2023", "Ngày đăng : 07:28, 08/03/2023"
     for m in _PUBLISHED_LABEL.finditer(folded, 0, head_end):
-        iso = parse_date(text[m.end() : m.end() + 40])
+        iso = parse_date(text[m.end() : m.end() + 30])
         if iso:
             return iso
     # 2. a date with a time on a short header line: "Huy Phúc 08/03/2023 07:28"

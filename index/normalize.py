@@ -161,24 +161,42 @@ _IMAGE_LINE = re.compile(
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}"
 _TIME = r"\d{1,2}\s*[:h]\s*\d{2}"
 # Matched against the *folded* text so it works with or without diacritics.
+_M = re.MULTILINE
 _CLUTTER_LINE_PATTERNS = [
-    re.compile(r"^[ \t]*xem voi co chu[^\n]{0,40}$", re.MULTILINE),
-    re.compile(r"^[^\n]{0,80}\bluot xem\s*:?\s*[\d.,]+[^\n]{0,40}$", re.MULTILINE),
-    re.compile(r"^[^\n]{0,60}\bngay dang\s*:[^\n]{0,60}$", re.MULTILINE),
-    re.compile(r"^[^\n]{0,60}\bcap nhat\s*:\s*[^\n]{0,20}\d{4}[^\n]{0,20}$", re.MULTILINE),
-    # "Thứ Hai, 07/10/2024" (the site's "today" header)
+    # font-size widgets: "Xem với cỡ chữ", "Cỡ chữ: A- A A+", "A- A A+"
+    re.compile(r"^[ \t]*(?:xem voi )?(?:co chu|font chu)\b[^\n]{0,40}$", _M),
+    re.compile(r"^[ \t]*a[-+]?(?:[ \t]+a[-+]?){1,3}[ \t]*$", _M),
+    # view counters, alone or on the dateline: "Lượt xem: 47", "Ngày đăng: ... - Lượt xem: 47"
     re.compile(
-        rf"^[ \t]*(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)\s*,?\s*{_DATE}[^\n]{{0,20}}$", re.MULTILINE
+        r"^[^\n]{0,80}\b(?:luot xem|luot doc|luot truy cap|so luot xem)\s*:?\s*[\d.,]+[^\n]{0,40}$", _M
     ),
+    # datelines: "Ngày đăng: 21/07/2023", "Chuyển đổi số - Ngày đăng : 07:28, 08/03/2023"
+    # ("Ngày đăng ký ..." is content: a colon or a digit must follow the label)
+    re.compile(
+        r"^[^\n]{0,60}\b(?:ngay dang|dang ngay|ngay xuat ban|ngay cap nhat|cap nhat|thoi gian dang)"
+        r"\s*(?::|(?=\d))[^\n]{0,20}\d{4}[^\n]{0,40}$",
+        _M,
+    ),
+    # "Thứ Hai, 07/10/2024" (the site's "today" header)
+    re.compile(rf"^[ \t]*(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)\s*,?\s*{_DATE}[^\n]{{0,20}}$", _M),
     # bare date / date-time lines, or "Author 08/03/2023 07:28" bylines
     re.compile(
-        rf"^[ \t]*(?:[^\W\d_]+[ \t]+){{0,4}}(?:{_TIME}[ \t,]*)?{_DATE}(?:[ \t,]*{_TIME})?[ \t]*$",
-        re.MULTILINE,
+        rf"^[ \t]*(?:[^\W\d_]+[ \t]+){{0,4}}(?:{_TIME}[ \t,|-]*)?{_DATE}(?:[ \t,|-]*{_TIME})?[ \t]*$", _M
     ),
-    re.compile(r"^[ \t]*(?:trang chu|home)\s*(?:[>»/|]\s*[^\n]{1,60}){1,6}$", re.MULTILINE),
+    # breadcrumbs: "Trang chủ > Tin tức > Chuyển đổi số"
+    re.compile(r"^[ \t]*(?:trang chu|home)\s*(?:[>»/|]\s*[^\n]{1,60}){1,6}$", _M),
+    # share/print toolbars
     re.compile(
-        r"^[ \t]*(?:chia se|share|in bai|print|tweet|facebook|zalo)(?:[ \t]*[|/][ \t]*\w+){0,6}[ \t]*$",
-        re.MULTILINE,
+        r"^[ \t]*(?:chia se|share|in bai(?: viet)?|ban in|print|gui email|gui bai|tweet|facebook|zalo)"
+        r"(?:[ \t]*[|/,:]?[ \t]*(?:facebook|zalo|twitter|tweet|email|print|in|linkedin|messenger)){0,6}[ \t]*$",
+        _M,
+    ),
+    # tag lists and bare section headers of related-links boxes
+    re.compile(r"^[ \t]*(?:tags?|tu khoa)\s*:[^\n]{0,200}$", _M),
+    re.compile(
+        r"^[ \t]*(?:tin lien quan|bai viet lien quan|tin khac|tin cung chuyen muc|xem them|doc them|"
+        r"binh luan|y kien ban doc|danh gia bai viet|gui y kien)\s*:?[ \t]*$",
+        _M,
     ),
 ]
 # Photo credit at the end of a line: "... Ảnh: TRỌNG LỢI"

@@ -161,3 +161,18 @@ def test_places_ranked_by_frequency_and_town_specificity() -> None:
         "Đoàn công tác của Đồng Nai đến thăm La Gi."
     )
     assert extract_meta("x.txt", text).places == ("La Gi", "Bình Thuận", "Đồng Nai")
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Ngày đăng ký 12/3/2023 là hạn cuối.\nNội dung bài.", None),  # "đăng ký" = register
+        ("Cập nhật 128.402 nhân khẩu ngày 15/6/2023.\nNội dung.", None),
+        ("Cập nhật: 10:20 22/12/2024\nNội dung.", "2024-12-22"),
+        ("Đăng ngày 05/01/2024\nNội dung.", "2024-01-05"),
+        ("Hà Nội, ngày 2 tháng 1 năm 2023\nNgày đăng: ngày 21 tháng 7 năm 2023\nNội dung.", "2023-07-21"),
+        ("Bài viết nêu 3 kết quả.\nKế hoạch ban hành ngày 15/6/2023.", None),
+    ],
+)
+def test_published_needs_a_label_right_before_the_date(text: str, published: str | None) -> None:
+    assert extract_meta("x.txt", normalize_text(text)).published == published

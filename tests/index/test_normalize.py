@@ -215,3 +215,25 @@ def test_clutter_works_without_diacritics() -> None:
     text = "Ngay dang: 21/07/2023 - Luot xem: 47\nNoi dung bai viet o day.\n"
     pieces = [text[s:e] for s, e in clutter_spans(text)]
     assert pieces == ["Ngay dang: 21/07/2023 - Luot xem: 47"]
+
+
+def test_more_news_site_furniture_is_clutter_but_lookalike_content_is_not() -> None:
+    text = normalize_text(
+        "Tags: chuyển đổi số, VNeID\n"
+        "Cỡ chữ: A- A A+\n"
+        "Lượt đọc: 1.234\n"
+        "In bài viết | Email | Facebook\n"
+        "Tin liên quan\n"
+        "Ngày đăng ký 12/3/2023 là hạn cuối nộp hồ sơ.\n"
+        "Cập nhật 128.402 nhân khẩu vào cơ sở dữ liệu dân cư.\n"
+        "Chia sẻ: Facebook, Zalo\n"
+    )
+    pieces = [text[s:e] for s, e in clutter_spans(text)]
+    assert pieces == [
+        "Tags: chuyển đổi số, VNeID",
+        "Cỡ chữ: A- A A+",
+        "Lượt đọc: 1.234",
+        "In bài viết | Email | Facebook",
+        "Tin liên quan",
+        "Chia sẻ: Facebook, Zalo",
+    ]
