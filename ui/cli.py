@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = _settings(args)
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from assistant.pii import install_log_masking
+
+    install_log_masking()  # no CCCD/phone/e-mail a user typed ever reaches a log line
     try:
         return _dispatch(args, settings)
     except USER_ERRORS as err:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -18,33 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from assistant.pii import mask_personal_data
+
+__all__ = ["FeedbackRecord", "FeedbackStore", "mask_personal_data"]
+
 log = logging.getLogger(__name__)
 
 Rating = Literal["up", "down"]
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_CCCD_SPACED = re.compile(r"(?<!\d)\d{3}[ .]\d{3}[ .]\d{3}[ .]\d{3}(?!\d)")
-_CCCD = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_CMND = re.compile(r"(?<!\d)\d{9}(?!\d)")
-# Vietnamese mobile/landline: 0xxxxxxxxx, 84xxxxxxxxx or +84 xxx xxx xxx, with optional separators.
-_PHONE = re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
-
 MAX_TEXT = 20_000
 MAX_COMMENT = 2_000
 MAX_IDS = 100
-
-
-def mask_personal_data(text: str) -> str:
-    """Replace e-mails, CCCD/CMND numbers and phone numbers with placeholders.
-
-    Order matters: ID numbers are pure digit runs of exactly 12 or 9 digits and are masked before phone
-    numbers, so a 12-digit CCCD is never half-eaten by the phone pattern.
-    """
-    text = _EMAIL.sub("[EMAIL]", text)
-    text = _CCCD_SPACED.sub("[CCCD]", text)
-    text = _CCCD.sub("[CCCD]", text)
-    text = _CMND.sub("[CMND]", text)
-    return _PHONE.sub("[SĐT]", text)
 
 
 @dataclass(frozen=True)

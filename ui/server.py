@@ -346,7 +346,9 @@ def run_server(settings: Settings) -> None:
     import uvicorn
 
     from assistant import composition
+    from assistant.pii import install_log_masking
 
+    install_log_masking()  # uvicorn's access log included: query strings may carry personal data
     reader = composition.open_reader(settings)  # builds the index from the default corpus if there is none
     pipeline = composition.build_pipeline(settings, reader=reader)
     app = create_app(settings, pipeline, index=reader)
