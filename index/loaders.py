@@ -170,6 +170,16 @@ def decode_bytes(data: bytes, name: str) -> str:
                 text = ""
             if text and _plausible_text(text):
                 return text
+        nuls = data.count(0)
+        if nuls <= max(1, len(data) // 1000) and not any(data.startswith(m) for m, _ in _MAGIC):
+            # a few stray NULs in an otherwise valid UTF-8 text (bad export): keep the text
+            try:
+                text = data.replace(b"\x00", b"").decode("utf-8")
+            except UnicodeDecodeError:
+                text = ""
+            if text and _plausible_text(text):
+                log.warning("%s: removed %d stray NUL byte(s)", name, nuls)
+                return text
         raise UnusableDocument(f"{name}: looks like a binary file (contains NUL bytes), not text")
     for magic, what in _MAGIC:
         if data.startswith(magic):
@@ -182,11 +192,13 @@ def decode_bytes(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             text = ""
         if text and _plausible_text(text) and not _MOJIBAKE.search(text):
+            # Without Vietnamese letters the bytes decode identically as Windows-1252
+            # (English/French text with smart quotes), which is just as usable.
             has_viet = any(ch in _VIET_MARKERS for ch in text[:50000])
-            non_ascii = sum(1 for b in data[:50000] if b >= 0x80)
-            if has_viet or non_ascii == 0:
-                log.info("%s: decoded as cp1258 (legacy Vietnamese Windows encoding)", name)
-                return text
+            log.info(
+                "%s: decoded as %s", name, "cp1258 (legacy Vietnamese Windows)" if has_viet else "cp1252"
+            )
+            return text
         raise UnusableDocument(
             f"{name}: is not valid UTF-8 (bad byte at offset {utf8_error.start}) and not a recognisable "
             "UTF-16/cp1258 Vietnamese text; re-save it as UTF-8"

@@ -124,6 +124,18 @@ def test_zero_width_and_new_tone_style_are_normalised(tmp_path: Path) -> None:
     assert doc.text == "Tỉnh ủy chỉ đạo hóa đơn điện tử."
 
 
+def test_english_windows_1252_text_with_smart_quotes(tmp_path: Path) -> None:
+    data = "The \u201cVNeID\u201d app \u2013 caf\u00e9 r\u00e9sum\u00e9.".encode("cp1252")
+    doc = load_document(write(tmp_path, "en.txt", data), "en.txt")
+    assert doc.text == "The \u201cVNeID\u201d app \u2013 caf\u00e9 r\u00e9sum\u00e9."
+
+
+def test_a_stray_nul_byte_does_not_make_a_text_binary(tmp_path: Path) -> None:
+    data = SAMPLE.encode("utf-8").replace(b"UBND", b"UB\x00ND", 1)
+    doc = load_document(write(tmp_path, "nul.txt", data), "nul.txt")
+    assert doc.text == EXPECTED
+
+
 # --------------------------------------------------------------------------- bad inputs
 
 
