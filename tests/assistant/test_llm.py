@@ -10,11 +10,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from fakes.openai_server import FakeOpenAIServer, Reply, closed_port_url
 
 from assistant.errors import LLMError
 from assistant.llm import OpenAICompatibleChat
 from assistant.protocols import ChatModel
-from tests.fakes.openai_server import FakeOpenAIServer, Reply, closed_port_url
 
 MESSAGES = [{"role": "system", "content": "Bạn là trợ lý."}, {"role": "user", "content": "Xin chào?"}]
 

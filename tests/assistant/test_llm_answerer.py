@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from fakes.openai_server import FakeOpenAIServer, Reply, closed_port_url
 
 from assistant.evidence import CorpusStats, EvidenceFinder
 from assistant.extractive import ExtractiveAnswerer
@@ -27,7 +28,6 @@ from index.chunking import Chunker
 from index.loaders import load_all
 from index.normalize import normalize_text
 from index.types import Document, DocumentMeta
-from tests.fakes.openai_server import FakeOpenAIServer, Reply, closed_port_url
 
 TIMEOUT_S = 1.0
 QUESTION = "Tính đến quý I/2025, Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?"

@@ -19,7 +19,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -36,6 +36,8 @@ class Reply:
     - ``delay_s``: sleep before answering (the "slow model").
     - ``stall_after`` / ``stall_s``: when streaming, sleep ``stall_s`` after that many chunks.
     - ``raw``: bytes sent verbatim with status 200 instead of a completion (garbage on the wire).
+    - ``respond``: computes the text from the request body instead of ``text`` (a "model" that
+      reads its prompt, e.g. to cite whichever numbered context holds a fact).
     """
 
     text: str = ""
@@ -44,6 +46,10 @@ class Reply:
     stall_after: int | None = None
     stall_s: float = 0.0
     raw: bytes | None = None
+    respond: Callable[[dict[str, Any]], str] | None = None
+
+    def text_for(self, body: dict[str, Any]) -> str:
+        return self.respond(body) if self.respond is not None else self.text
 
 
 class FakeOpenAIServer:
@@ -135,7 +141,7 @@ class FakeOpenAIServer:
                     elif body.get("stream"):
                         self._send_stream(body, reply)
                     else:
-                        self._send_json(200, _completion(body, reply.text))
+                        self._send_json(200, _completion(body, reply.text_for(body)))
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout): expected in the slow scenarios
 
@@ -155,7 +161,7 @@ class FakeOpenAIServer:
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for i, event in enumerate(_stream_events(body, reply.text)):
+                for i, event in enumerate(_stream_events(body, reply.text_for(body))):
                     if reply.stall_after is not None and i == reply.stall_after:
                         time.sleep(reply.stall_s)
                     self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
