@@ -40,6 +40,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "feedback_title": {"vi": "Câu trả lời có hữu ích không?", "en": "Was the answer helpful?"},
     "feedback_comment": {"vi": "Góp ý thêm (không bắt buộc)", "en": "Comment (optional)"},
     "feedback_send": {"vi": "Gửi góp ý", "en": "Send comment"},
+    "feedback_yes": {"vi": "Có", "en": "Yes"},
+    "feedback_no": {"vi": "Không", "en": "No"},
     "feedback_thanks": {"vi": "Cảm ơn bạn đã góp ý!", "en": "Thank you for your feedback!"},
     "feedback_nothing": {"vi": "Chưa có câu trả lời để góp ý.", "en": "There is no answer to rate yet."},
     "thinking": {"vi": "Đang tìm trong tài liệu…", "en": "Searching the documents…"},

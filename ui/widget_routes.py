@@ -71,6 +71,8 @@ def render_chat_page(template: str, *, lang: str, title: str | None, color: str 
         "err_internal": i18n.t("err_internal", lg),
         "feedback_title": i18n.t("feedback_title", lg),
         "feedback_thanks": i18n.t("feedback_thanks", lg),
+        "feedback_yes": i18n.t("feedback_yes", lg),
+        "feedback_no": i18n.t("feedback_no", lg),
         "max_turns": str(max_turns),
     }
     out = template

@@ -70,11 +70,12 @@ def start_server(ui_pipeline: Any, corpus_index: Any,
 
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(*, with_ui: bool = True, pipeline: Any = None, **overrides: Any) -> RunningServer:
+    def start(*, with_ui: bool = True, pipeline: Any = None, index: Any = "shared", **overrides: Any) -> RunningServer:
         fb = tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
         port = overrides.pop("port", None) or free_port()
         settings = _base_settings(corpus_index, fb, port=port, **overrides)
-        app = create_app(settings, pipeline or ui_pipeline, index=corpus_index.reader, with_ui=with_ui)
+        reader = corpus_index.reader if index == "shared" else index
+        app = create_app(settings, pipeline or ui_pipeline, index=reader, with_ui=with_ui)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))
         thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
@@ -168,11 +169,15 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def copy_screenshot(src: Path, name: str) -> None:
-    """Refresh docs/screenshots/<name> from a test screenshot when UPDATE_SCREENSHOTS=1."""
+@pytest.fixture(scope="session")
+def docs_screenshot() -> Callable[[Path, str], None]:
+    """``docs_screenshot(src, name)`` refreshes docs/screenshots/<name> when UPDATE_SCREENSHOTS=1."""
     import os
 
-    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-        dest = PROJECT_ROOT / "docs" / "screenshots" / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+    def copy(src: Path, name: str) -> None:
+        if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+            dest = PROJECT_ROOT / "docs" / "screenshots" / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+
+    return copy

@@ -292,10 +292,13 @@ def test_widget_js_is_cacheable_javascript(server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize("path", ["/widget/../ui/server.py", "/widget/chat.js/../../server.py", "/static/../server.py",
-                                  "/widget/settings.py", "/widget/%2e%2e/server.py"])
+                                  "/widget/settings.py", "/widget/%2e%2e/server.py",
+                                  "/gradio_api/file=/work/main/ui/server.py", "/gradio_api/file=/etc/passwd",
+                                  "/file=/etc/passwd"])
 def test_no_files_outside_the_widget_assets(server: RunningServer, path: str) -> None:
     r = httpx.get(server.base_url + path, timeout=30)
-    assert "def create_app" not in r.text and "import " not in r.text[:2000]
+    assert r.status_code in (403, 404)
+    assert "def create_app" not in r.text and "root:" not in r.text
 
 
 # --- health, docs, feedback -------------------------------------------------------------------------
@@ -306,6 +309,19 @@ def test_health_reports_loaded_index(server: RunningServer) -> None:
     assert r.status_code == 200
     d = r.json()
     assert d["status"] == "ok" and d["chunks"] > 0
+
+
+def test_health_is_503_without_a_loaded_index(start_server: Callable[..., RunningServer], corpus_index: Any,
+                                              tmp_path: Any) -> None:
+    from index.reader import IndexReader
+
+    empty = IndexReader(tmp_path / "no-index", corpus_index.parts.store, corpus_index.parts.embedder)
+    srv = start_server(with_ui=False, index=empty)
+    r = httpx.get(srv.base_url + "/api/health", timeout=30)
+    assert r.status_code == 503
+    d = r.json()
+    assert d["status"] == "unavailable" and d["chunks"] == 0
+    assert d["error"]["code"] == "index_missing" and "assistant ingest" in d["error"]["message"]
 
 
 def test_openapi_docs(server: RunningServer) -> None:
@@ -353,3 +369,48 @@ def test_unexpected_errors_become_generic_500() -> None:
     status, code, vi, en = error_parts(RuntimeError("secret /etc/passwd details"))
     assert (status, code) == (500, "internal_error")
     assert "secret" not in vi + en
+
+
+@pytest.mark.slow
+def test_assistant_serve_is_one_process_with_ui_api_and_widget(corpus_index: Any, tmp_path: Any) -> None:
+    """``assistant serve`` end to end: run_server builds the pipeline and serves everything on one port."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    port = _free_port()
+    env = {**os.environ, "ASSISTANT_FEEDBACK_PATH": str(tmp_path / "fb.jsonl"), "ASSISTANT_LLM_BASE_URL": "",
+           "ASSISTANT_ALLOWED_ORIGINS": "", "ASSISTANT_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--index", str(corpus_index.index_dir),
+                             "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else "exited"
+            try:
+                if httpx.get(base + "/api/health", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server did not come up"
+            time.sleep(0.5)
+        assert httpx.get(base + "/api/health").json()["chunks"] > 0
+        root = httpx.get(base + "/")
+        assert root.status_code == 200 and "gradio" in root.text.lower()
+        assert httpx.get(base + "/widget.js").headers["content-type"].startswith("text/javascript")
+        assert httpx.get(base + "/api/docs").status_code == 200
+        r = httpx.post(base + "/api/chat", json={"question": QUESTION}, timeout=120)
+        assert r.status_code == 200 and r.json()["citations"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -63,18 +63,18 @@
   function renderFeedback(box, question, answer) {
     var fb = el("div", "fb");
     fb.appendChild(el("span", null, cfg.feedbackTitle || ""));
-    [["up", "👍"], ["down", "👎"]].forEach(function (pair) {
+    [["up", cfg.feedbackYes || "+"], ["down", cfg.feedbackNo || "-"]].forEach(function (pair) {
       var b = el("button", null, pair[1]);
       b.type = "button";
-      b.setAttribute("aria-label", pair[0] === "up" ? "👍 hữu ích / helpful" : "👎 chưa tốt / not helpful");
+      b.setAttribute("data-rating", pair[0]);
       b.addEventListener("click", function () {
         var ids = (answer.retrieved || []).map(function (r) { return r.chunk_id || r.source; });
         fetch("/api/feedback", {
           method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ question: question, answer: answer.answer || "", rating: pair[0],
             retrieved: ids.slice(0, 100), channel: "widget" })
-        }).then(function () {
-          fb.textContent = cfg.feedbackThanks || "OK";
+        }).then(function (r) {
+          if (r.ok) { fb.textContent = cfg.feedbackThanks || "OK"; }
         }).catch(function () { /* feedback is best effort */ });
       });
       fb.appendChild(b);
