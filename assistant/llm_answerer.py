@@ -303,32 +303,46 @@ def build_llm_parts(settings: Settings, *, fallback: Answerer, rule_condense: Co
 
 
 class _DeltaGate:
-    """Holds streamed text back while it may still turn out to be the refusal marker or a <think> block."""
+    """Holds streamed text back while it may still be the refusal marker, and hides <think> blocks.
+
+    Reasoning models (e.g. served by Ollama/vLLM) open with ``<think>…</think>``; users should see
+    the answer after it, not the deliberation. A reply that opens with the refusal marker shows
+    nothing (the final Answer carries the polite refusal).
+    """
+
+    _TARGETS = (fold(REFUSAL_MARKER), "khong co trong tai lieu", "<think>")
 
     def __init__(self) -> None:
         self._held = ""
-        self._decided = False
-        self._suppress = False
+        self._state = "undecided"  # -> "thinking" | "passing" | "refusing"
 
     def feed(self, piece: str) -> str:
-        if self._decided:
-            return "" if self._suppress else piece
+        if self._state == "passing":
+            return piece
+        if self._state == "refusing":
+            return ""
         self._held += piece
+        if self._state == "thinking":
+            close = self._held.lower().find("</think>")
+            if close < 0:
+                return ""
+            self._held = self._held[close + len("</think>"):]
+            self._state = "undecided"
         head = fold(self._held.lstrip())
-        if len(head) < len(REFUSAL_MARKER) + 2 and (
-            _could_be(head, fold(REFUSAL_MARKER)) or _could_be(head, "khong co trong tai lieu") or _could_be(head, "<think>")
-        ):
+        if head.startswith("<think>"):
+            self._state = "thinking"
+            return self.feed("")
+        if len(head) < len(REFUSAL_MARKER) + 2 and any(_could_be(head, t) for t in self._TARGETS):
             return ""
         return self._decide()
 
     def flush(self) -> str:
-        return "" if self._decided else self._decide()
+        return self._decide() if self._state == "undecided" else ""
 
     def _decide(self) -> str:
-        self._decided = True
-        head = fold(self._held.lstrip())
-        self._suppress = bool(_REFUSAL_RE.match(head)) or head.startswith("<think>")
-        return "" if self._suppress else self._held
+        held, self._held = self._held.lstrip(), ""
+        self._state = "refusing" if _REFUSAL_RE.match(fold(held)) else "passing"
+        return "" if self._state == "refusing" else held
 
 
 def _could_be(head: str, target: str) -> bool:

@@ -248,6 +248,15 @@ def test_stream_of_a_refusal_shows_no_marker(
     assert all("KHONG" not in d for d in deltas) and ans.refused
 
 
+def test_stream_hides_a_reasoning_models_think_block(
+    server: FakeOpenAIServer, extractive: ExtractiveAnswerer, contexts: list[ScoredChunk]
+) -> None:
+    server.script(Reply(text="<think>Người dùng hỏi số dịch vụ toàn trình; đoạn 1 có số liệu.</think>\n" + GOOD))
+    deltas, ans = _collect(_answerer(server, extractive).stream(QUESTION, contexts))
+    assert "".join(deltas) == GOOD
+    assert ans.meta["answerer"] == "llm" and ans.answer == GOOD
+
+
 def test_stream_failing_before_any_text_streams_the_fallback(
     server: FakeOpenAIServer, extractive: ExtractiveAnswerer, contexts: list[ScoredChunk]
 ) -> None:
