@@ -167,7 +167,8 @@ class LLMAnswerer:
             c = sc.chunk
             title = _neutralise(c.title).replace('"', "'")
             body = _neutralise(c.text)
-            block = f'<tai_lieu so="{n}" nguon="{c.source}" tieu_de="{title}">\n{body}\n</tai_lieu>'
+            source = _neutralise(c.source).replace('"', "'")
+            block = f'<tai_lieu so="{n}" nguon="{source}" tieu_de="{title}">\n{body}\n</tai_lieu>'
             if blocks and used + len(block) > self._max_context_chars:
                 log.debug("context budget reached: passing %d of %d passages", n - 1, len(contexts))
                 break
@@ -262,7 +263,8 @@ class LLMCondenser:
             log.warning("LLM condense failed (%s); using the rule-based rewrite", why)
             return self._fallback(question, history)
         rewritten = _clean_condensed(raw)
-        if not rewritten or len(rewritten) > max(300, 3 * len(question)) or _REFUSAL_RE.search(fold(rewritten)):
+        if (not rewritten or len(rewritten) > max(300, 3 * len(question)) or _REFUSAL_RE.search(fold(rewritten))
+                or MARKER_RE.search(rewritten)):  # an answer with citations, not a rewritten question
             log.warning("LLM condense reply unusable (%r); using the rule-based rewrite", raw[:80])
             return self._fallback(question, history)
         return rewritten
