@@ -158,6 +158,7 @@ class Ingester:
 
     def _run(self, paths: Sequence[Path], progress: bool) -> IngestReport:
         t0 = time.perf_counter()
+        self.store.refresh()  # see vectors a previous (possibly killed) process wrote
         prev = read_manifest(self.index_dir)
         self._check_compatible(prev)
         notes: list[str] = []

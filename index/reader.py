@@ -96,6 +96,8 @@ class IndexReader:
                 self._stamp = stamp
                 return
             self._check_embedder(manifest)
+            # Another process may have written the vectors of this generation: reopen the store.
+            self.store.refresh()
             try:
                 chunks = list(read_chunks(self.index_dir, manifest))
             except FileNotFoundError:

@@ -9,6 +9,7 @@ collection so vectors from two models can never be mixed.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -102,23 +103,26 @@ class ChromaStore:
             return coll
 
     def _call(self, what: str, fn: Callable[[Any], T]) -> T:
-        """Run ``fn(collection)``; connection problems become StoreUnavailable and force a reconnect."""
-        try:
-            return fn(self._collection())
-        except IndexingError:
-            raise
-        except Exception as err:
-            if not self._looks_like_connection_error(err):
+        """Run ``fn(collection)``; connection problems become StoreUnavailable and force a reconnect.
+
+        Calls are serialised per store: Chroma clients are not reliably thread-safe, and ``refresh``
+        must never close a client under a query that is still running.
+        """
+        with self._lock:
+            try:
+                return fn(self._collection())
+            except IndexingError:
                 raise
-            with self._lock:
-                self._coll = None
-                self._client = None
-            raise StoreUnavailable(
-                f"the vector store at {self.where} is unreachable ({what}: {type(err).__name__}: {err}). "
-                + ("Start the Chroma server (e.g. `chroma run --host "
-                   f"{self._host} --port {self._port} --path DIR`) or fix ASSISTANT_CHROMA_HOST/PORT."
-                   if self._host else "Check that the index folder is readable and not corrupted.")
-            ) from err
+            except Exception as err:
+                if not self._looks_like_connection_error(err):
+                    raise
+                self._forget()
+                raise StoreUnavailable(
+                    f"the vector store at {self.where} is unreachable ({what}: {type(err).__name__}: {err}). "
+                    + ("Start the Chroma server (e.g. `chroma run --host "
+                       f"{self._host} --port {self._port} --path DIR`) or fix ASSISTANT_CHROMA_HOST/PORT."
+                       if self._host else "Check that the index folder is readable and not corrupted.")
+                ) from err
 
     def _looks_like_connection_error(self, err: Exception) -> bool:
         """Transport failures (refused, reset, timeout, DNS) as opposed to bad requests."""
@@ -215,8 +219,23 @@ class ChromaStore:
 
         return self._call("query", run)
 
-    def close(self) -> None:
-        """Forget the connection (the next call reconnects)."""
+    def _forget(self) -> None:
+        client, self._client, self._coll = self._client, None, None
+        close = getattr(client, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                close()
+
+    def refresh(self) -> None:
+        """Drop the connection so the next call reopens it.
+
+        Why: an embedded Chroma keeps its vector index in memory per process, so vectors another
+        process (an ``assistant ingest`` next to a running server) wrote are invisible until the
+        client is reopened. The reader calls this whenever a new index generation appears.
+        """
         with self._lock:
-            self._coll = None
-            self._client = None
+            self._forget()
+
+    def close(self) -> None:
+        """Release the connection (the next call reconnects)."""
+        self.refresh()
