@@ -23,6 +23,7 @@ from typing import Any
 
 from assistant.evidence import _YEAR, Evidence, ScoredSentence
 from assistant.query import QueryInfo
+from index.normalize import fold
 
 __all__ = ["Thresholds", "Verdict", "assess", "refusal_message"]
 
@@ -32,9 +33,10 @@ class Thresholds:
     min_coverage: float = 0.30  # share of weighted question terms the chosen sentences must match
     min_best_coverage: float = 0.22  # ... and the single best sentence
     rare_idf: float = 4.0  # terms at least this rare are "topic" terms ...
-    max_absent_share: float = 0.15  # ... and may carry at most this share of the question's weight
+    max_absent_share: float = 0.2  # ... and may carry at most this share of the question's weight
                                     # when the candidate documents never state them
     max_absent_term_share: float = 0.07  # ... or one such phrase (bigram) alone
+    min_how_to_coverage: float = 0.8  # a "how do I ..." needs a sentence that really describes it
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,9 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
         sent_years = [{int(x) for x in _YEAR.findall(r.sentence.folded)} for r in chosen]
         if any(y in ys for ys in sent_years):
             continue
-        near = set()
+        near: set[int] = set()
         for r in chosen:
-            for s in ev.neighbours(r.sentence):
+            for s in ev.paragraph(r.sentence):
                 near |= {int(x) for x in _YEAR.findall(s.folded)}
         conflicting = any(ys and not (ys & q_years) for ys in sent_years)
         in_docs = any(y in ev.doc_years(r.sentence.source) for r in chosen)
@@ -91,11 +93,56 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     if coverage < th.min_coverage or (best.coverage < th.min_best_coverage and not multi_place):
         return Verdict(False, "low_support", detail)
 
+    wanted = answer_kind(info)
+    if wanted and not any(_KIND_PATTERNS[wanted].search(r.sentence.folded) for r in chosen):
+        return Verdict(False, f"no_{wanted}", detail)
+    if is_how_to(info) and best.coverage < th.min_how_to_coverage:
+        return Verdict(False, "how_to_not_described", detail)
     if ev.terms.focus and not any(_states(r, f) for f in ev.terms.focus for r in chosen):
         return Verdict(False, "focus_missing", detail, missing=ev.terms.focus)
     if info.qtype == "how_many" and not any(re.search(r"\d", r.sentence.text) for r in chosen):
         return Verdict(False, "no_number", detail)
     return Verdict(True, "ok", detail)
+
+
+# What kind of value a question wants, from its folded wording, and how that value looks in a sentence.
+_KIND_CUES: tuple[tuple[str, str], ...] = (
+    ("money", r"\bbao nhieu tien\b|\bhet bao nhieu\b|^(?:\w+ ){0,3}(?:le phi|muc phi|phi|gia)\b.*\bbao nhieu\b(?! lan)"
+              r"|\bmuc phi\b|\bgia bao nhieu\b"
+              r"|\bhow much (?:does|is|do)\b.*\b(?:cost|fee|charge)|\bfee\b|\bcost\b"),
+    ("clock", r"\bgio nao\b|\bmay gio\b|\bgio lam viec\b|\bwhat time\b|\bopening hours\b"),
+    ("phone", r"\bso dien thoai\b|\bduong day nong\b|\btong dai\b|\bhotline\b|\bphone\b"),
+    ("percent", r"\bty le\b.*\bbao nhieu\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu phan tram\b"
+                r"|\bwhat (?:percentage|share|proportion)\b"),
+    ("date", r"\bngay nao\b|\bkhi nao\b|\btu khi nao\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
+             r"|\bon what date\b|\bwhat date\b|\bwhen\b"),
+)
+_KIND_PATTERNS: dict[str, re.Pattern[str]] = {
+    "money": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|d\b|nghin|trieu|ty)|\bmien phi\b|\bkhong (?:mat|thu) phi\b"),
+    "clock": re.compile(r"\b\d{1,2}\s*(?:h|gio)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b"),
+    "phone": re.compile(r"\b\d[\d .]{5,}\d\b|\b1900\b|\b18001\b|\b113\b|\b115\b"),
+    "percent": re.compile(r"%|phan tram|\d+/\d+"),
+    "date": re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b|\b(?:19|20)\d\d\b|\bquy\s+[iv1-4]+\b"
+                       r"|\bthang\s+\d{1,2}\b"),
+}
+_HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
+                     r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
+                     r"|ho so gom|thu tuc (?:can|gom)|o dau|dia chi)\b"
+                     r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
+
+
+def answer_kind(info: QueryInfo) -> str:
+    """"money", "clock", "phone", "percent", "date" when the question wants such a value, else ""."""
+    f = fold(info.question)
+    for kind, rx in _KIND_CUES:
+        if re.search(rx, f):
+            return kind
+    return ""
+
+
+def is_how_to(info: QueryInfo) -> bool:
+    """A procedural question ("làm thế nào để…", "cần những giấy tờ gì"): reports rarely describe procedures."""
+    return bool(_HOW_TO.search(fold(info.question)))
 
 
 def _states(r: ScoredSentence, term: str) -> bool:

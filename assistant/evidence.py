@@ -17,10 +17,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.query import QueryInfo
+from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.types import ScoredChunk
 from index.chunking import split_sentences
-from index.normalize import fold
+from index.normalize import clutter_spans, fold
 
 __all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "tokens"]
 
@@ -60,6 +60,9 @@ QUESTION_PHRASES = (
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
+_EN_FILLER = frozenset("""you your can could would should will may might please tell me give show find know
+want need get got does did done there here their them they she her his him its our ours yes not also just
+only very more most some such each other than then thus too well what which whose whom""".split())
 _GENERIC = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
 _REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
 
@@ -99,12 +102,12 @@ def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
     """Unigrams and bigrams of a sentence, plus those of the expansions of its abbreviations."""
     uni = set(toks)
     bi = _bigrams(toks)
-    for t in list(uni):
-        full = ABBREVIATIONS.get(t)
-        if full:
-            parts = full.split()
-            uni.update(parts)
-            bi |= _bigrams(parts)
+    if any(t in ABBREVIATIONS for t in toks):
+        inline: list[str] = []
+        for t in toks:
+            inline.extend(ABBREVIATIONS.get(t, t).split())
+        uni.update(inline)
+        bi |= _bigrams(inline)
     joined = " ".join(toks)
     for abbr, full in ABBREVIATIONS.items():
         if len(abbr) > 2 and full in joined:
@@ -223,6 +226,13 @@ class Evidence:
         lo, hi = max(0, s.index - span), min(len(sents), s.index + span + 1)
         return sents[lo:hi]
 
+    def paragraph(self, s: Sentence) -> list[Sentence]:
+        return [x for x in self.docs[s.source].sentences if x.para == s.para]
+
+    def previous_sentence(self, s: Sentence) -> Sentence | None:
+        sents = self.docs[s.source].sentences
+        return sents[s.index - 1] if s.index > 0 else None
+
     def next_sentence(self, s: Sentence) -> Sentence | None:
         sents = self.docs[s.source].sentences
         return sents[s.index + 1] if s.index + 1 < len(sents) else None
@@ -259,13 +269,14 @@ class EvidenceFinder:
         if cached is not None and (cached.text is text or cached.text == text):
             return cached
         folded = fold(text)
+        clutter = clutter_spans(text)
         sentences: list[Sentence] = []
         pos = 0
         for para, line in enumerate(text.split("\n")):
             for s, e in split_sentences(text, pos, pos + len(line)):
                 toks = _TOKEN.findall(folded[s:e])
-                if not toks:
-                    continue
+                if not toks or any(cs <= s and e <= ce for cs, ce in clutter):
+                    continue  # page furniture (image names, view counters, date headers) states nothing
                 uni, bi = _expand(toks)
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
                                           frozenset(uni), frozenset(bi), len(toks), tuple(toks)))
@@ -273,8 +284,8 @@ class EvidenceFinder:
         terms: set[str] = set()
         for sent in sentences:
             terms |= sent.toks | sent.bigrams
-        doc = _Doc(source, text, folded, sentences, frozenset(int(y) for y in _YEAR.findall(folded)),
-                   frozenset(terms))
+        years = frozenset(int(y) for sent in sentences for y in _YEAR.findall(sent.folded))
+        doc = _Doc(source, text, folded, sentences, years, frozenset(terms))
         self._cache[source] = doc
         return doc
 
@@ -289,6 +300,7 @@ class EvidenceFinder:
     def query_terms(self, info: QueryInfo) -> QueryTerms:
         base = info.expansion if info.language == "en" and info.expansion else info.question
         raw = tokens(base)
+        aside = set(tokens(" ".join(re.findall(r"\(([^()]*)\)", base))))
         folded = " ".join(raw)
         for plain, official in SYNONYMS:
             if re.search(rf"\b{plain}\b", folded) and official not in folded:
@@ -300,12 +312,22 @@ class EvidenceFinder:
         runs = [_TOKEN.findall(run) for run in folded.split("|")]
         for run in runs:
             toks.extend(run)
+        if info.language == "en":
+            # English words the glossary could not render stay as (unknown) terms: "reset my
+            # password" must not look fully covered just because "VNeID" matched.
+            for w in re.findall(r"[a-z]{3,}", info.question.lower()):
+                if w not in STOPWORDS and w not in _EN_FILLER and not english_to_vietnamese(w):
+                    toks.append(w)
         content = [t for t in toks if t not in STOPWORDS and not t.isdigit()]
         weights: dict[str, float] = {}
         stats = self._stats
         cap = stats.max_idf * 0.6  # unknown words: typos/chat, or topics absent from the corpus
+        english_extra = set(toks) - set(tokens(base)) if info.language == "en" else set()
         for t in content:
-            weights[t] = min(stats.idf(t), cap) if stats.known(t) else cap * 0.5
+            if stats.known(t):
+                weights[t] = min(stats.idf(t), cap)
+            else:
+                weights[t] = cap * (0.3 if t in english_extra else 0.5)
         # digits and codes like "06", "4/63" match only exactly; they stay as unigrams
         for t in toks:
             if t.isdigit() and len(t) >= 2 and t not in weights:
@@ -317,6 +339,10 @@ class EvidenceFinder:
                 bg = f"{a} {b}"
                 w = stats.idf(bg) if stats.known(bg) else cap
                 weights[bg] = LAMBDA_BIGRAM * min(w, cap)
+        main = set(tokens(re.sub(r"\([^()]*\)", " ", base)))
+        for t in list(weights):
+            if all(x in aside and x not in main for x in t.split()):
+                weights[t] *= 0.5  # context in parentheses (often added by follow-up rewriting)
         focus = self._focus(raw, info.places, stats)
         return QueryTerms(weights, sum(weights.values()) or 1.0, focus)
 
@@ -327,7 +353,7 @@ class EvidenceFinder:
         answer a different question (e.g. a fee asked, a date found).
         """
         text = " ".join(toks)
-        if not re.search(r"\bla (?:bao nhieu|gi|so nao|ai|o dau)\s*$", text) or len(re.findall(
+        if not re.search(r"\bla (?:bao nhieu(?: tien| phan tram| nguoi)?|gi|so nao|ai|o dau)\s*$", text) or len(re.findall(
                 r"\bbao nhieu\b|\bgi\b|\bnao\b", text)) > 1:
             return ()
         place_toks = {t for p in places for t in tokens(p)}
@@ -394,7 +420,7 @@ class EvidenceFinder:
             if _NUMBER.search(f):
                 score += 0.08
             if re.search(r"ty le|ti le|phan tram|percent", fold(info.question)) and _PERCENT.search(f):
-                score += 0.05
+                score += 0.08
         elif q == "when":
             if _DATE.search(f):
                 score += 0.12
@@ -419,6 +445,6 @@ class EvidenceFinder:
             score -= 0.1
         elif not sent.text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")")) and sent.length < 25:
             score -= 0.08  # a headline repeats the topic but states no fact
-        if sent.length > 80:
-            score -= 0.03 * (sent.length / 80)
+        if sent.length > 120:
+            score -= 0.02 * (sent.length / 120)
         return ScoredSentence(sent, score, coverage, matched, rank)

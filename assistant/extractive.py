@@ -9,6 +9,7 @@ followed by the verbatim sentence(s), each marked ``[n]``.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 
@@ -24,7 +25,7 @@ __all__ = ["ExtractiveAnswerer", "select_sentences"]
 log = logging.getLogger(__name__)
 
 _MAX_SENTENCES = {"list": 3, "why": 3, "compare": 4}
-_DEFAULT_MAX = 2
+_DEFAULT_MAX = 3
 _MAX_QUOTE_CHARS = 1200  # beyond this a second sentence is only added when it is needed
 
 
@@ -39,42 +40,60 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
     return _greedy(ev, ev.ranked, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
 
 
+_OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need the sentence before
+_ANNOUNCES = re.compile(r":\s*$|\(1\)|\bgom\s*:|\bnhu sau\b|\bnhieu (?:han che|kho khan|vuong mac)\b"
+                        r"|\bnhung (?:han che|kho khan|vuong mac)\b")
+_NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|kho khan|han che|lung tung|"
+                       r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham)\b")
+
+
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
     best = pool[0]
     chosen = [best]
-    covered = set(best.matched)
     weights = ev.terms.weights
     total = ev.terms.total
+    qtype = ev.info.qtype
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
-    # the sentence right after the best one often carries the rest of a list or explanation
-    nxt = ev.next_sentence(best.sentence)
-    if nxt is not None and len(chosen) < limit and _continues(best.sentence, nxt, ev.info.qtype):
-        r = by_key.get((nxt.source, nxt.index))
-        if r is not None:
-            chosen.append(r)
-            covered |= r.matched
+
+    def add(sent: Sentence | None) -> bool:
+        if sent is None or len(chosen) >= limit + 2:
+            return False
+        r = by_key.get((sent.source, sent.index))
+        if r is None or any(c.sentence == sent for c in chosen):
+            return False
+        chosen.append(r)
+        return True
+
+    # a sentence that starts "Trong đó, ..." only makes sense with the one before it
+    if best.sentence.folded.startswith(_OPENERS):
+        add(ev.previous_sentence(best.sentence))
+    # an announced list / explanation continues in the following sentences
+    if qtype in ("list", "why", "other") and _ANNOUNCES.search(best.sentence.folded):
+        nxt = ev.next_sentence(best.sentence)
+        while nxt is not None and len(chosen) < limit + 1 and (
+                nxt.para == best.sentence.para or best.sentence.text.rstrip().endswith(":")):
+            add(nxt)
+            nxt = ev.next_sentence(nxt)
+    elif qtype == "why":
+        nxt = ev.next_sentence(best.sentence)
+        while nxt is not None and len(chosen) < limit and _NEGATIVE.search(nxt.folded):
+            add(nxt)
+            nxt = ev.next_sentence(nxt)
+    covered: set[str] = set()
+    for c in chosen:
+        covered |= c.matched
     for cand in pool[1:40]:
         if len(chosen) >= limit:
             break
         if any(c.sentence == cand.sentence for c in chosen):
             continue
         gain = sum(weights[t] for t in cand.matched - covered) / total
-        need = 0.12 if ev.info.qtype in ("list", "why", "compare") else 0.18
-        if gain >= need and cand.score >= 0.55 * best.score:
+        need = 0.12 if qtype in ("list", "why", "compare") else 0.15
+        close = qtype == "why" and cand.score >= 0.8 * best.score
+        if (gain >= need and cand.score >= 0.55 * best.score) or close:
             chosen.append(cand)
             covered |= cand.matched
     return chosen
-
-
-def _continues(first: Sentence, nxt: Sentence, qtype: str) -> bool:
-    """Whether ``nxt`` completes ``first`` (a list announced with ":" or an explanation that goes on)."""
-    if nxt.para != first.para and not first.text.rstrip().endswith(":"):
-        return False
-    if first.text.rstrip().endswith(":"):
-        return True
-    if qtype == "why":
-        return nxt.folded.startswith(("trong do", "nguyen nhan", "do ", "vi ", "dan den", "ben canh do"))
-    return False
 
 
 def _select_per_place(ev: Evidence, places: list[str]) -> list[ScoredSentence]:

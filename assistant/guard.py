@@ -17,7 +17,7 @@ from index.normalize import fold
 
 __all__ = ["GuardVerdict", "check_question", "decline_message"]
 
-Kind = Literal["injection", "prompt_leak", "fabrication", "roleplay", "hidden_instruction"]
+Kind = Literal["injection", "prompt_leak", "fabrication", "roleplay", "hidden_instruction", "off_topic"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,14 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"\bdong vai\b(?! tro)|\bnhap vai\b|\bgia vo (?:ban )?(?:la|lam)\b"),
     ("roleplay", "roleplay-en",
      r"\b(?:pretend (?:to be|you are|you're)|act as|role-?play|you are now|impersonate)\b"),
+    # --- clearly outside public services (answering from reports would only mislead) ---------------
+    ("off_topic", "off-topic-vi",
+     r"\b(?:thoi tiet|du bao thoi tiet|ket qua (?:xo so|bong da)|xo so|ty so|gia vang|ty gia|gia xang|"
+     r"chung khoan|co phieu|cong thuc nau|nau (?:mon|an)|cong thuc (?:mon|lam banh)|viet (?:cho toi )?(?:mot )?"
+     r"(?:bai tho|bai hat|truyen|doan code|code)|lam tho|ke chuyen cuoi|truyen cuoi|giai (?:bai toan|phuong trinh))\b"),
+    ("off_topic", "off-topic-en",
+     r"\b(?:weather|forecast|lottery|football score|stock price|gold price|exchange rate|recipe|"
+     r"write (?:me )?(?:a )?(?:poem|song|story|joke|code)|tell (?:me )?a joke)\b"),
 )
 
 # Fake role tags / chat-template tokens / hidden markup in a user message are never legitimate.
@@ -114,6 +122,14 @@ def _fold(text: str) -> str:
 
 def decline_message(verdict: GuardVerdict, language: str = "vi") -> str:
     """A polite, useful refusal that reveals nothing about prompts, rules or configuration."""
+    if verdict.kind == "off_topic":
+        if language == "en":
+            return ("Sorry, that is outside what I can help with. I answer questions about public services and "
+                    "digital transformation (Project 06, VNeID, online public services) from the indexed "
+                    "documents, with sources.")
+        return ("Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ. Tôi chỉ trả lời các câu hỏi về dịch vụ công và "
+                "chuyển đổi số (Đề án 06, VNeID, dịch vụ công trực tuyến) dựa trên các tài liệu, kèm trích dẫn "
+                "nguồn.")
     if language == "en":
         if verdict.kind == "fabrication":
             return ("I can't make up or present unsourced figures. I only give numbers that appear in the "
