@@ -89,18 +89,45 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+_FILE_NAME_LINE = re.compile(r"\.(?:jpe?g|png|gif|webp|bmp|svg|tiff?|pdf|docx?)[ \t]*$", re.IGNORECASE)
+_SOFT_WRAP_MIN = 40  # a hard-wrapped line is long; headlines and list items are short or punctuated
+
+
+def _is_soft_wrap(text: str, line_start: int, nl: int, end: int) -> bool:
+    """True when the newline at ``nl`` only wraps a long line (hard-wrapped TXT, PDF text).
+
+    The line must be long, end without punctuation, and the next line must go on
+    with a lowercase word: "... dịch vụ công\ntrực tuyến toàn trình".
+    """
+    line = text[line_start:nl].rstrip()
+    if len(line.strip()) < _SOFT_WRAP_MIN or line[-1] in ".!?…:;”\"')]":
+        return False
+    nxt_end = text.find("\n", nl + 1, end)
+    nxt = text[nl + 1 : end if nxt_end < 0 else nxt_end].strip()
+    return bool(nxt) and nxt[0].isalpha() and nxt[0].islower() and not _FILE_NAME_LINE.search(nxt)
+
+
+def _logical_line_end(text: str, line_start: int, end: int) -> int:
+    nl = text.find("\n", line_start, end)
+    physical_start = line_start
+    while nl >= 0 and _is_soft_wrap(text, physical_start, nl, end):
+        physical_start = nl + 1
+        nl = text.find("\n", physical_start, end)
+    return end if nl < 0 else nl
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans in ``text[start:end]`` as absolute, whitespace-trimmed offsets.
 
-    Newlines always end a sentence (headlines and list items stand alone).
+    A newline ends a sentence (headlines and list items stand alone), except a
+    soft wrap inside a long line that goes on in lowercase (hard-wrapped text).
     """
     end = len(text) if end is None else min(end, len(text))
     start = max(0, start)
     spans: list[tuple[int, int]] = []
     line_start = start
     while line_start < end:
-        nl = text.find("\n", line_start, end)
-        line_end = end if nl < 0 else nl
+        line_end = _logical_line_end(text, line_start, end)
         seg_start = line_start
         for m in _TERMINAL.finditer(text, line_start, line_end):
             if _is_boundary(text, m.start(), m.end(), line_start, line_end, seg_start):

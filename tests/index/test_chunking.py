@@ -128,6 +128,29 @@ def test_split_sentences_synthetic(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
 
 
+def test_hard_wrapped_lines_are_joined_but_headlines_and_lists_are_not() -> None:
+    text = (
+        "Báo cáo kết quả\n"
+        "Tính đến quý I/2025, toàn tỉnh có 1.230 dịch vụ công\n"
+        "trực tuyến toàn trình (chiếm 66%) và 278 dịch vụ công trực\n"
+        "tuyến một phần (15%). Tỷ lệ hồ sơ được nộp trực tuyến đạt 85%.\n"
+        "Khai trương Trung tâm giám sát, điều hành đô thị thông minh\n"
+        "h1-khai-truong-trung-tam-ioc.png\n"
+        "- Mục một của danh sách các nhiệm vụ trọng tâm năm 2025\n"
+        "- mục hai"
+    )
+    assert sentences(text) == [
+        "Báo cáo kết quả",
+        "Tính đến quý I/2025, toàn tỉnh có 1.230 dịch vụ công\ntrực tuyến toàn trình (chiếm 66%) và 278 "
+        "dịch vụ công trực\ntuyến một phần (15%).",
+        "Tỷ lệ hồ sơ được nộp trực tuyến đạt 85%.",
+        "Khai trương Trung tâm giám sát, điều hành đô thị thông minh",
+        "h1-khai-truong-trung-tam-ioc.png",
+        "- Mục một của danh sách các nhiệm vụ trọng tâm năm 2025",
+        "- mục hai",
+    ]
+
+
 def test_split_sentences_respects_range_and_returns_absolute_offsets() -> None:
     text = "Câu một. Câu hai. Câu ba."
     spans = split_sentences(text, 9, 17)
