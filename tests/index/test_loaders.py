@@ -12,7 +12,7 @@ import pytest
 
 from index.chunking import Chunker
 from index.errors import UnusableDocument
-from index.loaders import SUPPORTED_SUFFIXES, iter_sources, load_document
+from index.loaders import SUPPORTED_SUFFIXES, iter_sources, load_all, load_document
 from index.normalize import normalize_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
@@ -49,6 +49,11 @@ def test_corpus_files_load_with_offsets_equal_to_plain_normalisation() -> None:
         assert doc.meta.source == path.name
         assert doc.text == normalize_text(path.read_text(encoding="utf-8"))
         assert doc.content_hash == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+
+
+def test_load_all_loads_the_corpus_in_source_order() -> None:
+    docs = load_all([CORPUS])
+    assert [d.meta.source for d in docs] == [p.name for p in CORPUS_FILES]
 
 
 # --------------------------------------------------------------------------- iter_sources
