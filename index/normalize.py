@@ -179,10 +179,8 @@ _CLUTTER_LINE_PATTERNS = [
     ),
     # "Thứ Hai, 07/10/2024" (the site's "today" header)
     re.compile(rf"^[ \t]*(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat)\s*,?\s*{_DATE}[^\n]{{0,20}}$", _M),
-    # bare date / date-time lines, or "Author 08/03/2023 07:28" bylines
-    re.compile(
-        rf"^[ \t]*(?:[^\W\d_]+[ \t]+){{0,4}}(?:{_TIME}[ \t,|-]*)?{_DATE}(?:[ \t,|-]*{_TIME})?[ \t]*$", _M
-    ),
+    # bare date / date-time lines: "08/03/2023 07:28", "Ngày 21/07/2023"
+    re.compile(rf"^[ \t]*(?:ngay[ \t]+)?(?:{_TIME}[ \t,|-]*)?{_DATE}(?:[ \t,|-]*{_TIME})?[ \t]*$", _M),
     # breadcrumbs: "Trang chủ > Tin tức > Chuyển đổi số"
     re.compile(r"^[ \t]*(?:trang chu|home)\s*(?:[>»/|]\s*[^\n]{1,60}){1,6}$", _M),
     # share/print toolbars
@@ -199,6 +197,10 @@ _CLUTTER_LINE_PATTERNS = [
         _M,
     ),
 ]
+# "Huy Phúc 08/03/2023 07:28": an author byline (capitalised name words, then a date)
+_BYLINE_DATE = re.compile(
+    rf"^[ \t]*((?:[^\W\d_]+[ \t]+){{1,4}})(?:{_TIME}[ \t,|-]*)?{_DATE}(?:[ \t,|-]*{_TIME})?[ \t]*$", _M
+)
 # Photo credit at the end of a line: "... Ảnh: TRỌNG LỢI"
 _PHOTO_CREDIT = re.compile(r"(?:(?<=[.!?\"”)])|^)[ \t]*anh\s*:\s*[^\n.]{1,40}$", re.MULTILINE)
 _BREADCRUMB_DATE = re.compile(r"^[ \t]*([^\n]{1,60}?)\s*-\s*ngay dang\s*:", re.MULTILINE)
@@ -255,6 +257,10 @@ def clutter_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]
             spans.append(_trim(text, m.start(), m.end()))
     for pat in _CLUTTER_LINE_PATTERNS:
         for m in pat.finditer(folded):
+            spans.append(_trim(text, m.start(), m.end()))
+    for m in _BYLINE_DATE.finditer(folded):
+        names = text[m.start(1) : m.end(1)].split()
+        if all(w[:1].isupper() for w in names):  # "Tính đến ngày 15/6/2023" is content
             spans.append(_trim(text, m.start(), m.end()))
     for m in _PHOTO_CREDIT.finditer(folded):
         spans.append(_trim(text, m.start(), m.end()))

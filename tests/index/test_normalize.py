@@ -227,6 +227,9 @@ def test_more_news_site_furniture_is_clutter_but_lookalike_content_is_not() -> N
         "Ngày đăng ký 12/3/2023 là hạn cuối nộp hồ sơ.\n"
         "Cập nhật 128.402 nhân khẩu vào cơ sở dữ liệu dân cư.\n"
         "Chia sẻ: Facebook, Zalo\n"
+        "Tính đến ngày 30/6/2023\n"
+        "Nguyễn Văn An 09/05/2025 10:15\n"
+        "09/05/2025 10:15\n"
     )
     pieces = [text[s:e] for s, e in clutter_spans(text)]
     assert pieces == [
@@ -236,4 +239,6 @@ def test_more_news_site_furniture_is_clutter_but_lookalike_content_is_not() -> N
         "In bài viết | Email | Facebook",
         "Tin liên quan",
         "Chia sẻ: Facebook, Zalo",
+        "Nguyễn Văn An 09/05/2025 10:15",
+        "09/05/2025 10:15",
     ]
