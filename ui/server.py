@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import USER_ERRORS, InvalidInput, Overloaded
+from assistant.pipeline import validate_history, validate_question
 from assistant.protocols import AnswerPipeline, StreamEvent
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
@@ -165,28 +166,35 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def check_question(question: str, max_chars: int) -> str:
-    """The question as the pipeline should get it, or a bilingual 400."""
-    if "\x00" in question:
-        raise BilingualInvalidInput("invalid_question", *i18n.both("err_validation", detail="question: binary data"))
+    """The question as the pipeline should get it, or a bilingual 400.
+
+    The common mistakes get specific codes here; then the pipeline's own validation runs too, *before*
+    a stream starts, so every input error is a 4xx and never an in-band SSE error.
+    """
     stripped = question.strip()
     if not stripped:
         raise BilingualInvalidInput("empty_question", *i18n.both("err_empty"))
     if len(stripped) > max_chars:
         raise BilingualInvalidInput("question_too_long", *i18n.both("err_too_long", limit=max_chars))
+    try:
+        validate_question(stripped, max_chars)
+    except InvalidInput as err:
+        vi, _, en = str(err).partition(" / ")
+        raise BilingualInvalidInput("invalid_question", vi.strip(), (en or vi).strip()) from None
     return stripped
 
 
 def check_history(history: Sequence[HistoryTurn], max_turns: int, max_chars: int) -> list[Turn]:
-    """Turns for the pipeline; too many or oversized turns are a bilingual 400 (nothing silently dropped)."""
+    """Turns for the pipeline; too many or malformed turns are a bilingual 400 (nothing silently dropped)."""
     if len(history) > max_turns:
         detail = f"tối đa {max_turns} lượt / at most {max_turns} turns (got {len(history)})"
         raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=detail))
-    turns: list[Turn] = []
-    for i, h in enumerate(history):
-        if len(h.content) > 4 * max_chars or "\x00" in h.content:
-            detail = f"history[{i}].content"
-            raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=detail))
-        turns.append(Turn(role=h.role, content=h.content))
+    turns = [Turn(role=h.role, content=h.content) for h in history]
+    try:
+        validate_history(turns, max_turns, max_chars)
+    except InvalidInput as err:
+        vi, _, en = str(err).partition(" / ")
+        raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=(en or vi).strip())) from None
     return turns
 
 

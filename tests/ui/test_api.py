@@ -103,6 +103,10 @@ BAD_BODIES = {
     "history_not_list": {"question": "hi", "history": "user: hi"},
     "turn_not_object": {"question": "hi", "history": ["hello"]},
     "too_many_turns": {"question": "hi", "history": [{"role": "user", "content": "a"}] * 11},
+    "no_letters": {"question": "??? !!!"},
+    "binary": {"question": "abc\x00\x01\x02\x03def"},
+    "binary_history": {"question": "hi", "history": [{"role": "user", "content": "\x00\x01\x02\x03"}]},
+    "history_turn_too_long": {"question": "hi", "history": [{"role": "assistant", "content": "x" * 9000}]},
 }
 
 

@@ -58,6 +58,9 @@ def test_widget_on_allowlisted_portal_answers_with_sources(server: Any, portals:
     assert button.get_attribute("aria-expanded") == "true"
     assert frame.locator(".title").inner_text() == TITLE
     frame.locator("#q").wait_for()
+    # focus moved into the panel's text box, ready to type
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'IFRAME'")
+    frame.locator("#q:focus").wait_for()
     answer = ask_in_widget(frame, QUESTION)
     assert "msg bot" in answer.get_attribute("class")
     assert "25" in answer.locator(".text").inner_text()
