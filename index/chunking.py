@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -143,10 +144,14 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
 
 
 _CLAUSE_BREAKS = ("; ", ": ", ", ", " – ", " - ")
+_WHITESPACE = re.compile(r"\s")
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    """Split one over-long sentence at clause boundaries (else spaces), never mid-word."""
+    """Split one over-long sentence at clause boundaries, else at whitespace, never mid-word.
+
+    Only a single "word" longer than ``max_chars`` is cut inside, so every piece fits.
+    """
     pieces: list[tuple[int, int]] = []
     while end - start > max_chars:
         limit = start + max_chars
@@ -158,12 +163,14 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[i
                 cut = start + k + len(sep.rstrip())
                 break
         if cut < 0:
-            k = window.rfind(" ")
-            cut = start + k if k > 0 else -1
+            spaces = [m.start() for m in _WHITESPACE.finditer(window, 1)]
+            cut = start + spaces[-1] if spaces else -1
         if cut < 0:
-            # one giant "word" (e.g. a URL or base64): cut at the next space after it
-            nxt = text.find(" ", limit, end)
-            cut = nxt if nxt > 0 else end
+            # one giant "word" (a URL, base64, a table without spaces): no word boundary
+            # exists, so cut at the size limit, but never between a letter and its mark
+            cut = limit
+            while cut > start + 1 and unicodedata.combining(text[cut]):
+                cut -= 1
         piece = _trimmed(text, start, cut)
         if piece:
             pieces.append(piece)

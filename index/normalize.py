@@ -45,8 +45,10 @@ def _build_new_style_re() -> re.Pattern[str]:
 
     a_e = toned("aeAE")
     y = toned("yY")
-    # o/O + toned a/e, or u/U (not after q/Q) + toned y, not followed by a letter.
-    return re.compile(rf"([oO])([{a_e}])(?![^\W\d_])|(?<![qQ])([uU])([{y}])(?![^\W\d_])")
+    # o/O + toned a/e, or u/U (not after q/Q) + toned y, not followed by a letter
+    # or by a stray combining mark (moving the tone there would let NFC compose anew).
+    end = r"(?![^\W\d_]|[\u0300-\u036f])"
+    return re.compile(rf"([oO])([{a_e}]){end}|(?<![qQ])([uU])([{y}]){end}")
 
 
 @lru_cache(maxsize=1)

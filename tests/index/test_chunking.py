@@ -257,7 +257,8 @@ def test_a_giant_word_does_not_hang_or_break_offsets() -> None:
     text = "Xem " + "x" * 5000 + " tại đây. Câu sau."
     doc = Document(DocumentMeta(source="w.txt"), text, "h")
     chunks = Chunker(max_chars=200).split(doc, skip_spans=[])
-    assert all(c.text == text[c.start : c.end] for c in chunks)
+    assert all(c.text == text[c.start : c.end] and len(c.text) <= 200 for c in chunks)
+    assert "".join(c.text for c in chunks if "x" * 50 in c.text).count("x") == 5000  # nothing lost
     assert "Câu sau." in chunks[-1].text
 
 
@@ -281,3 +282,35 @@ def test_chunker_rejects_bad_arguments() -> None:
         Chunker(max_chars=10)
     with pytest.raises(ValueError, match="overlap"):
         Chunker(overlap_sentences=-1)
+
+
+def test_invariants_hold_on_random_messy_text() -> None:
+    """Seeded random mixes of Vietnamese letters, marks, punctuation, clutter and control characters."""
+    import random
+
+    from index.metadata import extract_meta
+    from index.normalize import fold
+
+    pieces = list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯ  ,.;:!?…“”\"'()-/%0123456789\n\n\t") + [
+        "\u0300", "\u0301", "\u0309", "\u0303", "\u0323", "\u200b", "\u00a0", "\r\n", "./.", "TP. ",
+        "v.v. ", "1.230", "98,81%", "oà", "uỷ", "Quý ", "Bình Định", "Ngày đăng: 21/07/2023",
+        "Lượt xem: 4", "x.jpg\n", "\u202e", "\x00", "\ufeff", "İ", "thị xã La Gi ",
+        " dài dài dài dài dài dài dài dài dài dài dài\n",
+    ]  # fmt: skip
+    rng = random.Random(20250509)
+    for _ in range(300):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 300)))
+        text = normalize_text(raw)
+        assert normalize_text(text) == text
+        assert len(fold(text)) == len(text)
+        clutter = clutter_spans(text)
+        prev = 0
+        for s, e in split_sentences(text):
+            assert prev <= s < e <= len(text) and text[s:e] == text[s:e].strip()
+            prev = e
+        doc = Document(extract_meta("r.txt", text), text, "h")
+        for max_chars in (50, 700):
+            for chunk in Chunker(max_chars, rng.randint(0, 2)).split(doc):
+                assert chunk.text == text[chunk.start : chunk.end]
+                assert len(chunk.text) <= max_chars
+                assert all(e <= chunk.start or s >= chunk.end for s, e in clutter)
