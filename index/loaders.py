@@ -357,7 +357,6 @@ def _docx_text(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
 
 def _pdf_text(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -366,7 +365,7 @@ def _pdf_text(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except UnusableDocument:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except Exception as exc:  # malformed PDFs surface as many unrelated exception types
         raise UnusableDocument(f"{path}: is not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     text = "\n\n".join(_clean_lines(p) for p in pages if p.strip())
     if not text.strip():
