@@ -248,6 +248,8 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
         ("published", {"itemprop": "datePublished"}),
         ("published", {"name": "pubdate"}),
         ("url", {"property": "og:url"}),
+        ("outlet", {"name": "author"}),
+        ("outlet", {"property": "og:site_name"}),
     )
     for key, attrs in meta_attrs:
         tag = soup.find("meta", attrs=attrs)

@@ -206,6 +206,7 @@ HTML = """<!doctype html>
 <title>Tin tức - Cổng TTĐT tỉnh</title>
 <meta property="og:title" content="Bình Định đẩy mạnh Đề án 06">
 <meta property="article:published_time" content="2025-05-09T08:00:00+07:00">
+<meta name="author" content="Báo Bình Định">
 <script>var secret = "mã theo dõi";</script>
 <style>.x { color: red }</style>
 </head>
@@ -256,6 +257,7 @@ def test_html_keeps_article_text_and_drops_page_furniture(tmp_path: Path) -> Non
         assert junk not in text, junk
     assert doc.meta.title == "Bình Định đẩy mạnh Đề án 06"
     assert doc.meta.published == "2025-05-09"
+    assert doc.meta.outlet == "Báo Bình Định"
     assert doc.meta.places[0] == "Bình Định"
     assert 2025 in doc.meta.years
 
