@@ -62,6 +62,9 @@ _ALIASES: Mapping[str, str] = {
     "Đắc Lắc": "Đắk Lắk", "Đăk Lăk": "Đắk Lắk", "Đắk Lăk": "Đắk Lắk", "Daklak": "Đắk Lắk",
     "Đăk Nông": "Đắk Nông", "Đắc Nông": "Đắk Nông", "Kontum": "Kon Tum", "Bắc Cạn": "Bắc Kạn",
     "Phan Rang": "Phan Rang - Tháp Chàm", "Sapa": "Sa Pa", "Lagi": "La Gi",
+    # English spellings used in English questions
+    "Hanoi": "Hà Nội", "Saigon": "Hồ Chí Minh", "HCMC": "Hồ Chí Minh", "Ho Chi Minh City": "Hồ Chí Minh",
+    "Danang": "Đà Nẵng", "Haiphong": "Hải Phòng", "Cantho": "Cần Thơ", "Dalat": "Đà Lạt",
 }  # fmt: skip
 
 # Names that are also ordinary words (or a person): only a place when written

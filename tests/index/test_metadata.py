@@ -112,6 +112,8 @@ def test_gazetteer_has_63_canonical_provinces() -> None:
         ("Quy Nhơn", ["Quy Nhơn"]),
         ("quản trị hệ thống", []),  # not Quảng Trị
         ("What about Bac Kan in 2023?", ["Bắc Kạn"]),
+        ("Hanoi, Ho Chi Minh City and Danang", ["Hà Nội", "Hồ Chí Minh", "Đà Nẵng"]),
+        ("In Binh Dinh's 2025 report", ["Bình Định"]),
         ("", []),
     ],
 )
