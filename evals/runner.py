@@ -58,18 +58,26 @@ def load_thresholds(path: Path | str | None = None) -> list[Threshold]:
     return out
 
 
-def source_texts(pipeline: Any = None, corpus_dir: Path | None = None) -> dict[str, str]:
+def source_texts(pipeline: Any = None, index_dir: Path | None = None,
+                 corpus_dir: Path | None = None) -> dict[str, str]:
     """Normalised text of every source (what citation offsets point into).
 
-    Taken from the pipeline's index reader when it exposes one (so ``--index DIR`` corpora work),
-    else loaded from ``corpus_dir`` (default: the bundled corpus) with the index's own loader.
+    In order of preference: the pipeline's index reader when it exposes one; the texts stored in
+    ``index_dir`` (so ``--index DIR`` corpora work); else the corpus files loaded with the index's
+    own loader (default: the bundled corpus).
     """
     reader = getattr(pipeline, "reader", None)
     if reader is not None and hasattr(reader, "documents") and hasattr(reader, "document_text"):
         try:
             return {m.source: reader.document_text(m.source) for m in reader.documents()}
-        except Exception as err:  # the reader is optional here; fall back to the corpus files
-            log.warning("could not read source texts from the index (%s); loading the corpus", err)
+        except Exception as err:  # the reader is optional here; fall back to the stored texts
+            log.warning("could not read source texts from the pipeline's reader (%s)", err)
+    if index_dir is not None:
+        from index.manifest import read_manifest, read_text
+
+        manifest = read_manifest(Path(index_dir))
+        if manifest is not None and manifest.documents:
+            return {d.source: read_text(Path(index_dir), d.content_hash) for d in manifest.documents.values()}
     from index.loaders import load_all
 
     return {d.meta.source: d.text for d in load_all([Path(corpus_dir or DEFAULT_CORPUS)])}
@@ -139,7 +147,11 @@ def run_eval(pipeline: AnswerPipeline, dataset_path: Path | str, out_dir: Path |
     """Run the dataset, write results.jsonl + report.{json,md,html} to ``out_dir``; True when all thresholds pass."""
     items = load_dataset(dataset_path)
     thresholds = load_thresholds(thresholds_path)
-    texts = dict(sources_text) if sources_text is not None else source_texts(pipeline)
+    if sources_text is not None:
+        texts = dict(sources_text)
+    else:
+        texts = source_texts(pipeline, index_dir=settings.index_dir if settings else None,
+                             corpus_dir=settings.corpus_dir if settings else None)
     metrics = standard_metrics(texts, leak_markers(settings=settings), k=k)
 
     results = run_items(pipeline, items, progress=progress)

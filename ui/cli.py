@@ -120,7 +120,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         pipeline = composition.build_pipeline(settings)
         ok = run_eval(pipeline, args.dataset, args.out, thresholds_path=args.thresholds,
-                      progress=not args.no_progress)
+                      progress=not args.no_progress, settings=settings)
         return 1 if (args.fail_under and not ok) else 0
 
     raise AssertionError(args.command)
