@@ -229,6 +229,9 @@ class Chunker:
                 units.extend(_Unit(a, b, False) for a, b in _split_long(text, s, e, self.max_chars))
             else:
                 units.append(_Unit(s, e, heading))
+        if units and units[-1].heading:
+            # a short last line ("Thu Hiền", a byline) introduces nothing: keep it with what precedes
+            units[-1] = _Unit(units[-1].start, units[-1].end, False)
         return units
 
     def _pack(self, units: list[_Unit]) -> list[tuple[int, int]]:

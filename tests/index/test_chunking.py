@@ -277,6 +277,12 @@ def test_headline_starts_a_new_chunk_when_the_current_one_is_half_full(docs: lis
     assert any(c.text.startswith(heading) for c in chunks)
 
 
+def test_trailing_byline_joins_the_last_chunk(docs: list[Document]) -> None:
+    for prefix, byline in (("002", "Thu Hiền"), ("004", "Huy Phúc")):
+        last = Chunker(max_chars=700).split(doc_for(docs, prefix))[-1]
+        assert last.text.endswith(byline) and len(last.text) > 100
+
+
 def test_chunker_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match="max_chars"):
         Chunker(max_chars=10)
