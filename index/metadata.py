@@ -71,7 +71,7 @@ _ALIASES: Mapping[str, str] = {
 # capitalised or after an administrative prefix ("tỉnh", "thị xã", "TP"...).
 _NEEDS_CASE = frozenset({"La Gi", "Hòa Bình", "Thái Bình", "Long An", "Cao Bằng", "Tân An", "Hà Nam", "Huế"})
 _NEEDS_PREFIX = frozenset({"Hồ Chí Minh"})  # "Chủ tịch Hồ Chí Minh", "tư tưởng Hồ Chí Minh"
-_PREFIX_RE = re.compile(r"(?:tinh|thi xa|thanh pho|tp\.?|huyen|thi tran|quan|tx\.?)\s*$")
+_PREFIX_RE = re.compile(r"\b(?:tinh|thi xa|thanh pho|tp\.?|huyen|thi tran|quan|tx\.?)\s*$")
 _EXCLUDE_CONTEXT = ("thai binh duong",)  # the Pacific Ocean is not Thái Bình province
 
 
