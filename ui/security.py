@@ -41,9 +41,15 @@ class EdgePolicyMiddleware:
 
     @staticmethod
     def same_origin(origin: str, headers: Headers) -> bool:
-        """Origin's host:port equals the Host we were reached at (scheme may differ behind a TLS proxy)."""
-        host = (headers.get("host") or "").lower()
-        return bool(host) and urlsplit(origin).netloc.lower() == host
+        """Origin's host:port equals the Host we were reached at (scheme may differ behind a TLS proxy).
+
+        ``X-Forwarded-Host`` counts too, for reverse proxies that rewrite Host; a browser page can't set
+        that header on a cross-origin request without a preflight, which non-allowlisted origins fail.
+        """
+        netloc = urlsplit(origin).netloc.lower()
+        hosts = {(headers.get("host") or "").lower()}
+        hosts |= {h.strip().lower() for h in (headers.get("x-forwarded-host") or "").split(",")}
+        return bool(netloc) and netloc in hosts - {""}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -247,6 +247,12 @@ def test_cors_actual_request(server: RunningServer, portals: Any) -> None:
     assert bad.status_code == 403
     assert "access-control-allow-origin" not in bad.headers
     assert bad.json()["error"]["code"] == "origin_not_allowed"
+    # same origin (the UI and the widget page call the API from our own origin), also behind a proxy
+    same = post(server, "/api/chat", {"question": "  "}, headers={"Origin": server.base_url})
+    assert same.status_code == 400
+    proxied = post(server, "/api/chat", {"question": "  "},
+                   headers={"Origin": "https://tro-ly.example.gov.vn", "X-Forwarded-Host": "tro-ly.example.gov.vn"})
+    assert proxied.status_code == 400
 
 
 def test_only_chat_endpoints_are_cors_enabled(server: RunningServer, portals: Any) -> None:
