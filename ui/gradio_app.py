@@ -195,9 +195,10 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
                              f"{escape_markdown(i18n.t('app_subtitle', vi))}", elem_id="header")
         lang_choice = gr.Radio(choices=[("Tiếng Việt", "vi"), ("English", "en")], value=vi,
                                label=i18n.t("language", vi), elem_id="lang")
+        # No copy buttons: they copy the escaped Markdown/HTML source, not the text (select text instead).
         chatbot = gr.Chatbot(label=i18n.t("chat_label", vi), elem_id="chat", height="60vh", min_height=320,
                              sanitize_html=True, render_markdown=True, latex_delimiters=[],
-                             feedback_options=("Like", "Dislike"), buttons=["copy"], autoscroll=True)
+                             feedback_options=("Like", "Dislike"), buttons=[], autoscroll=True)
         with gr.Row(equal_height=True):
             question = gr.Textbox(label=i18n.t("question_label", vi), placeholder=i18n.t("question_placeholder", vi),
                                   lines=1, max_lines=4, scale=5, autofocus=True, elem_id="question",
@@ -224,6 +225,7 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
         for btn in citizen_btns + official_btns:
             btn.click(lambda v: v, inputs=btn, outputs=question, queue=False).then(**chat_io)
         clear.click(lambda: ([], [], ""), outputs=[chatbot, turns, feedback_note], queue=False)
+        chatbot.clear(lambda: ([], ""), outputs=[turns, feedback_note], queue=False)  # the chat's own 🗑
 
         def on_like(turns_v: list[dict[str, Any]], comment_v: str, lang_v: str,
                     data: gr.LikeData) -> tuple[str, str]:
