@@ -156,7 +156,7 @@ def summarise(results: Sequence[ItemResult], metrics: Sequence[Metric], threshol
 def _fmt(v: float | None, pct: bool = True) -> str:
     if v is None:
         return "n/a"
-    return f"{v * 100:.1f}%" if pct else f"{v:.0f}"
+    return f"{v * 100:.1f}%" if pct else f"{v:.0f} ms"
 
 
 def _is_ms(name: str) -> bool:
