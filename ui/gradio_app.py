@@ -68,8 +68,14 @@ CSS = """
 #chat mark { background: #fff3b0; }
 .example-btn button, button.example-btn { text-align: left; white-space: normal; }
 *:focus-visible { outline: 3px solid #f5a623 !important; outline-offset: 2px; }
+/* WCAG AA contrast for the main action (the default orange on white is about 2.8:1). */
+.gradio-container button.primary { background: #0b5cad !important; color: #fff !important; border-color: #0b5cad !important; }
 @media (max-width: 600px) { .gradio-container { padding: 4px !important; } }
 """
+
+
+# Screen readers pick the voice from <html lang>: keep it in step with the language switch.
+_SET_HTML_LANG = "(lg) => { document.documentElement.setAttribute('lang', lg || 'vi'); return lg; }"
 
 
 def _theme() -> Any:
@@ -251,6 +257,7 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
                 *[gr.update(value=q) for q in EXAMPLES[lg]["official"]],
             ]
 
+        lang_choice.change(None, inputs=lang_choice, js=_SET_HTML_LANG)
         lang_choice.change(switch, inputs=lang_choice, queue=False, outputs=[
             lang, header, lang_choice, chatbot, question, send, comment, clear, citizen_title, official_title,
             *citizen_btns, *official_btns])
@@ -266,4 +273,5 @@ def mount_ui(app: FastAPI, settings: Settings, pipeline: AnswerPipeline, *, inde
     head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
     return gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False, ssr_mode=False,
                                mcp_server=False, theme=_theme(), css=CSS, head=head, show_error=True,
+                               js="() => { document.documentElement.setAttribute('lang', 'vi'); }",
                                server_name=settings.host, server_port=settings.port)
