@@ -169,6 +169,10 @@ _DMY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d{2})
 _YMD = r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
 _DATE_RE = re.compile(rf"(?<!\d){_DMY}(?!\d)|(?<!\d){_YMD}(?!\d)")
 _WORDY_DATE_RE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d{2})")
+_PLACE_DATE_LINE = re.compile(
+    r"^[ \t]*[^\d\n,]{2,40},[ \t]*ngay[ \t]+(?:\d{1,2}[ \t]+thang[ \t]+\d{1,2}[ \t]+nam[ \t]+\d{4}|"
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*$"
+)
 _TIME_RE = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 # a label, then (optionally) a time, then the date right away: "Ngày đăng : 07:28, 08/03/2023".
 # ("Ngày đăng ký 12/3/2023" is not a label: only separators may sit between label and date)
@@ -213,6 +217,10 @@ def _published(text: str, folded: str) -> str | None:
         iso = parse_date(line)
         if iso:
             return iso
+    # 3. an official document's place-and-date line: "Bình Định, ngày 21 tháng 7 năm 2023"
+    for line in text[:head_end].split("\n"):
+        if _PLACE_DATE_LINE.match(fold(line)):
+            return parse_date(line)
     return None
 
 

@@ -174,6 +174,8 @@ def test_places_ranked_by_frequency_and_town_specificity() -> None:
         ("Đăng ngày 05/01/2024\nNội dung.", "2024-01-05"),
         ("Hà Nội, ngày 2 tháng 1 năm 2023\nNgày đăng: ngày 21 tháng 7 năm 2023\nNội dung.", "2023-07-21"),
         ("Bài viết nêu 3 kết quả.\nKế hoạch ban hành ngày 15/6/2023.", None),
+        ("UBND TỈNH BÌNH ĐỊNH\nBình Định, ngày 21 tháng 7 năm 2023\nKẾ HOẠCH\nNội dung.", "2023-07-21"),
+        ("Số: 407/KH-UBND\nBắc Kạn, ngày 27/6/2023\nKế hoạch thực hiện.", "2023-06-27"),
     ],
 )
 def test_published_needs_a_label_right_before_the_date(text: str, published: str | None) -> None:
