@@ -62,8 +62,19 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 # ---------------------------------------------------------------------------
 
 
-def _is_hidden(rel: Path) -> bool:
-    return any(part.startswith(".") for part in rel.parts)
+_OS_JUNK = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+
+
+def _is_ignored(rel: Path) -> bool:
+    """Hidden paths, OS junk and editor/Office lock or backup files are not documents."""
+    name = rel.name
+    return (
+        any(part.startswith(".") for part in rel.parts)
+        or name.lower() in _OS_JUNK
+        or name.startswith("~$")
+        or name.endswith("~")
+        or name.lower().endswith(".json")  # metadata sidecars (``<file>.json``)
+    )
 
 
 def iter_sources(paths: Sequence[Path]) -> list[tuple[Path, str]]:
@@ -71,9 +82,9 @@ def iter_sources(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 
     ``source`` is the path relative to the folder argument (or the file name for a
     file argument), with POSIX separators: it is the stable key citations use.
-    Hidden files and ``*.json`` sidecars are skipped; in folders, files with an
-    unsupported suffix are skipped with a warning, while an explicitly named file
-    is always returned (``load_document`` then says why it cannot be used).
+    Hidden files, OS junk and ``*.json`` sidecars are skipped.  Files with an
+    unsupported suffix are *returned*, so that ingest reports them through
+    ``load_document``'s clear error instead of dropping them silently.
     """
     out: list[tuple[Path, str]] = []
     seen: set[Path] = set()
@@ -89,12 +100,8 @@ def iter_sources(paths: Sequence[Path]) -> list[tuple[Path, str]]:
         if path.is_dir():
             for file in sorted(path.rglob("*"), key=lambda p: p.relative_to(path).as_posix()):
                 rel = file.relative_to(path)
-                if not file.is_file() or _is_hidden(rel) or file.suffix.lower() == ".json":
-                    continue
-                if file.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    log.warning("skipping %s: unsupported file type %r", file, file.suffix or "(none)")
-                    continue
-                add(file, rel.as_posix())
+                if file.is_file() and not _is_ignored(rel):
+                    add(file, rel.as_posix())
         elif path.is_file():
             add(path, path.name)
         else:

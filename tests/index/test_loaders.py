@@ -67,11 +67,16 @@ def test_iter_sources_expands_folders_sorted_with_relative_posix_sources(tmp_pat
     write(root, "sub/c.html.json", '{"title": "C"}')
     write(root, ".hidden.txt", "ẩn")
     write(root, ".git/config.txt", "ẩn")
+    write(root, "Thumbs.db", b"\x00")
+    write(root, "~$bao-cao.docx", b"lock")
     write(root, "anh.png", b"\x89PNG\r\n\x1a\n")
     single = write(tmp_path, "le.txt", "Một tệp lẻ.")
     got = iter_sources([root, single])
-    assert [s for _, s in got] == ["a.md", "b.txt", "sub/c.html", "le.txt"]
-    assert got[2][0] == root / "sub" / "c.html"
+    # the PNG is returned so that ingest reports it (load_document says why) instead of dropping it
+    assert [s for _, s in got] == ["a.md", "anh.png", "b.txt", "sub/c.html", "le.txt"]
+    assert got[3][0] == root / "sub" / "c.html"
+    with pytest.raises(UnusableDocument, match=r"anh\.png: unsupported file type '\.png'"):
+        load_document(*got[1])
 
 
 def test_iter_sources_corpus_and_duplicates() -> None:
