@@ -21,11 +21,12 @@ from index.types import Chunk, Document
 __all__ = ["split_sentences", "Chunker", "chunk_id_for"]
 
 # Tokens that end with a period but do not end a sentence (compared lowercase,
-# with internal dots kept: "pgs.ts", "th.s", "v.v" is NOT here on purpose: it
-# usually does end an enumeration sentence).
+# with internal dots kept: "pgs.ts", "th.s").  "v.v" is NOT here on purpose: it
+# usually does end an enumeration sentence; nor are acronyms like "UBND"/"TW",
+# which are written without a period, so "... Nghị quyết 57-NQ/TW. Hạ tầng" splits.
 _ABBREVIATION_WORDS = (
     "tp tx tt q p h x tr ths th.s ts pgs gs pgs.ts gs.ts bs bsck ks cn ncs đ/c mr mrs ms dr st no vs "
-    "etc e.g i.e ubnd tw sđt đt tel fax art k kts lg nxb gđ pgđ tgđ"
+    "etc e.g i.e sđt đt tel fax kts nxb gđ pgđ tgđ"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _TERMINAL = re.compile(r"(?:\.\.\.|…|[.!?])+(?:/\.)?[”\"’'»)\]]*")
