@@ -121,6 +121,11 @@ def test_ellipsis_glued_to_next_sentence_splits(docs: list[Document]) -> None:
             ["Truy cập TP.HCM hoặc dichvucong.gov.vn để nộp."],
         ),
         ("“Phải làm ngay…” - Giám đốc Sở nói.", ["“Phải làm ngay…” - Giám đốc Sở nói."]),
+        (
+            "Làm theo chỉ đạo của TW. Sau đó báo cáo UBND.",
+            ["Làm theo chỉ đạo của TW.", "Sau đó báo cáo UBND."],
+        ),
+        ("I. MỤC TIÊU\na. Nội dung thứ nhất", ["I. MỤC TIÊU", "a. Nội dung thứ nhất"]),
         ("   ", []),
     ],
 )
