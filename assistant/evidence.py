@@ -31,8 +31,8 @@ _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\
                    r"|\bquy\s+[i1v]+\b")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
 _ENUM = re.compile(r":|;|\(\d\)")
-_CAUSE = re.compile(r"\b(?:do|vi|boi|nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|"
-                    r"bat cap|lung tung|phuc tap|yeu kem|thieu)\b")
+_CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
+                    r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
 _WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
                   r"ubnd|bo)\b")
 
@@ -60,9 +60,10 @@ QUESTION_PHRASES = (
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
-_EN_FILLER = frozenset("""you your can could would should will may might please tell me give show find know
+_EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
 want need get got does did done there here their them they she her his him its our ours yes not also just
-only very more most some such each other than then thus too well what which whose whom""".split())
+only very more most some such each other than then thus too well what which whose whom"""
+_EN_FILLER = frozenset(_EN_FILLER_WORDS.split())
 _GENERIC = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
 _REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
 
@@ -430,8 +431,13 @@ class EvidenceFinder:
         elif q == "list":
             if _ENUM.search(sent.text) or sent.text.count(",") >= 3:
                 score += 0.06
-        elif q == "why" and _CAUSE.search(f):
-            score += 0.06
+        elif q == "why":
+            if _CAUSE.search(f):
+                score += 0.06
+            else:
+                score -= 0.08  # a "why / what limitations" answer states a cause or a shortcoming
+            if f.startswith(("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")):
+                score += 0.05  # the sentence that opens a report's "limitations" passage
         for y in info.years:
             ys = {int(x) for x in _YEAR.findall(f)}
             if y in ys:

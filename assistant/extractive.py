@@ -24,7 +24,7 @@ __all__ = ["ExtractiveAnswerer", "select_sentences"]
 
 log = logging.getLogger(__name__)
 
-_MAX_SENTENCES = {"list": 3, "why": 3, "compare": 4}
+_MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
 _DEFAULT_MAX = 3
 _MAX_QUOTE_CHARS = 1200  # beyond this a second sentence is only added when it is needed
 
@@ -44,7 +44,7 @@ _OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need
 _ANNOUNCES = re.compile(r":\s*$|\(1\)|\bgom\s*:|\bnhu sau\b|\bnhieu (?:han che|kho khan|vuong mac)\b"
                         r"|\bnhung (?:han che|kho khan|vuong mac)\b")
 _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|kho khan|han che|lung tung|"
-                       r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham)\b")
+                       r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham|mat diem|thap)\b")
 
 
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
@@ -76,7 +76,8 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
             nxt = ev.next_sentence(nxt)
     elif qtype == "why":
         nxt = ev.next_sentence(best.sentence)
-        while nxt is not None and len(chosen) < limit and _NEGATIVE.search(nxt.folded):
+        while nxt is not None and len(chosen) < limit - 1 and (
+                _NEGATIVE.search(nxt.folded) or nxt.folded.startswith(_OPENERS)):
             add(nxt)
             nxt = ev.next_sentence(nxt)
     covered: set[str] = set()
@@ -89,7 +90,8 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
             continue
         gain = sum(weights[t] for t in cand.matched - covered) / total
         need = 0.12 if qtype in ("list", "why", "compare") else 0.15
-        close = qtype == "why" and cand.score >= 0.8 * best.score
+        close = qtype == "why" and (cand.score >= 0.8 * best.score or (
+            cand.score >= 0.5 * best.score and _NEGATIVE.search(cand.sentence.folded) is not None))
         if (gain >= need and cand.score >= 0.55 * best.score) or close:
             chosen.append(cand)
             covered |= cand.matched
@@ -204,7 +206,8 @@ def _with_marker(text: str, n: int, language: str) -> str:
 def _label(ev: Evidence, source: str, title: str, language: str) -> str:
     places = ev.chunk_places.get(source, ())
     place = places[0] if places else ""
-    short = title if title and title != source and len(title) <= 90 else ""
+    # a real headline, not a lead sentence that the loader took as the title
+    short = title if title and title != source and len(title) <= 90 and not title.rstrip().endswith(".") else ""
     if language == "en":
         if short:
             return f"“{short}”" + (f" ({place})" if place and place not in short else "")
