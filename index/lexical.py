@@ -17,11 +17,11 @@ about "Bình Định" often never repeats the province name.
 
 from __future__ import annotations
 
-import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -43,8 +43,7 @@ WEIGHT_BIGRAM = 1.0
 WEIGHT_EXACT = 0.5
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     exact: str  # lowercased, with diacritics
     folded: str
     start: int
@@ -97,7 +96,10 @@ def _bigrams(tokens: Sequence[_Token], text: str) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """Index terms of a passage: exact + folded syllables and folded bigrams (prefixed e:/f:/b:)."""
-    norm = normalize_text(text)
+    return _terms_of_normalised(normalize_text(text))
+
+
+def _terms_of_normalised(norm: str) -> list[str]:
     toks = _tokens(norm)
     terms = [f"f:{t.folded}" for t in toks]
     terms += [f"e:{t.exact}" for t in toks if t.exact != t.folded]
@@ -120,38 +122,69 @@ def query_terms(query: str) -> dict[str, float]:
 
 
 class LexicalIndex:
-    """An in-memory BM25 index over chunks (rebuilt from the committed chunk list; cheap)."""
+    """An in-memory BM25 index over chunks (rebuilt from the committed chunk list; cheap).
 
-    def __init__(self, ids: list[str], postings: dict[str, tuple[np.ndarray, np.ndarray]],
-                 doc_len: np.ndarray) -> None:
+    Postings are stored as one term-sorted array of (doc, tf) pairs with per-term offsets, so a
+    large corpus costs a few flat numpy arrays instead of millions of Python objects.
+    """
+
+    def __init__(self, ids: list[str], vocab: dict[str, int], offsets: np.ndarray, docs: np.ndarray,
+                 tfs: np.ndarray, doc_len: np.ndarray) -> None:
         self._ids = ids
-        self._postings = postings
+        self._vocab = vocab
+        self._offsets = offsets  # postings of term t: [offsets[t], offsets[t + 1])
+        self._docs = docs
+        self._tfs = tfs
         self._doc_len = doc_len
-        self._avg_len = float(doc_len.mean()) if len(doc_len) else 0.0
+        avg = float(doc_len.mean()) if len(doc_len) else 0.0
+        self._len_norm = (K1 * (1.0 - B + B * doc_len / max(avg, 1e-9))).astype(np.float32)
+        df = np.diff(offsets).astype(np.float64)
         n = len(ids)
-        self._idf = {
-            term: math.log(1.0 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
-            for term, (docs, _tf) in postings.items()
-        }
+        self._idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
 
     @classmethod
     def build(cls, chunks: Iterable[Chunk]) -> LexicalIndex:
         ids: list[str] = []
-        lengths: list[int] = []
-        rows: dict[str, list[tuple[int, int]]] = {}
+        lengths = array("f")
+        vocab: dict[str, int] = {}
+        term_col, doc_col, tf_col = array("i"), array("i"), array("f")
+        # Chunk texts are slices of normalised documents; boilerplate and per-document context
+        # (title, places) repeat, so their term counts are computed once.
+        cache: dict[str, tuple[Counter[str], int]] = {}
+
+        def counts(text: str, normalised: bool) -> tuple[Counter[str], int]:
+            got = cache.get(text)
+            if got is None:
+                c = Counter(_terms_of_normalised(text) if normalised else tokenize(text))
+                got = (c, sum(tf for term, tf in c.items() if term.startswith("f:")))
+                if len(cache) > 50_000:
+                    cache.clear()
+                cache[text] = got
+            return got
+
         for i, chunk in enumerate(chunks):
             ids.append(chunk.chunk_id)
-            context = " ".join([chunk.title, *chunk.places])
-            terms = tokenize(chunk.text) + (tokenize(context) if context.strip() else [])
-            lengths.append(sum(1 for t in terms if t.startswith("f:")))
-            for term, tf in Counter(terms).items():
-                rows.setdefault(term, []).append((i, tf))
-        postings = {
-            term: (np.fromiter((d for d, _ in lst), dtype=np.int32, count=len(lst)),
-                   np.fromiter((tf for _, tf in lst), dtype=np.float32, count=len(lst)))
-            for term, lst in rows.items()
-        }
-        return cls(ids, postings, np.asarray(lengths, dtype=np.float32))
+            terms, length = counts(chunk.text, True)
+            context = " ".join([chunk.title, *chunk.places]).strip()
+            if context:
+                extra, extra_len = counts(context, False)
+                merged = dict(terms)
+                for term, tf in extra.items():
+                    merged[term] = merged.get(term, 0) + tf
+                terms, length = Counter(merged), length + extra_len
+            lengths.append(length)
+            for term, tf in terms.items():
+                tid = vocab.setdefault(term, len(vocab))
+                term_col.append(tid)
+                doc_col.append(i)
+                tf_col.append(tf)
+        terms_arr = np.frombuffer(term_col, dtype=np.int32) if len(term_col) else np.zeros(0, np.int32)
+        order = np.argsort(terms_arr, kind="stable")
+        offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms_arr, minlength=len(vocab)), out=offsets[1:])
+        docs = (np.frombuffer(doc_col, dtype=np.int32)[order] if len(doc_col) else np.zeros(0, np.int32))
+        tfs = (np.frombuffer(tf_col, dtype=np.float32)[order] if len(tf_col) else np.zeros(0, np.float32))
+        return cls(ids, vocab, offsets, docs, tfs, np.asarray(lengths, dtype=np.float32))
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -163,13 +196,13 @@ class LexicalIndex:
         scores = np.zeros(len(self._ids), dtype=np.float32)
         hit = False
         for term, weight in query_terms(query).items():
-            posting = self._postings.get(term)
-            if posting is None:
+            tid = self._vocab.get(term)
+            if tid is None:
                 continue
             hit = True
-            docs, tf = posting
-            norm = K1 * (1.0 - B + B * self._doc_len[docs] / max(self._avg_len, 1e-9))
-            scores[docs] += weight * self._idf[term] * tf * (K1 + 1.0) / (tf + norm)
+            lo, hi = self._offsets[tid], self._offsets[tid + 1]
+            docs, tf = self._docs[lo:hi], self._tfs[lo:hi]
+            scores[docs] += weight * self._idf[tid] * tf * (K1 + 1.0) / (tf + self._len_norm[docs])
         if not hit:
             return []
         k = min(k, len(self._ids))
