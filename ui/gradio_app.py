@@ -15,6 +15,7 @@ from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from assistant.errors import USER_ERRORS
 from assistant.protocols import AnswerPipeline
@@ -271,6 +272,14 @@ def mount_ui(app: FastAPI, settings: Settings, pipeline: AnswerPipeline, *, inde
     """Mount the UI at ``/`` (after every other route, so ``/api`` and ``/widget`` stay ours)."""
     demo = build_ui(settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback)
     head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+
+    @app.api_route("/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)
+    async def no_uploads() -> JSONResponse:
+        """The UI has no file input; Gradio's upload route would let anyone store (and re-serve) files here."""
+        vi, en = i18n.both("err_not_found")
+        return JSONResponse({"error": {"code": "uploads_disabled", "message": vi, "message_en": en}},
+                            status_code=403)
+
     return gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False, ssr_mode=False,
                                mcp_server=False, theme=_theme(), css=CSS, head=head, show_error=True,
                                js="() => { document.documentElement.setAttribute('lang', 'vi'); }",
