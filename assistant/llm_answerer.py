@@ -55,6 +55,7 @@ _THINK_RE = re.compile(r"<think>.*?(?:</think>|\Z)", re.DOTALL | re.IGNORECASE)
 _OUR_TAGS_RE = re.compile(r"<\s*/?\s*(?:tai_lieu|cau_hoi|hoi_thoai|cau_hoi_tiep_theo)\b", re.IGNORECASE)
 _TOKEN_RE = re.compile(r"\w+(?:[.,]\d+)*", re.UNICODE)
 _LEAK_PROBE_CHARS = 32
+_WORDS_RE = re.compile(r"\s*\S+\s*|\s+")
 
 
 def refusal_text(language: str) -> str:
@@ -124,23 +125,26 @@ class LLMAnswerer:
             yield from self._fallback_stream(question, contexts, language, "no context retrieved", emitted=False)
             return
         gate = _DeltaGate()
+        screen = _SentenceScreen(self._leak_probes, question, contexts)
         parts: list[str] = []
         emitted = False
         try:
             for piece in self._chat.stream(self.messages(question, contexts, language=language)):
                 parts.append(piece)
-                shown = gate.feed(piece)
+                shown = screen.feed(gate.feed(piece))
                 if shown:
                     emitted = True
-                    yield StreamEvent(type="delta", text=shown)
+                    for word in _WORDS_RE.findall(shown):  # a checked sentence still streams word by word
+                        yield StreamEvent(type="delta", text=word)
         except Exception as err:  # LLMError, or a broken ChatModel: same degradation
             problem = str(err) if isinstance(err, LLMError) else f"{type(err).__name__}: {err}"
             yield from self._fallback_stream(question, contexts, language, problem, emitted=emitted)
             return
-        tail = gate.flush()
+        tail = screen.feed(gate.flush(), final=True)
         if tail:
-            yield StreamEvent(type="delta", text=tail)
             emitted = True
+            for word in _WORDS_RE.findall(tail):
+                yield StreamEvent(type="delta", text=word)
         verdict = self._judge("".join(parts), question, contexts, language)
         if verdict.answer is None:
             yield from self._fallback_stream(question, contexts, language, verdict.problem, emitted=emitted)
@@ -347,6 +351,47 @@ class _DeltaGate:
         return "" if self._state == "refusing" else held
 
 
+class _SentenceScreen:
+    """Releases streamed text a sentence at a time, and only sentences that are safe to show.
+
+    Why: deltas reach the user before the whole reply is judged, so an injected or misbehaving model
+    could otherwise stream the prompt, the configuration or an invented figure to the screen (the
+    final, validated Answer replaced it only afterwards). Each complete sentence is checked like the
+    final reply is (no prompt echo, no numbers absent from the documents and the question); after the
+    first unsafe sentence nothing more is streamed and the final Answer (the fallback) replaces it.
+    """
+
+    _END = re.compile(r"(?:[.!?…](?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s+|\n)")
+
+    def __init__(self, probes: Sequence[str], question: str, contexts: Sequence[ScoredChunk]) -> None:
+        self._probes = probes
+        self._question = normalize_text(question)
+        self._contexts = contexts
+        self._held = ""
+        self._shown = ""
+        self.blocked = False
+
+    def feed(self, text: str, *, final: bool = False) -> str:
+        if self.blocked:
+            return ""
+        self._held += text
+        cut = len(self._held) if final else max((m.end() for m in self._END.finditer(self._held)), default=0)
+        if cut == 0:
+            return ""
+        out, self._held = self._held[:cut], self._held[cut:]
+        if not self._safe(self._shown + out, out):
+            self.blocked = True
+            return ""
+        self._shown += out
+        return out
+
+    def _safe(self, shown: str, new: str) -> bool:
+        folded = fold(shown)
+        if _OUR_TAGS_RE.search(shown) or any(p in folded for p in self._probes):
+            return False
+        return not _unsupported_numbers(normalize_text(new), self._question, self._contexts)
+
+
 def _could_be(head: str, target: str) -> bool:
     return target.startswith(head) or head.startswith(target)
 
@@ -361,9 +406,11 @@ def _leak_probes(*templates: str) -> tuple[str, ...]:
     probes: list[str] = []
     for template in templates:
         for line in template.splitlines():
-            static = re.sub(r"\{\w+\}", "", line).strip().lstrip("0123456789. ")
-            if len(static) >= _LEAK_PROBE_CHARS:
-                probes.append(fold(static[:_LEAK_PROBE_CHARS]))
+            # every sentence of a line, not only its start: an echo may begin mid-line
+            for sentence in re.split(r"(?<=[.!?:])\s+", re.sub(r"\{\w+\}", " ", line)):
+                static = sentence.strip().lstrip("0123456789. ")
+                if len(static) >= _LEAK_PROBE_CHARS:
+                    probes.append(fold(static[:_LEAK_PROBE_CHARS]))
     return tuple(probes)
 
 
