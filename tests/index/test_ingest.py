@@ -371,3 +371,22 @@ def test_chunk_size_change_rechunks_and_reuses_vectors(tmp_path: Path, fresh_set
     reader = IndexReader(parts.index_dir, parts.store, embedder)
     assert max(len(c.text) for c in reader.chunks()) <= 200
     _consistent(parts)
+
+
+def test_lost_vector_store_is_repaired_by_the_next_ingest(tmp_path: Path, fresh_settings: Callable[..., Any],
+                                                          embedder: Any) -> None:
+    folder = tmp_path / "docs"
+    _write(folder, "a.txt", DOC_A)
+    _write(folder, "b.txt", DOC_B)
+    settings = fresh_settings(tmp_path / "idx")
+    parts = _parts(settings, embedder)
+    first = composition.ingest(settings, [folder], parts=parts)
+    parts.store.close()
+    shutil.rmtree(parts.index_dir / "chroma")  # e.g. restored from a backup without the vectors
+    parts = _parts(settings, embedder)
+    r = composition.ingest(settings, [folder], parts=parts)
+    assert r.unchanged == ("a.txt", "b.txt")
+    assert r.chunks_embedded == first.chunks_total  # every missing vector was embedded again
+    assert len(_consistent(parts)) == first.chunks_total
+    reader = IndexReader(parts.index_dir, parts.store, embedder)
+    assert reader.dense("Cần Thơ tài khoản định danh điện tử", 1)[0].chunk.source == "b.txt"
