@@ -195,6 +195,21 @@ class QueryInfo:
     expansion: str = ""  # Vietnamese rendering of an English question's key terms ("" for Vietnamese)
 
     @property
+    def dense_texts(self) -> tuple[str, ...]:
+        """Forms to embed: the restored Vietnamese (e5 reads unaccented text poorly); English as asked
+        (the model is multilingual) plus its Vietnamese rendering."""
+        if self.language == "en":
+            return tuple(t for t in (self.question, self.expansion) if t)
+        return (self.restored,)
+
+    @property
+    def lexical_texts(self) -> tuple[str, ...]:
+        """Forms for BM25: Vietnamese words only (English words match nothing in the corpus)."""
+        if self.language == "en":
+            return (self.expansion or self.question,)
+        return (self.restored,)
+
+    @property
     def search_texts(self) -> tuple[str, ...]:
         """The distinct forms worth searching: as asked, with diacritics restored, translated terms."""
         out: list[str] = []

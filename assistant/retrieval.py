@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.diacritics import DiacriticRestorer
@@ -31,6 +33,8 @@ from index.types import Chunk, DocumentMeta, ScoredChunk
 __all__ = ["HybridRetriever", "Retrieval", "RetrievalWeights"]
 
 log = logging.getLogger(__name__)
+
+_ANALYSIS_CACHE = 512
 
 
 class _Reader(Protocol):
@@ -47,11 +51,11 @@ class _Reader(Protocol):
 class RetrievalWeights:
     """Fusion and boost parameters (defaults chosen by ``evals/tune_retrieval.py`` on the dev set)."""
 
-    dense_weight: float = 1.0
+    dense_weight: float = 0.75
     lexical_weight: float = 1.0
     rrf_k: float = 60.0
     place_boost: float = 0.5  # multiplier bonus for a passage whose document is about a named place
-    year_boost: float = 0.3  # multiplier bonus for a document reporting on / published in a named year
+    year_boost: float = 0.15  # multiplier bonus for a document reporting on / published in a named year
     candidates: int = 40  # depth of each dense/lexical list before fusion
     per_place: int = 2  # passages guaranteed to each place in a multi-place question
 
@@ -106,6 +110,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._vocab_for: object | None = None
         self._restorer: DiacriticRestorer | None = None
+        self._analyses: OrderedDict[str, QueryInfo] = OrderedDict()  # per snapshot; cleared on reload
 
     # --- query analysis --------------------------------------------------------------------------
 
@@ -117,10 +122,26 @@ class HybridRetriever:
                 texts = [c.text for c in chunks.values()]
                 self._restorer = DiacriticRestorer(texts) if texts else None
                 self._vocab_for = snap
+                self._analyses.clear()
             return self._restorer
 
+    def _analyze(self, query: str, snap: Any) -> QueryInfo:
+        """``analyze`` with the snapshot's vocabulary; repeated questions (FAQ traffic) hit a small LRU."""
+        restorer = self._restorer_for(snap)
+        with self._lock:
+            info = self._analyses.get(query)
+            if info is not None:
+                self._analyses.move_to_end(query)
+                return info
+        info = analyze(query, restorer)
+        with self._lock:
+            self._analyses[query] = info
+            while len(self._analyses) > _ANALYSIS_CACHE:
+                self._analyses.popitem(last=False)
+        return info
+
     def analyze(self, query: str) -> QueryInfo:
-        return analyze(query, self._restorer_for(self._reader.snapshot()))
+        return self._analyze(query, self._reader.snapshot())
 
     # --- retrieval ---------------------------------------------------------------------------------
 
@@ -134,19 +155,19 @@ class HybridRetriever:
     def search(self, query: str, k: int) -> Retrieval:
         """Analyse ``query`` and return its best ``k`` passages, best first."""
         snap = self._reader.snapshot()
-        info = analyze(query, self._restorer_for(snap))
+        info = self._analyze(query, snap)
         chunks_by_id, docs = _snapshot_parts(snap)
         if k <= 0 or not chunks_by_id:
             return Retrieval(info, ())
         w = self.weights
         n = max(w.candidates, 4 * k)
-        texts = info.search_texts
         fused: dict[str, float] = {}
         signals: dict[str, dict[str, float]] = {}
         pool: dict[str, Chunk] = {}
 
-        def add(kind: str, weight: float, search: Callable[[str, int], list[ScoredChunk]]) -> None:
-            if weight <= 0:
+        def add(kind: str, weight: float, texts: Sequence[str],
+                search: Callable[[str, int], list[ScoredChunk]]) -> None:
+            if weight <= 0 or not texts:
                 return
             share = weight / len(texts)  # each form of the question gets an equal part of the weight
             for text in texts:
@@ -160,8 +181,8 @@ class HybridRetriever:
                         sig[key] = float(rank)
                         sig[kind] = float(sc.score)
 
-        add("dense", w.dense_weight, self._reader.dense)
-        add("lexical", w.lexical_weight, self._reader.lexical)
+        add("dense", w.dense_weight, info.dense_texts, self._reader.dense)
+        add("lexical", w.lexical_weight, info.lexical_texts, self._reader.lexical)
 
         places = _comparable_places(info.places)
         known = {p for meta in docs.values() for p in _doc_places(meta)}
@@ -184,8 +205,9 @@ class HybridRetriever:
                 factor *= 1.0 + w.year_boost * ym
             scored.append(ScoredChunk(chunk=chunk, score=base * scale * factor, signals=sig))
         scored.sort(key=lambda s: (-s.score, s.chunk.source, s.chunk.ordinal))
-        if len(places) >= 2 and w.per_place > 0:
-            scored = _diversify(scored, places, docs, k, w.per_place)
+        facets = _facets(info, places, scored, docs) if w.per_place > 0 else []
+        if facets:
+            scored = _diversify(scored, facets, k, w.per_place)
         return Retrieval(info, tuple(scored[:k]), unknown)
 
 
@@ -202,13 +224,22 @@ def _comparable_places(places: Iterable[str]) -> tuple[str, ...]:
     return tuple(p for p in places if p not in parents)
 
 
+@lru_cache(maxsize=8192)
+def _folded(text: str) -> str:
+    """Folded passage text, memoised: the same few hundred passages are checked on every question."""
+    return fold(text)
+
+
 def _about(place: str, chunk: Chunk, meta: DocumentMeta | None) -> float:
-    """1.0 when the passage's document is about ``place``; 0.5 when only the passage mentions it."""
+    """1.0 when the passage's document is about ``place``; 0.5 when only the passage mentions it
+    or its document is about the province a named town belongs to ("Quy Nhơn" -> Bình Định)."""
     doc_places = set(_doc_places(meta)) | set(chunk.places)
     if place in doc_places:
         return 1.0
     f = fold(place)
-    if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", fold(chunk.text)):
+    if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", _folded(chunk.text)):
+        return 0.5
+    if province_of(place) != place and province_of(place) in doc_places:
         return 0.5
     return 0.0
 
@@ -249,17 +280,50 @@ def _year_match(years: Sequence[int], chunk: Chunk, meta: DocumentMeta | None) -
     return best
 
 
-def _diversify(scored: list[ScoredChunk], places: Sequence[str], docs: Mapping[str, DocumentMeta],
-               k: int, per_place: int) -> list[ScoredChunk]:
-    """Make sure each named place has its ``per_place`` best passages in the top ``k``."""
-    quota = max(1, min(per_place, k // len(places)))
-    reserved: list[ScoredChunk] = []
-    for place in places:
-        mine = [s for s in scored if _about(place, s.chunk, docs.get(s.chunk.source)) == 1.0]
-        for s in mine[:quota]:
-            if s not in reserved:
-                reserved.append(s)
-    rest = [s for s in scored if s not in reserved]
-    top = reserved + rest[: max(0, k - len(reserved))]
-    top.sort(key=lambda s: -s.score)
-    return top + [s for s in rest if s not in top]
+def _doc_year_fit(y: int, meta: DocumentMeta | None, chunk: Chunk) -> float:
+    doc_years = meta.years if meta is not None and meta.years else chunk.years
+    if (doc_years and doc_years[0] == y) or _published_year(meta, chunk) == y:
+        return 1.0
+    return 0.5 if y in doc_years else 0.0
+
+
+def _facets(info: QueryInfo, places: Sequence[str], scored: Sequence[ScoredChunk],
+            docs: Mapping[str, DocumentMeta]) -> list[Callable[[ScoredChunk], bool]]:
+    """One membership test per thing a comparison question names twice or more (places, years).
+
+    Years: the documents that fit each year best among those about the named places, so
+    "Bình Định cuối năm 2022 và quý I/2025" wants both the 2023 article and the 2025 report.
+    """
+    def about(place: str) -> Callable[[ScoredChunk], bool]:
+        return lambda s: _about(place, s.chunk, docs.get(s.chunk.source)) == 1.0
+
+    def from_docs(sources: frozenset[str]) -> Callable[[ScoredChunk], bool]:
+        return lambda s: s.chunk.source in sources
+
+    facets: list[Callable[[ScoredChunk], bool]] = []
+    if len(places) >= 2:
+        facets.extend(about(place) for place in places)
+    if len(info.years) >= 2:
+        in_scope = [s for s in scored if not places or _place_match(places, s.chunk, docs.get(s.chunk.source)) == 1.0]
+        for y in info.years:
+            fit = {s.chunk.source: _doc_year_fit(y, docs.get(s.chunk.source), s.chunk) for s in in_scope}
+            best = max(fit.values(), default=0.0)
+            if best > 0:
+                facets.append(from_docs(frozenset(src for src, f in fit.items() if f == best)))
+    return facets
+
+
+def _diversify(scored: list[ScoredChunk], facets: Sequence[Callable[[ScoredChunk], bool]],
+               k: int, per_facet: int) -> list[ScoredChunk]:
+    """Make sure each facet (a named place, a named year) has its best passages in the top ``k``."""
+    quota = max(1, min(per_facet, k // len(facets)))
+    reserved: dict[str, ScoredChunk] = {}
+    for facet in facets:
+        for s in [s for s in scored if facet(s)][:quota]:
+            reserved.setdefault(s.chunk.chunk_id, s)
+    reserved_list = list(reserved.values())[:k]
+    rest = [s for s in scored if s.chunk.chunk_id not in reserved]
+    top = reserved_list + rest[: max(0, k - len(reserved_list))]
+    top.sort(key=lambda s: (-s.score, s.chunk.source, s.chunk.ordinal))
+    chosen = {s.chunk.chunk_id for s in top}
+    return top + [s for s in scored if s.chunk.chunk_id not in chosen]
