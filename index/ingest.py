@@ -169,7 +169,13 @@ class Ingester:
             log.warning(msg)
             notes.append(msg)
         prev_docs = dict(prev.documents) if prev else {}
-        prev_chunks: dict[str, Chunk] = {c.chunk_id: c for c in read_chunks(self.index_dir, prev)} if prev else {}
+        prev_chunks: dict[str, Chunk] = {}
+        if prev is not None:
+            try:
+                prev_chunks = {c.chunk_id: c for c in read_chunks(self.index_dir, prev)}
+            except (OSError, ValueError, KeyError) as err:
+                # Recoverable: documents not re-read this run are re-chunked from their stored texts.
+                log.warning("chunk file of generation %d unreadable (%s): re-chunking", prev.generation, err)
 
         failed: list[tuple[str, str]] = []
         loaded, roots, seen = self._load(paths, failed)
@@ -268,9 +274,15 @@ class Ingester:
     def _carried_chunks(self, entry: DocEntry, prev_chunks: Mapping[str, Chunk],
                         params_changed: bool) -> list[Chunk]:
         """Chunks of a document not touched by this run: as committed, or re-chunked from its stored text."""
-        if not params_changed:
+        if not params_changed and all(cid in prev_chunks for cid in entry.chunk_ids):
             return [prev_chunks[cid] for cid in entry.chunk_ids]
-        text = read_text(self.index_dir, entry.content_hash)
+        try:
+            text = read_text(self.index_dir, entry.content_hash)
+        except OSError as err:
+            raise IndexingError(
+                f"the index in {self.index_dir} lost the stored text of {entry.source} ({err}); ingest "
+                f"the folder that holds it again, or rebuild into a fresh --index folder"
+            ) from err
         return self.chunker.split(Document(meta=entry.meta, text=text, content_hash=entry.content_hash))
 
     def _embed_and_upsert(self, todo: Sequence[Chunk], progress: bool) -> float:
