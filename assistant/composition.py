@@ -129,7 +129,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
 
     reader = reader or open_reader(settings)
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
-    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text)
+    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader))
     answerer: Answerer = extractive
     condenser: Any = followup.condense

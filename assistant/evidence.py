@@ -21,6 +21,7 @@ from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.types import ScoredChunk
 from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
+from index.types import DocumentMeta
 
 __all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "tokens"]
 
@@ -256,11 +257,15 @@ class EvidenceFinder:
     """
 
     def __init__(self, stats: CorpusStats | Callable[[], CorpusStats],
-                 document_text: Callable[[str], str]) -> None:
+                 document_text: Callable[[str], str],
+                 catalog: Callable[[], Sequence[DocumentMeta]] | None = None) -> None:
         if not callable(document_text):
             raise TypeError("document_text must be a function source -> normalised text")
         self._stats_of: Callable[[], CorpusStats] = (lambda: stats) if isinstance(stats, CorpusStats) else stats
         self._document_text = document_text
+        # All indexed documents: a question naming a covered place whose report retrieval missed
+        # still gets that report read (instead of a wrong "no information about X").
+        self._catalog = catalog
         self._cache: dict[str, _Doc] = {}
 
     # --- documents --------------------------------------------------------------------------------
@@ -381,6 +386,16 @@ class EvidenceFinder:
                 titles[c.source] = c.title
                 chunk_places[c.source] = c.places
             chunk_rank.setdefault(c.source, []).append((c.start, c.end, rank))
+        if self._catalog is not None and info.places:
+            for meta in self._catalog():
+                named = {fold(p) for p in meta.places[:2]}
+                if meta.source not in sources and any(fold(p) in named for p in info.places) and not any(
+                        any(fold(p) in {fold(x) for x in chunk_places[s][:2]} for s in sources)
+                        for p in info.places if fold(p) in named):
+                    sources.append(meta.source)
+                    titles[meta.source] = meta.title
+                    chunk_places[meta.source] = meta.places
+                    chunk_rank[meta.source] = []
         docs = {s: self._doc(s) for s in sources}
 
         # places: which retrieved documents are about each place the question names
