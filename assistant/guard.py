@@ -89,6 +89,20 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
     ("off_topic", "off-topic-en",
      r"\b(?:weather|forecast|lottery|football score|stock price|gold price|exchange rate|recipe|"
      r"write (?:me )?(?:a )?(?:poem|song|story|joke|code)|tell (?:me )?a joke)\b"),
+    # --- phrasings the adversarial set (tests/security) found getting through -----------------------
+    ("fabrication", "fake-data-vi",
+     r"\b(?:tao|lam|dung|che|viet)(?: ra)?\s+(?:mot |vai |cac |nhung )?(?:so lieu|con so|du lieu|thong tin)\s+"
+     r"(?:gia|ao)\b"),
+    ("prompt_leak", "instructions-given-to-you",
+     r"\b(?:huong dan|chi dan|quy tac|lenh)\s+(?:ma\s+)?ban\s+(?:da\s+)?(?:duoc|nhan)\b"
+     r"|\bnguyen van\s+(?:doan van ban|van ban|noi dung)\s+(?:phia tren|o tren)\b|\bmoi thu truoc (?:dong|tin nhan) nay\b"),
+    ("prompt_leak", "environment", r"\bbien moi truong\b|\benvironment variables?\b|\benv vars?\b"),
+    ("prompt_leak", "complete-the-prompt",
+     r"\b(?:viet tiep|hoan thanh|hoan thien)\b.{0,80}?\bban la tro ly\b"),
+    ("prompt_leak", "repeat-above-en",
+     r"\b(?:repeat|print|output|quote|copy)\b(?:\s+\S+){0,3}?\s+(?:words|text|everything|lines)\s+"
+     r"(?:above|before this)\b|\bbeginning of this conversation\b"),
+    ("roleplay", "named-jailbreak", r"\b(?:ban la|you are|goi ban la|call you)\s+dan\b"),
 )
 
 # Fake role tags / chat-template tokens / hidden markup in a user message are never legitimate.
