@@ -16,7 +16,7 @@ import logging
 import re
 from typing import Any
 
-__all__ = ["PersonalDataFilter", "install_log_masking", "mask_personal_data"]
+__all__ = ["PersonalDataFilter", "install_log_masking", "mask_personal_data", "uninstall_log_masking"]
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CCCD_SPACED = re.compile(r"(?<!\d)\d{3}[ .]\d{3}[ .]\d{3}[ .]\d{3}(?!\d)")
@@ -84,7 +84,7 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
-_installed: list[PersonalDataFilter] = []
+_installed: list[tuple[PersonalDataFilter, Any]] = []  # (filter, the record factory it wrapped)
 
 
 def install_log_masking() -> PersonalDataFilter:
@@ -97,7 +97,7 @@ def install_log_masking() -> PersonalDataFilter:
     Idempotent; called by the edges (``assistant`` CLI main, ``run_server``).
     """
     if _installed:
-        return _installed[0]
+        return _installed[0][0]
     filt = PersonalDataFilter()
     previous = logging.getLogRecordFactory()
 
@@ -107,5 +107,12 @@ def install_log_masking() -> PersonalDataFilter:
         return record
 
     logging.setLogRecordFactory(masked_record)
-    _installed.append(filt)
+    _installed.append((filt, previous))
     return filt
+
+
+def uninstall_log_masking() -> None:
+    """Undo ``install_log_masking`` (tests that install it restore the process afterwards)."""
+    if _installed:
+        _, previous = _installed.pop()
+        logging.setLogRecordFactory(previous)

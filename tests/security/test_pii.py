@@ -18,7 +18,7 @@ import pytest
 from reliability.live_server import ThreadServer
 
 from assistant.composition import build_pipeline
-from assistant.pii import PersonalDataFilter, install_log_masking, mask_personal_data
+from assistant.pii import PersonalDataFilter, install_log_masking, mask_personal_data, uninstall_log_masking
 from assistant.settings import Settings
 
 CCCD, CMND, PHONE, PHONE_INTL, EMAIL = "031415926535", "271828459", "0917263548", "+84 983 746 152", \
@@ -113,6 +113,7 @@ def test_logs_of_the_real_server_are_masked(app_server: tuple[ThreadServer, Sett
             logging.getLogger("assistant.pipeline").info("a record carrying %s", PII_QUESTION)
     finally:
         access.removeHandler(caplog.handler)
+        uninstall_log_masking()  # leave the rest of the test session's logging as it was
     text = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     assert "GET /api/health" in text, "the access log was not captured: the check would be vacuous"
     assert "[CCCD]" in text and "[SĐT]" in text and "[EMAIL]" in text
