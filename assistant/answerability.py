@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.evidence import _YEAR, Evidence, ScoredSentence
+from assistant.evidence import Evidence, ScoredSentence, stated_years
 from assistant.query import QueryInfo
 from index.normalize import fold
 
@@ -64,14 +64,18 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     # years
     q_years = set(info.years)
     for y in info.years:
-        sent_years = [{int(x) for x in _YEAR.findall(r.sentence.folded)} for r in chosen]
+        sent_years = [stated_years(r.sentence.folded) for r in chosen]
         if any(y in ys for ys in sent_years):
             continue
         near: set[int] = set()
         for r in chosen:
             for s in ev.paragraph(r.sentence):
-                near |= {int(x) for x in _YEAR.findall(s.folded)}
+                near |= stated_years(s.folded)
         conflicting = any(ys and not (ys & q_years) for ys in sent_years)
+        # a near-equal sentence that states the same measure for another year: the asked year is missing
+        rivals = [r for r in ev.ranked[:5] if r.coverage >= 0.9 * best.coverage and r not in chosen]
+        conflicting = conflicting or any(
+            (ys := stated_years(r.sentence.folded)) and not (ys & q_years) for r in rivals)
         in_docs = any(y in ev.doc_years(r.sentence.source) for r in chosen)
         if (conflicting and y not in near) or not in_docs:
             return Verdict(False, "year_not_covered", detail, missing=(str(y),))

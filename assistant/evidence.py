@@ -31,6 +31,7 @@ _PERCENT = re.compile(r"\d\s*%|phan tram")
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\s+\d{1,2}\b|\bnam\s+\d{4}\b"
                    r"|\bquy\s+[i1v]+\b")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+_RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
 _ENUM = re.compile(r":|;|\(\d\)")
 _CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
                     r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
@@ -89,6 +90,12 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
     ("dinh danh so", "dinh danh dien tu"),
 )
+
+
+def stated_years(folded: str) -> set[int]:
+    """Years a (folded) sentence reports on; plan periods and targets ("giai đoạn 2021 - 2025",
+    "đến năm 2030") are not reports on those years."""
+    return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", folded))}
 
 
 def tokens(text: str) -> list[str]:
@@ -421,12 +428,12 @@ class EvidenceFinder:
             if src not in allowed:
                 continue
             for sent in docs[src].sentences:
-                ranked.append(self._score(info, terms, sent, chunk_rank[src]))
+                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats)
 
     def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
-               spans: list[tuple[int, int, int]]) -> ScoredSentence:
+               spans: list[tuple[int, int, int]], doc_years: frozenset[int]) -> ScoredSentence:
         matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks))
         coverage = sum(terms.weights[t] for t in matched) / terms.total
         score = coverage
@@ -453,12 +460,14 @@ class EvidenceFinder:
                 score -= 0.08  # a "why / what limitations" answer states a cause or a shortcoming
             if f.startswith(("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")):
                 score += 0.05  # the sentence that opens a report's "limitations" passage
+        ys = stated_years(f)
         for y in info.years:
-            ys = {int(x) for x in _YEAR.findall(f)}
             if y in ys:
                 score += 0.05
-            elif ys and y not in ys:
+            elif ys:
                 score -= 0.05
+            elif y not in doc_years:
+                score -= 0.08  # a report on other years (the 2023 article for a "quý I/2025" question)
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
         if rank < 99:
             score += 0.04 / (1 + rank)
