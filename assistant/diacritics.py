@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from index.metadata import PROVINCES, TOWNS
 from index.normalize import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -31,8 +32,16 @@ QUESTION_PHRASES = (
     "là gì", "gồm những gì", "những gì", "những nào", "cái gì", "vì sao", "tại sao", "thế nào",
     "như thế nào", "ra sao", "thì sao", "còn thì sao", "được không", "có phải", "có không", "không ạ",
     "thứ mấy", "mấy", "do ai", "là ai", "ở đâu", "theo báo cáo", "bài báo", "báo cáo năm",
-    "tỷ lệ là bao nhiêu", "cho biết", "cho hỏi", "có được không", "như thế nào", "hiện nay",
+    "tỷ lệ là bao nhiêu", "cho biết", "cho hỏi", "có được không", "hiện nay",
     "của tỉnh", "tỉnh có", "có tổng cộng", "tổng cộng", "quý I", "năm", "tháng",
+    # everyday words of citizens' questions that news reports rarely use
+    "thì bao nhiêu", "thì có", "thì phải", "thì được", "thế còn", "vậy còn", "còn", "riêng",
+    "từ ngày", "từ năm", "từ khi", "người từ", "bắt đầu từ", "từ bao giờ", "từ hồi nào",
+    "bạn", "mình", "tôi", "em", "này", "việc này", "đó", "để", "mọi", "so sánh", "khác nhau",
+    "lần lượt", "diễn ra", "kéo dài", "hai tỉnh", "tiền", "tiền mặt", "trả tiền", "nộp tiền", "đi khám",
+    "vậy", "nhé", "hãy", "đừng", "giúp", "hỏi", "mất bao lâu", "mất phí", "quên mật khẩu", "lấy lại",
+    "hộ chiếu", "lệ phí", "tổng đài", "số điện thoại", "làm thủ tục", "đăng ký", "đăng nhập",
+    "trên mạng", "bỏ qua", "tạm dừng", "sở ngành", "các sở", "ra quầy", "ở nhà",
 )
 
 
@@ -58,7 +67,7 @@ class DiacriticRestorer:
         for text in texts:
             self._add(text)
         for _ in range(_SEED_WEIGHT):
-            for phrase in QUESTION_PHRASES:
+            for phrase in (*QUESTION_PHRASES, *PROVINCES, *TOWNS):
                 self._add(phrase)
         if not self._unigram:
             raise ValueError("DiacriticRestorer needs at least one text with words in it")
