@@ -7,8 +7,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -169,3 +170,30 @@ def test_unreachable_server_is_store_unavailable() -> None:
         store.ids()
     assert f"127.0.0.1:{port}" in str(err.value)
     assert "chroma run" in str(err.value)
+
+
+@pytest.mark.slow
+def test_ingest_and_read_through_a_chroma_server(chroma_server: _Server, tmp_path: Path, embedder: Any,
+                                                  fresh_settings: Callable[..., Any]) -> None:
+    from assistant import composition
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Tỉnh Phú Yên triển khai dịch vụ công trực tuyến toàn trình cho 120 thủ tục.\n",
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("Thành phố Cần Thơ đã cấp 250.000 tài khoản định danh điện tử mức độ 2.\n",
+                                  encoding="utf-8")
+    settings = fresh_settings(tmp_path / "idx", chroma_host="127.0.0.1", chroma_port=chroma_server.port)
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    report = composition.ingest(settings, [folder], parts=parts)
+    assert report.added == ("a.txt", "b.txt")
+    assert not (tmp_path / "idx" / "chroma").exists()  # vectors live in the server, not the folder
+    reader = composition.open_reader(settings, parts)
+    assert reader.dense("tài khoản định danh điện tử Cần Thơ", 1)[0].chunk.source == "b.txt"
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailable):
+        reader.dense("Phú Yên", 1)
+    assert reader.lexical("phu yen dich vu cong", 1)[0].chunk.source == "a.txt"  # lexical needs no server
+    chroma_server.start()
+    assert reader.dense("Phú Yên dịch vụ công trực tuyến", 1)[0].chunk.source == "a.txt"
+    assert composition.ingest(settings, [folder], parts=parts).chunks_embedded == 0
