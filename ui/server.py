@@ -362,8 +362,10 @@ def run_server(settings: Settings) -> None:
     app = create_app(settings, pipeline, index=reader)
     log.info("serving on http://%s:%d (UI /, API /api/, docs /api/docs, widget /widget.js)",
              settings.host, settings.port)
+    # keep-alive longer than clients' idle expiry (httpx 5 s) and typical proxies' (60 s): with uvicorn's
+    # default of 5 s a client could send a POST on a connection the server was just closing (ReadError).
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-                proxy_headers=True, server_header=False)
+                proxy_headers=True, server_header=False, timeout_keep_alive=75)
 
 
 __all__ = ["ChatRequest", "FeedbackRequest", "HistoryTurn", "create_app", "run_server", "stream_answer_events"]
