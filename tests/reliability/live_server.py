@@ -43,7 +43,8 @@ class ThreadServer:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port,
-                                                     log_level=log_level, lifespan="on"))
+                                                     log_level=log_level, lifespan="on",
+                                                     timeout_keep_alive=75))  # > httpx's 5 s pool expiry
         self._thread = threading.Thread(target=self._server.run, name=f"uvicorn-{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 60
