@@ -79,6 +79,19 @@ CSS = """
 _SET_HTML_LANG = "(lg) => { document.documentElement.setAttribute('lang', lg || 'vi'); return lg; }"
 
 
+# On load: <html lang="vi">, and drop Gradio's aria-label on chat messages — Gradio fills it with the
+# message's raw (escaped Markdown/HTML) source, which a screen reader would read out instead of the
+# rendered text. Without it, assistive tech reads the visible content of the live log.
+_ON_LOAD = """() => {
+  document.documentElement.setAttribute('lang', 'vi');
+  const sel = '#chat [data-testid="bot"][aria-label], #chat [data-testid="user"][aria-label]';
+  const fix = () => document.querySelectorAll(sel).forEach((e) => e.removeAttribute('aria-label'));
+  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                    attributeFilter: ['aria-label']});
+  fix();
+}"""
+
+
 def _theme() -> Any:
     size = gr.themes.Size(name="text_readable", xxs="12px", xs="14px", sm="16px", md="18px", lg="20px",
                           xl="24px", xxl="30px")
@@ -183,8 +196,12 @@ class ChatUI:
             return escape_markdown(i18n.t("feedback_nothing", lang)), comment
         liked = data.liked
         rating = "up" if liked is True or str(liked).lower() in ("like", "true", "up") else "down"
-        self.feedback.add(question=turn["question"], answer=turn["answer"], rating=rating,
-                          retrieved=turn["retrieved"], comment=comment or "", channel="ui")
+        try:
+            self.feedback.add(question=turn["question"], answer=turn["answer"], rating=rating,
+                              retrieved=turn["retrieved"], comment=comment or "", channel="ui")
+        except (OSError, ValueError):
+            log.exception("could not store feedback")
+            return escape_markdown(i18n.t("err_internal", lang)), comment
         return escape_markdown(i18n.t("feedback_thanks", lang)), ""
 
 
@@ -281,6 +298,6 @@ def mount_ui(app: FastAPI, settings: Settings, pipeline: AnswerPipeline, *, inde
                             status_code=403)
 
     return gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False, ssr_mode=False,
-                               mcp_server=False, theme=_theme(), css=CSS, head=head, show_error=True,
-                               js="() => { document.documentElement.setAttribute('lang', 'vi'); }",
+                               mcp_server=False, theme=_theme(), css=CSS, head=head, show_error=False,
+                               js=_ON_LOAD,
                                server_name=settings.host, server_port=settings.port)

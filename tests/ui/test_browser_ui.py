@@ -58,6 +58,8 @@ def test_question_gets_answer_with_expandable_source_quote(server: Any, page: An
     para.wait_for(state="visible")
     assert quote_text in para.inner_text() and len(para.inner_text()) > len(quote_text)
     assert para.locator("mark").inner_text().strip() == quote_text
+    # screen readers get the rendered text, not Gradio's aria-label with the raw markup
+    assert bot.get_attribute("aria-label") is None
     page.screenshot(path=str(artifacts / "ui.png"), full_page=True)
     docs_screenshot(artifacts / "ui.png", "ui.png")
 
