@@ -18,7 +18,8 @@ from index.normalize import fold, normalize_text
 __all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "question_type", "years_in"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+# A year may follow a day/month ("22.12.2024", "15/6/2023") but is never a thousands group ("2.025").
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)(?![.,]\d{3}(?!\d))")
 
 def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())

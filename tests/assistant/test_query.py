@@ -72,6 +72,8 @@ def test_nfc_and_nfd_questions_analyse_identically(restorer: DiacriticRestorer) 
         ("Tính đến ngày 15/6/2023", (2023,)),
         ("đạt 1.230 dịch vụ và 2.107 hồ sơ", ()),
         ("theo bài báo đăng tháng 3/2023", (2023,)),
+        ("Nghị quyết 57-NQ/TW ngày 22.12.2024", (2024,)),
+        ("1.230 dịch vụ, 2.025 hồ sơ, 98,81%", ()),
     ],
 )
 def test_years(text: str, years: tuple[int, ...]) -> None:
