@@ -27,7 +27,7 @@ _LEAD_DROP = re.compile(
 )
 _LEAD_KEEP = re.compile(r"^\s*(?:rieng|ngoai ra|ben canh do)\b")
 _TAIL_VAGUE = re.compile(
-    r"[\s,]*(?:thi|the|vay|nhi|a)?\s*(?:thi sao|the nao|ra sao|sao|thi the nao|nhu the nao|nua)"
+    r"[\s,]*(?:thi|the|vay|nhi|a)?\s*(?:thi sao|the nao|ra sao|(?<!tai )(?<!vi )(?<!tai)(?<!vi)sao|thi the nao|nhu the nao|nua)"
     r"(?:\s+(?:vay|a|nhi|nhe))?\s*[?.!]*\s*$"
 )
 _TAIL_EN_VAGUE = re.compile(r"[\s,]*(?:then|too|as well)?\s*[?.!]*\s*$")
@@ -194,7 +194,7 @@ def _context(previous: str, q: str, with_topic: bool) -> list[str]:
     place_spans = _place_spans(previous, prev_places)
     seen: set[str] = set()
     for s, e, place in place_spans:
-        if place in own or place in seen:
+        if own or place in seen:  # a follow-up that names its own place does not inherit the old one
             continue
         seen.add(place)
         parts.append(_lower_first(previous[s:e]))
@@ -226,7 +226,8 @@ def _rewrite(question: str, previous: str) -> str:
     if vague_tail and not _OWN_QUESTION.search(fold(core)) and question_type(previous) != "other":
         # "Còn số trường hợp ... thì sao?" asks the same kind of thing as the previous question
         core = f"{core} {_QTYPE_PHRASE[question_type(previous)]}"
-    parts = _context(previous, core, with_topic=_has_anaphora(q))
+    # "Tại sao?", "Khi nào?": too short to name a topic, so the previous one is meant
+    parts = _context(previous, core, with_topic=_has_anaphora(q) or len(content_words) <= 3)
     if not parts:
         return f"{core}?"
     return f"{core} ({'; '.join(parts)})?"

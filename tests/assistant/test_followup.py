@@ -38,6 +38,18 @@ def test_new_topic_inherits_place_and_period() -> None:
     assert not out.lower().startswith("thế còn")
 
 
+def test_follow_up_naming_its_own_place_does_not_inherit_the_old_one() -> None:
+    out = condense("Còn tỷ lệ hồ sơ nộp trực tuyến ở Bắc Ninh thì sao?", _history(BD_2025))
+    assert "Bắc Ninh" in out and "Bình Định" not in out
+    assert "quý I/2025" in out  # the period still carries over
+
+
+def test_bare_question_word_takes_the_previous_topic() -> None:
+    out = condense("Tại sao?", _history("Vì sao Bắc Kạn bị xếp hạng thấp về chỉ số DTI năm 2022?"))
+    assert out.startswith("Tại sao (")
+    assert "Bắc Kạn" in out and "chỉ số DTI" in out
+
+
 def test_vague_tail_takes_the_previous_question_kind() -> None:
     prev = "Thị xã La Gi đã cấp bao nhiêu căn cước công dân cho người từ 14 tuổi trở lên?"
     out = condense("Còn số trường hợp được cấp tài khoản định danh điện tử thì sao?", _history(prev))
