@@ -132,7 +132,8 @@ def is_follow_up(question: str, previous: str) -> bool:
     """Does ``question`` lean on ``previous`` (a standalone question) for its place, period or topic?"""
     q = normalize_text(question)
     folded = fold(q)
-    if _LEAD_DROP.match(folded) and _LEAD_DROP.match(folded).end() > 0:  # type: ignore[union-attr]
+    lead = _LEAD_DROP.match(folded)
+    if lead is not None and lead.end() > 0:
         return True
     if _LEAD_KEEP.match(folded) or _has_anaphora(q):
         return True
