@@ -61,21 +61,30 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     detail: dict[str, Any] = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
               "best_score": round(best.score, 3)}
 
-    # years
+    # years ("đến năm 2025" in the question is a target: it may match a target in the text)
     q_years = set(info.years)
+    q_folded = fold(info.question)
+    targets = set(info.years) - stated_years(q_folded)
     for y in info.years:
         sent_years = [stated_years(r.sentence.folded) for r in chosen]
         if any(y in ys for ys in sent_years):
+            continue
+        if y in targets and any(str(y) in r.sentence.folded for r in chosen):
             continue
         near: set[int] = set()
         for r in chosen:
             for s in ev.paragraph(r.sentence):
                 near |= stated_years(s.folded)
-        conflicting = any(ys and not (ys & q_years) for ys in sent_years)
-        # a near-equal sentence that states the same measure for another year: the asked year is missing
-        rivals = [r for r in ev.ranked[:5] if r.coverage >= 0.9 * best.coverage and r not in chosen]
-        conflicting = conflicting or any(
-            (ys := stated_years(r.sentence.folded)) and not (ys & q_years) for r in rivals)
+        # a figure stated for another year contradicts the asked year; for who/why/list questions a
+        # date inside the quoted sentence (a resolution's date, say) is incidental
+        measured = info.qtype in ("how_many", "compare", "when", "other")
+        conflicting = measured and any(ys and not (ys & q_years) for ys in sent_years)
+        if info.qtype in ("how_many", "compare"):
+            # a near-equal sentence giving the same measure for another year: the asked year is missing
+            rivals = [r for r in ev.ranked[:5] if r.coverage >= 0.9 * best.coverage and r not in chosen
+                      and re.search(r"\d", r.sentence.text.replace(str(y), ""))]
+            conflicting = conflicting or any(
+                (ys := stated_years(r.sentence.folded)) and not (ys & q_years) for r in rivals)
         in_docs = any(y in ev.doc_years(r.sentence.source) for r in chosen)
         if (conflicting and y not in near) or not in_docs:
             return Verdict(False, "year_not_covered", detail, missing=(str(y),))
@@ -104,7 +113,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
         return Verdict(False, "how_to_not_described", detail)
     if ev.terms.focus and not any(_states(r, f) for f in ev.terms.focus for r in chosen):
         return Verdict(False, "focus_missing", detail, missing=ev.terms.focus)
-    if info.qtype == "how_many" and not any(re.search(r"\d", r.sentence.text) for r in chosen):
+    if info.qtype == "how_many" and not any(re.search(r"\d|\b[IVXL]{1,5}\b", r.sentence.text) for r in chosen):
         return Verdict(False, "no_number", detail)
     return Verdict(True, "ok", detail)
 
@@ -118,11 +127,13 @@ _KIND_CUES: tuple[tuple[str, str], ...] = (
     ("phone", r"\bso dien thoai\b|\bduong day nong\b|\btong dai\b|\bhotline\b|\bphone\b"),
     ("percent", r"\bty le\b.*\bbao nhieu\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu phan tram\b"
                 r"|\bwhat (?:percentage|share|proportion)\b"),
+    ("duration", r"\bbao nhieu ngay\b|\bmat bao lau\b|\btrong bao lau\b|\bbao lau thi\b|\bhow long\b"),
     ("date", r"\bngay nao\b|\bkhi nao\b|\btu khi nao\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
              r"|\bon what date\b|\bwhat date\b|\bwhen\b"),
 )
 _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|d\b|nghin|trieu|ty)|\bmien phi\b|\bkhong (?:mat|thu) phi\b"),
+    "duration": re.compile(r"\b\d+\s*(?:ngay|gio|tuan|thang|phut)\b|\bngay lam viec\b|\btrong ngay\b"),
     "clock": re.compile(r"\b\d{1,2}\s*(?:h|gio)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b"),
     "phone": re.compile(r"\b\d[\d .]{5,}\d\b|\b1900\b|\b18001\b|\b113\b|\b115\b"),
     "percent": re.compile(r"%|phan tram|\d+/\d+"),
@@ -130,13 +141,14 @@ _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
                        r"|\bthang\s+\d{1,2}\b"),
 }
 _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
+                     r"|\bhuong dan (?:tung buoc|cach|chi tiet|thu tuc)"
                      r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
                      r"|ho so gom|thu tuc (?:can|gom)|o dau|dia chi)\b"
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
 
 
 def answer_kind(info: QueryInfo) -> str:
-    """"money", "clock", "phone", "percent", "date" when the question wants such a value, else ""."""
+    """"money", "clock", "phone", "percent", "duration", "date" when the question wants such a value."""
     f = fold(info.question)
     for kind, rx in _KIND_CUES:
         if re.search(rx, f):

@@ -360,22 +360,35 @@ class EvidenceFinder:
         return QueryTerms(weights, sum(weights.values()) or 1.0, focus)
 
     def _focus(self, toks: list[str], places: Sequence[str], stats: CorpusStats) -> tuple[str, ...]:
-        """What a "X là bao nhiêu / là gì / là số nào" question asks about: its first specific bigram.
+        """What a subject-first question asks about ("Lệ phí … là bao nhiêu", "Ai là chủ tịch …").
 
-        Such questions put their subject first; if the evidence never names it, the documents
-        answer a different question (e.g. a fee asked, a date found).
+        Such questions name the thing first; if the evidence never names it, the documents answer a
+        different question (a date found where a fee was asked).
         """
         text = " ".join(toks)
-        if not re.search(r"\bla (?:bao nhieu(?: tien| phan tram| nguoi)?|gi|so nao|ai|o dau)\s*$", text) or len(re.findall(
-                r"\bbao nhieu\b|\bgi\b|\bnao\b", text)) > 1:
+        if text.startswith("theo ") and " , " not in text:
+            # "Theo bài về …, tỷ lệ … là bao nhiêu": the attribution is not the subject
+            head = re.match(r"theo (?:bai|bao cao|tai lieu|ket qua)\b", text)
+            if head:
+                return ()
+        who = re.match(r"(?:hien )?ai (?:dang |hien |hien nay )?(?:la|lam) (.+)$", text)
+        if who:
+            toks = who.group(1).split()
+        elif not re.search(r"\bla (?:bao nhieu(?: tien| phan tram| nguoi)?|gi|so nao|ai|o dau)\s*$", text) or len(
+                re.findall(r"\bbao nhieu\b|\bgi\b|\bnao\b", text)) > 1:
             return ()
         place_toks = {t for p in places for t in tokens(p)}
         content = [t for t in toks if t not in STOPWORDS and t not in place_toks and not t.isdigit()
-                   and t not in ("bao", "nhieu", "so", "co")]
-        for a, b in zip(content, content[1:], strict=False):
+                   and t not in ("bao", "nhieu", "so", "co", "dang", "hien")]
+        joined = f" {' '.join(toks)} "
+        for pos, (a, b) in enumerate(zip(content, content[1:], strict=False)):
+            if pos > 2:
+                break  # the subject is not at the front: no focus
             bg = f"{a} {b}"
-            if bg in _GENERIC or bg in _REPORT_WORDS or f" {bg} " not in f" {text} ":
+            if bg in _GENERIC or bg in _REPORT_WORDS or f" {bg} " not in joined:
                 continue
+            if any(g.startswith(f"{b} ") or g.endswith(f" {a}") for g in _GENERIC if f" {g} " in joined):
+                continue  # straddles a generic phrase ("tỷ lệ | hồ sơ")
             return (bg,)
         return ()
 

@@ -73,6 +73,9 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"(?:(?:day la|do la|no la)\s+)?(?:so\s+|con so\s+)?(?:uoc tinh|uoc luong|gia dinh|phong doan)"),
     ("fabrication", "no-source-vi",
      r"\b(?:khong can|khoi|dung|bo)\s+(?:trich|ghi|neu|dan)\s+(?:nguon|dan chung|trich dan)"),
+    ("fabrication", "confirm-user-claim-vi",
+     r"\b(?:xac nhan|khang dinh|cong nhan)\s+(?:giup (?:toi )?)?(?:con so|so lieu|thong tin|noi dung)\s+"
+     r"(?:nay|do|tren|sau)\s+(?:la\s+)?(?:dung|chinh xac)|\btai lieu mat\b"),
     ("fabrication", "make-up-en",
      r"\b(?:make up|invent|fabricate|just guess|guess a|pretend the (?:number|figure))"
      r"|\b(?:don'?t|do not|without)\s+(?:cite|citing|mention(?:ing)? (?:it'?s|that it is) an? estimate)"),
