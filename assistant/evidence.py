@@ -62,6 +62,17 @@ QUESTION_PHRASES = (
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
+# English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
+_EN_EXTRA: tuple[tuple[str, str], ...] = (
+    (r"\bhigh[- ]quality\b", "chất lượng cao"), (r"\b(?:workers?|human resources|personnel|staff)\b", "nhân lực"),
+    (r"\btrain(?:ing|ed)?\b", "đào tạo"), (r"\buniversity\b", "trường ĐH đại học"),
+    (r"\bhouseholds?\b", "hộ gia đình"), (r"\bcover(?:ed|age)?\b", "phủ"),
+    (r"\b(?:social )?welfare\b|\bsocial security\b", "an sinh xã hội"), (r"\bwithout cash\b", "không dùng tiền mặt"),
+    (r"\bconvert(?:ed)?\b", "chuyển đổi"), (r"\b(?:web ?portals?|websites?)\b", "cổng trang thông tin điện tử"),
+    (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
+    (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
+    (r"\bsoftware park\b", "công viên phần mềm"), (r"\bteachers?|students?\b", "giáo dục"),
+)
 _EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
 want need get got does did done there here their them they she her his him its our ours yes not also just
 only very more most some such each other than then thus too well what which whose whom"""
@@ -312,6 +323,9 @@ class EvidenceFinder:
 
     def query_terms(self, info: QueryInfo) -> QueryTerms:
         base = info.expansion if info.language == "en" and info.expansion else info.question
+        if info.language == "en":
+            extra = [vi for rx, vi in _EN_EXTRA if re.search(rx, info.question.lower())]
+            base = " ".join([base, *extra])
         raw = tokens(base)
         aside = set(tokens(" ".join(re.findall(r"\(([^()]*)\)", base))))
         folded = " ".join(raw)
