@@ -8,7 +8,8 @@ by rewriting its numbers and province names (so each variant is new content that
 not a duplicate the ingest would skip). Every scale runs in a fresh subprocess so peak RSS is that
 scale's own. Per scale it prints: documents, passages, ingest seconds, passages/s, the share of the
 ingest spent in ``embed_passages`` (goal >= 90%: everything else - loading, chunking, Chroma,
-commit - should be noise), peak RSS, and a second, unchanged run (which must embed nothing).
+commit - should be noise), peak RSS, a second, unchanged run (which must embed nothing), and how
+long a reader takes to load the index (chunk list + BM25 build, i.e. server start).
 
 Why a script and not a test: these are figures to read and compare, not pass/fail checks.
 """
@@ -76,13 +77,19 @@ def run_one(scale: int, model: str, chunk_size: int, keep: Path | None) -> dict[
         model_load = time.perf_counter() - t_load
         first = composition.ingest(settings, [corpus], progress=False, parts=parts)
         second = composition.ingest(settings, [corpus], progress=False, parts=parts)
+        t_reader = time.perf_counter()
+        reader = composition.open_reader(settings, parts)  # what a server does at start: chunks + BM25
+        reader_load = time.perf_counter() - t_reader
+        t_query = time.perf_counter()
+        reader.lexical("binh dinh dich vu cong truc tuyen", 8)
+        lexical_ms = 1000 * (time.perf_counter() - t_query)
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         return {
             "scale": scale, "documents": docs, "passages": first.chunks_total,
             "embedded": first.chunks_embedded, "seconds": first.seconds, "embed_seconds": first.embed_seconds,
             "model_load_seconds": model_load, "rerun_seconds": second.seconds,
             "rerun_embedded": second.chunks_embedded, "failed": len(first.failed),
-            "peak_rss_mb": peak_kb / 1024.0,
+            "peak_rss_mb": peak_kb / 1024.0, "reader_load_seconds": reader_load, "lexical_query_ms": lexical_ms,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -94,7 +101,8 @@ def _row(r: dict[str, float]) -> str:
             f"ingest {r['seconds']:8.1f} s  {r['passages'] / r['seconds']:7.2f} passages/s  "
             f"in-model {share:5.1f}%  peak RSS {r['peak_rss_mb']:7.0f} MB  "
             f"rerun {r['rerun_seconds']:6.2f} s (embedded {int(r['rerun_embedded'])})  "
-            f"model load {r['model_load_seconds']:.1f} s")
+            f"model load {r['model_load_seconds']:.1f} s  reader load {r['reader_load_seconds']:.1f} s  "
+            f"lexical query {r['lexical_query_ms']:.0f} ms")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
