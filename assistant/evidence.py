@@ -71,7 +71,7 @@ _EN_EXTRA: tuple[tuple[str, str], ...] = (
     (r"\bconvert(?:ed)?\b", "chuyển đổi"), (r"\b(?:web ?portals?|websites?)\b", "cổng trang thông tin điện tử"),
     (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
     (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
-    (r"\bsoftware park\b", "công viên phần mềm"), (r"\bteachers?|students?\b", "giáo dục"),
+    (r"\bsoftware park\b", "công viên phần mềm"), (r"\b(?:teachers?|students?)\b", "giáo dục"),
 )
 _EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
 want need get got does did done there here their them they she her his him its our ours yes not also just
