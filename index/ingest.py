@@ -22,11 +22,14 @@ import numpy as np
 
 from index.embeddings import Embedder
 from index.errors import IndexingError, UnusableDocument
+from index.lexical import LexicalIndex
 from index.lock import IngestLock
 from index.manifest import (
     DocEntry,
     Manifest,
+    atomic_write_bytes,
     commit,
+    lexical_path,
     prune,
     read_chunks,
     read_manifest,
@@ -250,6 +253,9 @@ class Ingester:
         manifest = Manifest(generation=generation + 1, embedder=self.embedder.name, dim=self.embedder.dim,
                             chunking=self.chunk_params, documents=new_docs)
         if prev is None or self._differs(prev, manifest, prev_chunks, all_chunks):
+            # Saved before the commit so readers of the new generation never tokenise the corpus.
+            atomic_write_bytes(lexical_path(self.index_dir, manifest.generation),
+                               LexicalIndex.build(all_chunks).to_bytes())
             manifest = commit(self.index_dir, manifest, all_chunks)
             generation = manifest.generation
             log.info("committed index generation %d (%d documents, %d passages)",

@@ -17,6 +17,7 @@ about "Bình Định" often never repeats the province name.
 
 from __future__ import annotations
 
+import io
 import re
 from array import array
 from collections import Counter
@@ -36,6 +37,8 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 _PLAIN_DECIMAL = re.compile(r"^\d+\.\d+$")
 
+# Bump when tokenisation or weighting changes: saved indexes of another format are rebuilt.
+FORMAT = 1
 K1 = 1.2
 B = 0.75
 WEIGHT_FOLDED = 1.0
@@ -48,6 +51,16 @@ class _Token(NamedTuple):
     folded: str
     start: int
     end: int
+
+
+def _pack(items: list[str]) -> np.ndarray:
+    """Newline-joined UTF-8 (ids and terms never contain newlines), as a uint8 array for npz."""
+    return np.frombuffer(("\n".join(items)).encode("utf-8"), dtype=np.uint8).copy() if items else \
+        np.zeros(0, np.uint8)
+
+
+def _unpack(arr: np.ndarray) -> list[str]:
+    return arr.tobytes().decode("utf-8").split("\n") if len(arr) else []
 
 
 def _number_forms(raw: str) -> list[str]:
@@ -188,6 +201,30 @@ class LexicalIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def to_bytes(self) -> bytes:
+        """Serialised form (npz, no pickle), so a reader can skip the tokenising build at start."""
+        terms = [""] * len(self._vocab)
+        for term, tid in self._vocab.items():
+            terms[tid] = term
+        buf = io.BytesIO()
+        np.savez(buf, format=np.array([FORMAT], dtype=np.int32), ids=_pack(self._ids), terms=_pack(terms),
+                 offsets=self._offsets, docs=self._docs, tfs=self._tfs, doc_len=self._doc_len)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LexicalIndex | None:
+        """The index saved by ``to_bytes``; None if it was written by another tokeniser version."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            if int(z["format"][0]) != FORMAT:
+                return None
+            terms = _unpack(z["terms"])
+            return cls(_unpack(z["ids"]), {t: i for i, t in enumerate(terms)}, z["offsets"], z["docs"],
+                       z["tfs"], z["doc_len"])
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Top ``k`` (chunk id, BM25 score), best first; only chunks sharing a term with the query."""

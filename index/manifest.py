@@ -158,6 +158,28 @@ def atomic_write(path: Path, lines: Iterable[str]) -> None:
     _fsync_dir(path.parent)
 
 
+def lexical_path(index_dir: Path, generation: int) -> Path:
+    """The saved BM25 index of a generation (an optional cache: readers rebuild it when missing)."""
+    return Path(index_dir) / f"bm25-{generation}.npz"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Like ``atomic_write`` for binary content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
 def read_text(index_dir: Path, content_hash: str) -> str:
     """A stored normalised document text, byte for byte (no newline translation)."""
     with open(text_path(index_dir, content_hash), encoding="utf-8", newline="") as fh:
@@ -203,8 +225,9 @@ def prune(index_dir: Path, manifest: Manifest, previous: Manifest | None = None)
     manifest can still open them; anything unreferenced is only garbage, never state.
     """
     index_dir = Path(index_dir)
-    keep = {manifest.chunks_file, f"chunks-{manifest.generation - 1}.jsonl"}
-    for p in index_dir.glob("chunks-*.jsonl"):
+    keep = {manifest.chunks_file, f"chunks-{manifest.generation - 1}.jsonl",
+            f"bm25-{manifest.generation}.npz", f"bm25-{manifest.generation - 1}.npz"}
+    for p in [*index_dir.glob("chunks-*.jsonl"), *index_dir.glob("bm25-*.npz")]:
         if p.name not in keep:
             with contextlib.suppress(OSError):
                 p.unlink()

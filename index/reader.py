@@ -18,7 +18,7 @@ from pathlib import Path
 from index.embeddings import Embedder
 from index.errors import IndexingError, IndexMissing
 from index.lexical import LexicalIndex
-from index.manifest import Manifest, manifest_path, read_chunks, read_manifest, read_text
+from index.manifest import Manifest, lexical_path, manifest_path, read_chunks, read_manifest, read_text
 from index.store import ChromaStore
 from index.types import Chunk, DocumentMeta, ScoredChunk
 
@@ -127,11 +127,22 @@ class IndexReader:
             chunks=by_id,
             documents={s: d.meta for s, d in manifest.documents.items()},
             content_hashes={s: d.content_hash for s, d in manifest.documents.items()},
-            lexical=LexicalIndex.build(chunks),
+            lexical=self._lexical(manifest.generation, chunks),
         )
         self._snap, self._ids, self._stamp = snap, set(by_id), stamp
         log.info("loaded index generation %d (%d documents, %d passages) from %s",
                  snap.generation, len(snap.documents), len(by_id), self.index_dir)
+
+    def _lexical(self, generation: int, chunks: list[Chunk]) -> LexicalIndex:
+        """The BM25 index ingest saved for this generation, or a fresh build if it is missing/stale."""
+        try:
+            saved = LexicalIndex.from_bytes(lexical_path(self.index_dir, generation).read_bytes())
+        except Exception as err:  # only a cache: any damage means "build it"
+            log.debug("no usable saved BM25 index for generation %d (%s): building it", generation, err)
+            saved = None
+        if saved is not None and saved.ids == [c.chunk_id for c in chunks]:
+            return saved
+        return LexicalIndex.build(chunks)
 
     # --- queries --------------------------------------------------------------------------------
 

@@ -118,3 +118,12 @@ def test_number_typed_without_thousands_separator(corpus_lexical: LexicalIndex,
     assert with_dot
     hits = corpus_lexical.search("728400 tai khoan dinh danh", 3)
     assert hits[0][0] in {c.chunk_id for c in with_dot}
+
+
+def test_saved_index_answers_exactly_like_the_built_one(corpus_lexical: LexicalIndex) -> None:
+    again = LexicalIndex.from_bytes(corpus_lexical.to_bytes())
+    assert again is not None and again.ids == corpus_lexical.ids
+    for q in ["binh dinh dich vu cong truc tuyen", "tỷ lệ số hóa hồ sơ 99,88%", "728400 tài khoản"]:
+        assert again.search(q, 8) == corpus_lexical.search(q, 8)
+    empty = LexicalIndex.from_bytes(LexicalIndex.build([]).to_bytes())
+    assert empty is not None and empty.search("chuyen doi so", 3) == []

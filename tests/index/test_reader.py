@@ -140,3 +140,25 @@ def test_reader_refuses_a_different_embedder(corpus_index: Any, tmp_path: Path) 
     reader = IndexReader(corpus_index.index_dir, store, other)
     with pytest.raises(IndexingError, match="ASSISTANT_EMBEDDING_MODEL"):
         reader.snapshot()
+
+
+def test_reader_rebuilds_a_missing_or_corrupt_saved_bm25(tmp_path: Path, embedder: Any,
+                                                         fresh_settings: Callable[..., Any]) -> None:
+    from index.manifest import lexical_path, read_manifest
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC_A, encoding="utf-8")
+    (folder / "b.txt").write_text(DOC_B, encoding="utf-8")
+    settings = fresh_settings(tmp_path / "idx")
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    composition.ingest(settings, [folder], parts=parts)
+    manifest = read_manifest(parts.index_dir)
+    assert manifest is not None
+    saved = lexical_path(parts.index_dir, manifest.generation)
+    assert saved.exists()  # ingest saved the BM25 index with the generation
+    expected = IndexReader(parts.index_dir, parts.store, embedder).lexical("can tho tai khoan", 2)
+    saved.write_bytes(b"not an npz file")
+    assert IndexReader(parts.index_dir, parts.store, embedder).lexical("can tho tai khoan", 2) == expected
+    saved.unlink()
+    assert IndexReader(parts.index_dir, parts.store, embedder).lexical("can tho tai khoan", 2) == expected
