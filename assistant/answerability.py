@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.evidence import Evidence, ScoredSentence, stated_years
+from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.query import QueryInfo
 from index.normalize import fold
 
@@ -57,6 +57,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     covered_terms: set[str] = set()
     for r in chosen:
         covered_terms |= r.matched
+    covered_terms |= _place_terms_answered(ev, chosen)
     coverage = sum(ev.terms.weights[t] for t in covered_terms) / ev.terms.total
     detail: dict[str, Any] = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
               "best_score": round(best.score, 3)}
@@ -116,6 +117,28 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     if info.qtype == "how_many" and not any(re.search(r"\d|\b[IVXL]{1,5}\b", r.sentence.text) for r in chosen):
         return Verdict(False, "no_number", detail)
     return Verdict(True, "ok", detail)
+
+
+_PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen"])
+
+
+def _place_terms_answered(ev: Evidence, chosen: Sequence[ScoredSentence]) -> set[str]:
+    """Terms naming a place ("Bắc Kạn", "tỉnh Bắc") that a two-place answer states implicitly: a
+    sentence quoted from the report *about* that place need not repeat its name."""
+    places = [p for p in ev.info.places if ev.place_docs.get(p)]
+    if len(places) < 2:
+        return set()
+    sources = {r.sentence.source for r in chosen}
+    out: set[str] = set()
+    for place in places:
+        if not sources & set(ev.place_docs[place]):
+            continue
+        own = set(tokens(place))
+        for t in ev.terms.weights:
+            words = set(t.split())
+            if words & own and words <= own | _PLACE_KINDS:
+                out.add(t)
+    return out
 
 
 # What kind of value a question wants, from its folded wording, and how that value looks in a sentence.

@@ -35,8 +35,20 @@ _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|di
 _ENUM = re.compile(r":|;|\(\d\)")
 _CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
                     r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
+_ASKS_CAUSE = re.compile(r"\b(?:vi sao|tai sao|nguyen nhan|ly do|why|reasons?|causes?)\b")
+# on the unfolded text: folded "do" is also "độ", "đo"
+_STATES_CAUSE = re.compile(r"\b(?:do|bởi|vì|xuất phát từ)\b")
 _WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
                   r"ubnd|bo)\b")
+# A Vietnamese personal name: a common family name followed by a capitalised given name ("Phạm Anh
+# Tuấn"); family names that also start place names (Hà, Lâm, Cao, Thái, ...) are left out.
+_PERSON = re.compile(r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Đinh|Đào|"
+                     r"Lương|Trương|Trịnh|Đoàn|Lưu|Quách|Kiều|Vương)\s+(\w)\w*\s+(\w)")
+
+
+def _names_person(text: str) -> bool:
+    return any(m.group(1).isupper() and m.group(2).isupper() for m in _PERSON.finditer(text))
+
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
 # purpose: many Vietnamese syllables are both a function word and part of a content word ("có" /
@@ -107,6 +119,22 @@ def stated_years(folded: str) -> set[int]:
     """Years a (folded) sentence reports on; plan periods and targets ("giai đoạn 2021 - 2025",
     "đến năm 2030") are not reports on those years."""
     return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", folded))}
+
+
+def year_adjustment(years: Sequence[int], folded: str, doc_years: frozenset[int]) -> float:
+    """Score change for a sentence given the years asked about: it states them (+), it states other
+    years (-), or it states none and its report never mentions them (-: a report on other years,
+    the 2023 article for a "quý I/2025" question)."""
+    ys = stated_years(folded)
+    adj = 0.0
+    for y in years:
+        if y in ys:
+            adj += 0.05
+        elif ys:
+            adj -= 0.05
+        elif y not in doc_years:
+            adj -= 0.08
+    return adj
 
 
 def tokens(text: str) -> list[str]:
@@ -236,6 +264,7 @@ class Evidence:
     titles: dict[str, str] = field(default_factory=dict)
     chunk_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stats: CorpusStats | None = None
+    report_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # source -> years it reports on
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -413,12 +442,14 @@ class EvidenceFinder:
         chunk_rank: dict[str, list[tuple[int, int, int]]] = {}
         titles: dict[str, str] = {}
         chunk_places: dict[str, tuple[str, ...]] = {}
+        report_years: dict[str, tuple[int, ...]] = {}
         for rank, sc in enumerate(contexts):
             c = sc.chunk
             if c.source not in sources:
                 sources.append(c.source)
                 titles[c.source] = c.title
                 chunk_places[c.source] = c.places
+                report_years[c.source] = c.years
             chunk_rank.setdefault(c.source, []).append((c.start, c.end, rank))
         if self._catalog is not None and info.places:
             for meta in self._catalog():
@@ -429,6 +460,7 @@ class EvidenceFinder:
                     sources.append(meta.source)
                     titles[meta.source] = meta.title
                     chunk_places[meta.source] = meta.places
+                    report_years[meta.source] = meta.years
                     chunk_rank[meta.source] = []
         docs = {s: self._doc(s) for s in sources}
 
@@ -457,7 +489,8 @@ class EvidenceFinder:
             for sent in docs[src].sentences:
                 ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years))
         ranked.sort(key=lambda r: r.score, reverse=True)
-        return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats)
+        return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
+                        report_years)
 
     def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
                spans: list[tuple[int, int, int]], doc_years: frozenset[int]) -> ScoredSentence:
@@ -477,6 +510,8 @@ class EvidenceFinder:
         elif q == "who":
             if _WHO.search(f):
                 score += 0.06
+            if _names_person(sent.text):
+                score += 0.06  # "who" is answered by a name, not by a title alone
         elif q == "list":
             if _ENUM.search(sent.text) or sent.text.count(",") >= 3:
                 score += 0.06
@@ -484,17 +519,16 @@ class EvidenceFinder:
             if _CAUSE.search(f):
                 score += 0.06
             else:
-                score -= 0.08  # a "why / what limitations" answer states a cause or a shortcoming
+                score -= 0.12  # a "why / what limitations" answer states a cause or a shortcoming
             if f.startswith(("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")):
                 score += 0.05  # the sentence that opens a report's "limitations" passage
-        ys = stated_years(f)
-        for y in info.years:
-            if y in ys:
-                score += 0.05
-            elif ys:
-                score -= 0.05
-            elif y not in doc_years:
-                score -= 0.08  # a report on other years (the 2023 article for a "quý I/2025" question)
+            if _ASKS_CAUSE.search(fold(info.question)):
+                # "vì sao / nguyên nhân": the sentence giving the reason, not the symptoms
+                if f.startswith("nguyen nhan"):
+                    score += 0.3  # the report's own statement of causes
+                elif _STATES_CAUSE.search(sent.text.lower()):
+                    score += 0.08
+        score += year_adjustment(info.years, f, doc_years)
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
         if rank < 99:
             score += 0.04 / (1 + rank)

@@ -12,13 +12,15 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from assistant.answerability import Thresholds, Verdict, assess, refusal_message
 from assistant.citations import citation_from_span, finalize_citations
-from assistant.evidence import Evidence, EvidenceFinder, ScoredSentence, Sentence
+from assistant.evidence import Evidence, EvidenceFinder, ScoredSentence, Sentence, tokens, year_adjustment
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
 from assistant.types import Answer, Citation, Retrieved, ScoredChunk
+from index.normalize import fold
 
 __all__ = ["ExtractiveAnswerer", "select_sentences"]
 
@@ -30,14 +32,124 @@ _MAX_QUOTE_CHARS = 1200  # beyond this a second sentence is only added when it i
 
 
 def select_sentences(ev: Evidence) -> list[ScoredSentence]:
-    """The sentences to quote: the best one, plus others that state parts of the question it misses."""
+    """The sentences to quote: the best one, plus others that state parts of the question it misses.
+
+    A question about two places or two years (a comparison, "lần lượt") is answered facet by
+    facet: each place/year gets its own best sentences from its own report, so the answer quotes
+    both sides instead of two sentences from whichever report matched the wording best.
+    """
     if not ev.ranked:
         return []
     qtype = ev.info.qtype
-    covered_places = [p for p in ev.info.places if ev.place_docs.get(p)]
-    if len(covered_places) >= 2:
-        return _select_per_place(ev, covered_places)
-    return _greedy(ev, ev.ranked, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
+    facets = _facets(ev)
+    if facets:
+        chosen: list[ScoredSentence] = []
+        for sources, years in facets:
+            pool = _facet_pool(ev, sources, years, chosen)
+            if pool:
+                chosen.extend(_greedy(ev, pool, 2))
+        if chosen:
+            return chosen
+    pool = ev.ranked
+    if qtype == "why":
+        # "what limitations / why": the question's cue words ("hạn chế") and place name are in every
+        # candidate passage; the topic they are about decides which one states the causes
+        pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
+    return _greedy(ev, pool, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
+
+
+_Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
+
+
+def _facets(ev: Evidence) -> list[tuple[list[str], tuple[int, ...]]]:
+    """(sources, years) per side of a two-sided question, in the question's order; [] if one-sided."""
+    info = ev.info
+    places = [p for p in info.places if ev.place_docs.get(p)]
+    if len(places) >= 2:
+        years_of = _place_years(info.question, places, info.years)
+        return [(_narrow(ev, list(ev.place_docs[p]), years_of[p]), years_of[p]) for p in places]
+    if info.qtype != "compare" or _Q_RANGE.search(info.question):
+        return []
+    years = list(dict.fromkeys(info.years))
+    if len(years) < 2:
+        return []
+    candidates = list(dict.fromkeys(r.sentence.source for r in ev.ranked))
+    facets: list[tuple[list[str], tuple[int, ...]]] = [
+        (_narrow(ev, candidates, (y,), strict=True), (y,)) for y in years]
+    if any(not src for src, _ in facets) or len({frozenset(src) for src, _ in facets}) < len(facets):
+        return []  # the reports do not split by year: one pool answers both
+    return facets
+
+
+def _place_years(question: str, places: Sequence[str], years: Sequence[int]) -> dict[str, tuple[int, ...]]:
+    """The years each place is asked about: those written after it (before the next place), plus
+    those written before the first place, which apply to all ("Năm 2023, A và B ...")."""
+    q = fold(question)
+    pos = sorted((q.find(fold(p)), p) for p in places)
+    if pos[0][0] < 0:
+        return {p: tuple(years) for p in places}  # places not written out: no way to pair them
+    found = [(m.start(), int(m.group(1))) for m in _Q_YEAR.finditer(q) if int(m.group(1)) in years]
+    lead = [y for at, y in found if at < pos[0][0]]
+    out: dict[str, tuple[int, ...]] = {}
+    for k, (start, place) in enumerate(pos):
+        end = pos[k + 1][0] if k + 1 < len(pos) else len(q)
+        out[place] = tuple(dict.fromkeys(lead + [y for at, y in found if start <= at < end]))
+    return out
+
+
+def _narrow(ev: Evidence, sources: list[str], years: Sequence[int], strict: bool = False) -> list[str]:
+    """The sources reporting on ``years``: mainly (their latest year), else at all; all of them if none
+    (or [] when ``strict``)."""
+    if not years or (len(sources) < 2 and not strict):
+        return sources
+    main = [s for s in sources if ev.report_years.get(s, ())[:1] and ev.report_years[s][0] in years]
+    if main:
+        return main
+    some = [s for s in sources if set(ev.report_years.get(s, ())) & set(years)]
+    return some if some or strict else sources
+
+
+def _facet_pool(ev: Evidence, sources: Sequence[str], years: tuple[int, ...],
+                taken: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The facet's candidate sentences, re-scored on the question's *measure* terms only.
+
+    Within one facet the places, years and report names of the question say nothing about which
+    sentence states the measure (and the other side's place name would pull in sentences that
+    merely mention it), so coverage is recomputed without them, and years count for the facet's
+    own years only.
+    """
+    info = ev.info
+    wanted = set(sources)
+    seen = {(c.sentence.source, c.sentence.index) for c in taken}
+    side = {t for p in info.places for t in tokens(p)} | {str(y) for y in info.years} | _FACET_WORDS
+    measure = {t: w * (0.3 if t in _KIND_TERMS else 1.0) for t, w in ev.terms.weights.items()
+               if not set(t.split()) & side and t not in _REPORT_TERMS}
+    total = sum(measure.values())
+    pool: list[ScoredSentence] = []
+    for r in ev.ranked:
+        s = r.sentence
+        if s.source not in wanted or (s.source, s.index) in seen:
+            continue
+        doc_years = ev.doc_years(s.source)
+        delta = year_adjustment(years, s.folded, doc_years) - year_adjustment(info.years, s.folded, doc_years)
+        if total > 0:
+            # a phrase stated as written counts fully, its words merely close together a bit less
+            stated = sum(w if t in r.matched else 0.8 * w for t, w in measure.items()
+                         if t in r.matched or (" " in t and s.states(t)))
+            delta += stated / total - r.coverage
+        pool.append(replace(r, score=r.score + delta))
+    pool.sort(key=lambda r: r.score, reverse=True)
+    return pool
+
+
+# Words that name a side of a comparison (place kinds, periods), not what is compared.
+_FACET_WORDS = frozenset(["tinh", "thi", "xa", "huyen", "quy", "i", "ii", "iii", "iv", "cuoi", "dau"])
+_REPORT_TERMS = frozenset(["bao cao", "bai viet", "viet", "bai", "tai lieu", "bai bao"])
+# Words naming the kind of answer wanted ("hạn chế", "mô tả"): every side's passage may use them;
+# what tells the right passage is the topic they are about.
+_KIND_TERMS = frozenset(["han che", "han", "che", "kho khan", "kho", "khan", "nguyen nhan", "nguyen", "vuong mac",
+                         "vuong", "mac", "bat cap", "bat", "ly do", "ly", "mo ta", "mo", "ta"])
 
 
 _OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need the sentence before
@@ -95,16 +207,6 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
         if (gain >= need and cand.score >= 0.55 * best.score) or close:
             chosen.append(cand)
             covered |= cand.matched
-    return chosen
-
-
-def _select_per_place(ev: Evidence, places: list[str]) -> list[ScoredSentence]:
-    chosen: list[ScoredSentence] = []
-    for place in places:
-        sources = set(ev.place_docs[place])
-        pool = [r for r in ev.ranked if r.sentence.source in sources and r not in chosen]
-        if pool:
-            chosen.extend(_greedy(ev, pool, 2))
     return chosen
 
 

@@ -96,3 +96,22 @@ def test_meta_explains_the_decision(pipeline: Any) -> None:
     assert ans.meta["answerer"] == "extractive"
     assert ans.meta["verdict"] == "ok"
     assert 0 < ans.meta["support"]["coverage"] <= 1
+
+
+def test_two_place_question_quotes_each_place_on_the_compared_measure(pipeline: Any, corpus_index: Any) -> None:
+    # each side is scored on what is compared, not on how often it names the other side's province
+    ans = pipeline.ask("Tỷ lệ hồ sơ thanh toán trực tuyến ở Bắc Kạn và việc thanh toán trực tuyến các thủ tục "
+                       "có phí ở Bình Định (năm 2025) khác nhau ra sao?")
+    _check_grounded(ans, corpus_index.reader)
+    assert "1,49%" in ans.answer and "100% thủ tục hành chính có phí" in ans.answer
+    assert {c.source for c in ans.citations} == {"002_a0ff83433cb52b61.txt", "000_fa699dd7983e293e.txt"}
+
+
+def test_year_written_after_a_place_picks_that_places_report_of_that_year(pipeline: Any,
+                                                                          corpus_index: Any) -> None:
+    # Bình Định has a 2023 article and a 2025 report: "(năm 2025)" after it selects the 2025 one
+    ans = pipeline.ask("Tỷ lệ hồ sơ nộp trực tuyến ở Bình Định (năm 2025) và tỷ lệ hồ sơ phát sinh trực tuyến "
+                       "ở Bắc Kạn (6 tháng đầu năm 2023) lần lượt là bao nhiêu?")
+    _check_grounded(ans, corpus_index.reader)
+    assert "85%" in ans.answer and "52,3%" in ans.answer
+    assert "004_d6ff605c696d3f9a.txt" not in {c.source for c in ans.citations}
