@@ -186,6 +186,13 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
                 nxt.para == best.sentence.para or best.sentence.text.rstrip().endswith(":")):
             add(nxt)
             nxt = ev.next_sentence(nxt)
+    elif qtype == "list":
+        # a list's subject named in one sentence ("Nghị quyết số 05 … với mục tiêu …") is often
+        # itemised in the next one ("Nghị quyết xác định mục tiêu …: …")
+        nxt = ev.next_sentence(best.sentence)
+        r = by_key.get((nxt.source, nxt.index)) if nxt is not None else None
+        if r is not None and r.score >= 0.6 * best.score:
+            add(nxt)
     elif qtype == "why":
         nxt = ev.next_sentence(best.sentence)
         while nxt is not None and len(chosen) < limit - 1 and (
