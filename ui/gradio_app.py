@@ -33,26 +33,26 @@ log = logging.getLogger(__name__)
 EXAMPLES: dict[str, dict[str, list[str]]] = {
     "vi": {
         "citizen": [
-            "Làm thế nào để kích hoạt tài khoản định danh điện tử VNeID?",
-            "Những dịch vụ công thiết yếu nào có thể nộp hồ sơ trực tuyến?",
-            "Bac Ninh co ke hoach chuyen doi so den nam bao nhieu?",
+            "Ở Bình Định đi khám bệnh bảo hiểm y tế bằng CCCD gắn chip được không?",
+            "Ở Bắc Ninh có thể xin phiếu lý lịch tư pháp trên VNeID không?",
+            "binh dinh co bao nhieu to cong nghe so cong dong",
         ],
         "official": [
-            "Đề án 06 đặt ra những nhiệm vụ gì cho UBND các tỉnh?",
-            "Tỉnh Bắc Kạn đánh giá kết quả chuyển đổi số 6 tháng đầu năm 2023 như thế nào?",
-            "Người đứng đầu có trách nhiệm gì trong chuyển đổi số ở Bình Định?",
+            "Tính đến quý I/2025, Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?",
+            "So sánh tỷ lệ giải quyết hồ sơ đúng hạn của Bình Định và thị xã La Gi.",
+            "Bắc Kạn còn những hạn chế gì trong chuyển đổi số 6 tháng đầu năm 2023?",
         ],
     },
     "en": {
         "citizen": [
-            "How do I activate my VNeID electronic identity account?",
-            "Which essential public services can be applied for online?",
-            "Until which year does Bac Ninh's digital transformation plan run?",
+            "Can I use my chip-based ID card for health insurance visits in Binh Dinh?",
+            "Can people in Bac Ninh get a criminal record certificate through VNeID?",
+            "How many public services of Bac Kan are integrated on the National Public Service Portal?",
         ],
         "official": [
-            "What tasks does Project 06 set for provincial People's Committees?",
-            "How did Bac Kan assess its digital transformation in the first half of 2023?",
-            "What are leaders responsible for in Binh Dinh's digital transformation?",
+            "How many fully online public services did Binh Dinh have in Q1 2025?",
+            "Compare the on-time processing rates of Binh Dinh and La Gi.",
+            "What are the limitations of digital transformation in Bac Kan in the first half of 2023?",
         ],
     },
 }
