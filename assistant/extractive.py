@@ -16,7 +16,15 @@ from dataclasses import replace
 
 from assistant.answerability import Thresholds, Verdict, assess, refusal_message
 from assistant.citations import citation_from_span, finalize_citations
-from assistant.evidence import Evidence, EvidenceFinder, ScoredSentence, Sentence, tokens, year_adjustment
+from assistant.evidence import (
+    Evidence,
+    EvidenceFinder,
+    ScoredSentence,
+    Sentence,
+    stated_years,
+    tokens,
+    year_adjustment,
+)
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
 from assistant.types import Answer, Citation, Retrieved, ScoredChunk
@@ -47,7 +55,7 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
         for sources, years in facets:
             pool = _facet_pool(ev, sources, years, chosen)
             if pool:
-                chosen.extend(_greedy(ev, pool, 2))
+                chosen.extend(_facet_sentences(ev, pool, years))
         if chosen:
             return chosen
     pool = ev.ranked
@@ -58,6 +66,26 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
     return _greedy(ev, pool, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
 
 
+def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:
+    """Up to two sentences for one side; a near-tie for the best is quoted rather than a sentence
+    that merely adds other words of the question (which of the two the user means is unknown),
+    unless it reports on a year the side is not asked about."""
+    sel = _greedy(ev, pool, 2)
+    best = sel[0]
+    if len(pool) > 1 and not best.sentence.folded.startswith(_OPENERS):
+        runner = next((r for r in pool[1:3] if r.sentence != best.sentence), None)
+        if runner is not None and runner.score >= _NEAR_TIE * best.score and runner not in sel \
+                and not _other_year(runner, years or tuple(ev.info.years)):
+            sel = [best, runner]
+    return sel
+
+
+def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:
+    stated = stated_years(r.sentence.folded)
+    return bool(years) and bool(stated) and not stated & set(years)
+
+
+_NEAR_TIE = 0.85
 _Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
 
