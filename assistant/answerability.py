@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
+from assistant.evidence import STOPWORDS, Evidence, ScoredSentence, Sentence, stated_years, tokens
 from assistant.query import QueryInfo
 from index.normalize import fold
 
@@ -116,7 +116,64 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
         return Verdict(False, "focus_missing", detail, missing=ev.terms.focus)
     if info.qtype == "how_many" and not any(re.search(r"\d|\b[IVXL]{1,5}\b", r.sentence.text) for r in chosen):
         return Verdict(False, "no_number", detail)
+    head = counted_noun(info)
+    if head and not any(_counts(r.sentence, head) for r in chosen):
+        return Verdict(False, "count_not_stated", detail, missing=(" ".join(head),))
+    asked = _quarters(q_folded)
+    if asked and not any(asked & _quarters(ev.docs[r.sentence.source].folded) for r in chosen):
+        return Verdict(False, "period_not_covered", detail, missing=tuple(f"quý {q}" for q in sorted(asked)))
     return Verdict(True, "ok", detail)
+
+
+# "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
+_NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong", "lan", "so", "thi", "la",
+                          "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua"])
+
+
+def counted_noun(info: QueryInfo) -> tuple[str, ...]:
+    """The head of the counted noun phrase in a Vietnamese "bao nhiêu X …" question, as one or two
+    folded syllables ("bao nhiêu chữ ký số" -> ("chu", "ky")); empty when there is none.
+
+    Why: a report that mentions X but counts something else (or counts nothing) does not answer
+    "how many X" — quoting "tỷ lệ sử dụng chữ ký số … còn thấp" for "cấp bao nhiêu chữ ký số" is
+    a nearby sentence, not an answer.
+    """
+    f = fold(info.question)
+    m = re.search(r"\bbao nhieu\s+([a-z0-9][a-z0-9 ,]*)", f)
+    if not m:
+        return ()
+    words = tokens(m.group(1))
+    if not words or words[0] in _NOT_COUNTED or words[0] in STOPWORDS or words[0].isdigit():
+        return ()
+    if len(words) >= 2 and words[1] not in STOPWORDS and not words[1].isdigit():
+        return (words[0], words[1])
+    return (words[0],)
+
+
+def _counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int = 8) -> bool:
+    """Whether a number precedes ``head`` within ``window`` syllables ("hơn 21.000 chữ ký số") or follows
+    it within ``after`` (the "số X là N" phrasing); a head
+    stated only through an abbreviation ("CSDL" for "cơ sở dữ liệu") needs just a number in the sentence."""
+    seq, n = sent.seq, len(head)
+    term = " ".join(head)
+    if (term in sent.bigrams or term in sent.toks) and f" {term} " not in f" {' '.join(seq)} ":
+        return bool(re.search(r"\d", sent.text))
+    for j in range(len(seq) - n + 1):
+        if tuple(seq[j:j + n]) != head:
+            continue
+        if any(seq[i][0].isdigit() for i in range(max(0, j - window), j)):
+            return True
+        if any(seq[i][0].isdigit() for i in range(j + n, min(len(seq), j + n + after))):
+            return True  # "số doanh nghiệp CNTT … là 96 đơn vị"
+    return False
+
+
+_QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _quarters(folded: str) -> set[int]:
+    return {_ROMAN.get(q, 0) or int(q) for q in _QUARTER.findall(folded)}
 
 
 _PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen"])
@@ -166,7 +223,7 @@ _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
 _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
                      r"|\bhuong dan (?:tung buoc|cach|chi tiet|thu tuc)"
                      r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
-                     r"|ho so gom|thu tuc (?:can|gom)|o dau|dia chi)\b"
+                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky)|o dau|dia chi)\b"
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
 
 
