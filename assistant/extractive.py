@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answerability import Thresholds, Verdict, assess, refusal_message
+from assistant.article_meta import article_meta_kind, find_meta_line
 from assistant.citations import citation_from_span, finalize_citations
 from assistant.evidence import (
     Evidence,
@@ -265,9 +266,18 @@ class ExtractiveAnswerer:
         t0 = time.perf_counter()
         info = self._analyze(question)
         ev = self._finder.find(info, contexts)
+        retrieved = tuple(Retrieved(c.chunk.source, c.chunk.chunk_id, round(float(c.score), 4)) for c in contexts)
+        about_article = self._article_meta(ev, language)
+        if about_article is not None:
+            text, citations, kind = about_article
+            meta = {"answerer": "extractive", "verdict": f"article_{kind}" if citations else "article_meta_missing",
+                    "qtype": info.qtype, "answer_ms": round((time.perf_counter() - t0) * 1000, 2)}
+            if not citations:  # the report has no byline/date line: its sentences do not say either
+                text = refusal_message(Verdict(False, "article_meta_missing"), info, self._covered_places, language)
+                return Answer(text, True, (), retrieved, meta=meta)
+            return Answer(text, False, citations, retrieved, meta=meta)
         chosen = select_sentences(ev)
         verdict = assess(ev, chosen, self._thresholds)
-        retrieved = tuple(Retrieved(c.chunk.source, c.chunk.chunk_id, round(float(c.score), 4)) for c in contexts)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
         if not verdict.answerable:
@@ -293,6 +303,27 @@ class ExtractiveAnswerer:
         ev = self._finder.find(info, contexts)
         chosen = select_sentences(ev)
         return ev, chosen, assess(ev, chosen, self._thresholds)
+
+    def _article_meta(self, ev: Evidence, language: str) -> tuple[str, tuple[Citation, ...], str] | None:
+        """Quote the byline/date line of the best-matching report for "who wrote / which paper / when
+        posted" questions (see assistant/article_meta.py); None when the question is not one (or names
+        a place no report covers: the ordinary decision refuses it); no citations when that report has
+        no such line."""
+        kind = article_meta_kind(ev.info.question)
+        if not kind or ev.missing_places or not ev.ranked:
+            return None
+        source = ev.ranked[0].sentence.source
+        doc = ev.docs[source]
+        line = find_meta_line(doc.text, kind)
+        if line is None:
+            return "", (), kind
+        title = ev.titles.get(source, "") or source
+        label = _label(ev, source, title, language)
+        cite = citation_from_span(1, source, title, doc.text, line.start, line.end)
+        quoted = _with_marker(line.text, 1, language)
+        text = f"According to {label}: {quoted}" if language == "en" else f"Theo {label}: {quoted}"
+        text, citations = finalize_citations(text, [cite])
+        return text, citations, kind
 
     # --- composition ------------------------------------------------------------------------------
     def compose(self, ev: Evidence, chosen: Sequence[ScoredSentence],

@@ -1,5 +1,5 @@
-"""Answer-or-refuse on same-topic pairs (tests/assistant/data/probes_refusal.jsonl: 26 answerable,
-18 unanswerable questions written from the corpus). Each unanswerable probe shares its topic with an
+"""Answer-or-refuse on same-topic pairs (tests/assistant/data/probes_refusal.jsonl: 28 answerable,
+20 unanswerable questions written from the corpus). Each unanswerable probe shares its topic with an
 answerable one but asks something the reports never state (a count of another thing, another quarter,
 a procedure, a fee), so a "nearby" sentence must not pass for an answer."""
 
@@ -42,7 +42,7 @@ def test_answerable_probes_are_answered_with_the_fact(results: list[tuple[dict[s
     refused = [p["id"] for p, a in answerable if a.refused]
     assert len(refused) <= max(1, len(answerable) // 20), refused
     wrong = [p["id"] for p, a in answerable if not all(m in a.answer for m in p["must_include"])]
-    assert len(wrong) <= len(answerable) * 0.2, wrong
+    assert len(wrong) <= len(answerable) * 0.1, wrong
     wrong_source = [p["id"] for p, a in answerable if not a.refused
                     and not any(c.source in p["sources"] for c in a.citations)]
     assert not wrong_source, wrong_source
@@ -62,3 +62,18 @@ def test_another_quarter_is_refused(results: list[tuple[dict[str, Any], Any]]) -
     assert ans.refused and ans.citations == ()
     ans = by_q["Số dịch vụ công trực tuyến toàn trình của Bình Định tính đến quý I/2025 là bao nhiêu?"]
     assert not ans.refused and "1.230" in ans.answer
+
+
+def test_article_byline_and_date_are_quoted_verbatim(results: list[tuple[dict[str, Any], Any]],
+                                                     corpus_index: Any) -> None:
+    by_q = {p["question"]: a for p, a in results}
+    ans = by_q["Bài viết về chuyển đổi số ở Bắc Ninh là của tác giả nào?"]
+    assert not ans.refused and ans.meta["verdict"] == "article_author"
+    (cite,) = ans.citations
+    assert "Thùy Vy" in cite.quote and "Báo Bắc Ninh" in cite.quote
+    assert corpus_index.reader.document_text(cite.source)[cite.start:cite.end] == cite.quote
+    ans = by_q["Bài về hội nghị sơ kết chuyển đổi số 6 tháng đầu năm của Bắc Kạn được đăng ngày nào?"]
+    assert not ans.refused and "21/07/2023" in ans.citations[0].quote
+    # a report without a byline: the author question is refused, not answered with a nearby sentence
+    ans = by_q["Bài viết về chuyển đổi số ở thị xã La Gi do ai viết?"]
+    assert ans.refused and ans.citations == () and ans.meta["verdict"] == "article_meta_missing"
