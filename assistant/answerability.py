@@ -200,7 +200,7 @@ def _place_terms_answered(ev: Evidence, chosen: Sequence[ScoredSentence]) -> set
 
 # What kind of value a question wants, from its folded wording, and how that value looks in a sentence.
 _KIND_CUES: tuple[tuple[str, str], ...] = (
-    ("money", r"\bbao nhieu tien\b|\bhet bao nhieu\b|^(?:\w+ ){0,3}(?:le phi|muc phi|phi|gia)\b.*\bbao nhieu\b(?! lan)"
+    ("money", r"\bbao nhieu tien\b|\bbao nhieu (?:ty|trieu|nghin|ngan)? ?dong\b|\bbao nhieu (?:ty|trieu)\b|\bhet bao nhieu\b|^(?:\w+ ){0,3}(?:le phi|muc phi|phi|gia)\b.*\bbao nhieu\b(?! lan)"
               r"|\bmuc phi\b|\bgia bao nhieu\b"
               r"|\bhow much (?:does|is|do)\b.*\b(?:cost|fee|charge)|\bfee\b|\bcost\b"),
     ("clock", r"\bgio nao\b|\bmay gio\b|\bgio lam viec\b|\bwhat time\b|\bopening hours\b"),
