@@ -19,10 +19,10 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from index.errors import IndexingError
 from index.types import Chunk, DocumentMeta
@@ -140,14 +140,17 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, lines: Iterable[str]) -> None:
-    """Write ``lines`` to a temp file in the same folder, fsync, then rename over ``path``."""
+def _atomic_replace(path: Path, mode: str, write: Callable[[IO[Any]], object]) -> None:
+    """Write through ``write`` to a temp file in the same folder, fsync, then rename over ``path``.
+
+    Readers see either the old file or the complete new one, never a partial write (crash-safe commit).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for line in lines:
-                fh.write(line)
+        kwargs: dict[str, Any] = {"encoding": "utf-8", "newline": "\n"} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -156,6 +159,11 @@ def atomic_write(path: Path, lines: Iterable[str]) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` atomically (see ``_atomic_replace``)."""
+    _atomic_replace(path, "w", lambda fh: fh.writelines(lines))
 
 
 def lexical_path(index_dir: Path, generation: int) -> Path:
@@ -165,19 +173,7 @@ def lexical_path(index_dir: Path, generation: int) -> Path:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Like ``atomic_write`` for binary content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    _atomic_replace(path, "wb", lambda fh: fh.write(data))
 
 
 def read_text(index_dir: Path, content_hash: str) -> str:

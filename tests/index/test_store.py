@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 import pytest
+from reliability.live_server import ChromaProcess, free_port
 
 from index.errors import IndexingError, StoreUnavailable
 from index.store import ChromaStore
@@ -94,51 +89,11 @@ def test_refuses_to_mix_embedders(tmp_path: Path) -> None:
 # --- server mode ----------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class _Server:
-    def __init__(self, path: Path, port: int) -> None:
-        self.path, self.port = path, port
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.stop()
-        pytest.skip("`chroma run` could not start a local server")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-
 @pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[_Server]:
-    if not (shutil.which("chroma") or (Path(sys.executable).parent / "chroma").exists()):
+def chroma_server(tmp_path: Path) -> Iterator[ChromaProcess]:
+    if not ChromaProcess.available():
         pytest.skip("the `chroma` CLI is not installed")
-    server = _Server(tmp_path / "server-data", _free_port())
+    server = ChromaProcess(tmp_path / "server-data", free_port())
     server.start()
     try:
         yield server
@@ -147,7 +102,7 @@ def chroma_server(tmp_path: Path) -> Iterator[_Server]:
 
 
 @pytest.mark.slow
-def test_server_mode_roundtrip_outage_and_recovery(chroma_server: _Server) -> None:
+def test_server_mode_roundtrip_outage_and_recovery(chroma_server: ChromaProcess) -> None:
     store = ChromaStore(collection="passages", embedder_name="test-emb", dim=DIM,
                         host="127.0.0.1", port=chroma_server.port)
     _exercise(store)
@@ -164,7 +119,7 @@ def test_server_mode_roundtrip_outage_and_recovery(chroma_server: _Server) -> No
 
 
 def test_unreachable_server_is_store_unavailable() -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     store = ChromaStore(collection="ppp", embedder_name="e", dim=DIM, host="127.0.0.1", port=port)
     with pytest.raises(StoreUnavailable) as err:
         store.ids()
@@ -173,7 +128,7 @@ def test_unreachable_server_is_store_unavailable() -> None:
 
 
 @pytest.mark.slow
-def test_ingest_and_read_through_a_chroma_server(chroma_server: _Server, tmp_path: Path, embedder: Any,
+def test_ingest_and_read_through_a_chroma_server(chroma_server: ChromaProcess, tmp_path: Path, embedder: Any,
                                                   fresh_settings: Callable[..., Any]) -> None:
     from assistant import composition
 

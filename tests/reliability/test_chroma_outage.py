@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from reliability.live_server import ThreadServer, free_port, subprocess_env
+from reliability.live_server import ChromaProcess, ThreadServer, free_port
 
 from assistant.composition import build_index_parts, build_pipeline, ingest, open_reader
 
@@ -29,43 +27,9 @@ QUESTION = "Tính đến quý I/2025, tỉnh Bình Định có bao nhiêu dịch
 DOC = "000_fa699dd7983e293e.txt"  # the Bình Định report
 
 
-class ChromaProcess:
-    def __init__(self, path: Path, port: int) -> None:
-        self.path, self.port = path, port
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-        self.proc = subprocess.Popen([chroma, "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                      "--port", str(self.port)], env=subprocess_env(),
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.3)
-        self.stop()
-        pytest.fail("`chroma run` did not come up within 60 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-
 @pytest.fixture
 def chroma(tmp_path: Path) -> Iterator[ChromaProcess]:
-    if not (shutil.which("chroma") or (Path(sys.executable).parent / "chroma").exists()):
+    if not ChromaProcess.available():
         pytest.skip("the `chroma` CLI (chromadb) is not installed")
     server = ChromaProcess(tmp_path / "chroma-data", free_port())
     server.start()
