@@ -213,7 +213,8 @@ _KIND_CUES: tuple[tuple[str, str], ...] = (
 )
 _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|d\b|nghin|trieu|ty)|\bmien phi\b|\bkhong (?:mat|thu) phi\b"),
-    "duration": re.compile(r"\b\d+\s*(?:ngay|gio|tuan|thang|phut)\b|\bngay lam viec\b|\btrong ngay\b"),
+    # "01 năm", "6 tháng": a count of units (a year number like "năm 2025" is not a duration)
+    "duration": re.compile(r"\b\d+\s*(?:ngay|gio|tuan|thang|phut|nam)\b|\bngay lam viec\b|\btrong ngay\b"),
     "clock": re.compile(r"\b\d{1,2}\s*(?:h|gio)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b"),
     "phone": re.compile(r"\b\d[\d .]{5,}\d\b|\b1900\b|\b18001\b|\b113\b|\b115\b"),
     "percent": re.compile(r"%|phan tram|\d+/\d+"),

@@ -50,6 +50,50 @@ def _names_person(text: str) -> bool:
     return any(m.group(1).isupper() and m.group(2).isupper() for m in _PERSON.finditer(text))
 
 
+_ASKS_WEB_ADDRESS = re.compile(r"\b(?:web ?address|urls?|links?|websites?|dia chi (?:web|truy cap|trang)|trang web"
+                               r"|duong (?:dan|link)|log ?in|sign[- ]?in|address)\b")
+_WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|edu)\.vn\b|\b[\w-]+\.vn\b")
+_PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
+
+
+def _place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
+    """The question's terms that name ``place`` ("Bắc Kạn", "tỉnh Bắc")."""
+    own = set(tokens(place))
+    return frozenset(t for t in terms.weights if set(t.split()) & own and set(t.split()) <= own | _PLACE_KINDS)
+
+
+# A sentence that introduces what someone said: "Chủ tịch … nhấn mạnh: …" (folded)
+_SPEECH = re.compile(r"\b(?:nhan manh|noi|phat bieu|cho rang|khang dinh|de nghi|yeu cau|chi dao|cho biet)\b")
+
+
+def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], frozenset[str]]:
+    """The syllables of a person the question names ("Nguyễn Đăng Bình"), and the question's terms
+    that name that speaker (with title and verb of speaking); empty when it names no one.
+
+    Why: reports introduce a speaker once ("Chủ tịch … nhấn mạnh: …") and the following sentences of
+    that paragraph carry what was said without repeating the name; those sentences state the name
+    implicitly, so the sentence that merely introduces the speaker should not win on the name alone.
+    """
+    names: set[str] = set()
+    for m in _PERSON.finditer(question):
+        if m.group(1).isupper() and m.group(2).isupper():
+            words = question[m.start():].split()
+            for w in words[:4]:
+                if not w[:1].isupper():
+                    break
+                names.update(tokens(w))
+    names -= STOPWORDS
+    if not names:
+        return frozenset(), frozenset()
+    # the speaker's title and the verb of speaking are implied too ("Chủ tịch … nói")
+    implied = names | _SPEAKER_WORDS
+    return frozenset(names), frozenset(t for t in terms.weights if set(t.split()) <= implied)
+
+
+_SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
+                            "nhan", "manh", "phat", "bieu", "khang", "dinh", "yeu", "cau", "rang"])
+
+
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
 # purpose: many Vietnamese syllables are both a function word and part of a content word ("có" /
 # "cơ sở", "tại" / "tài khoản"), and IDF already down-weights the common ones.
@@ -84,6 +128,8 @@ _EN_EXTRA: tuple[tuple[str, str], ...] = (
     (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
     (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
     (r"\bsoftware park\b", "công viên phần mềm"), (r"\b(?:teachers?|students?)\b", "giáo dục"),
+    (r"\b(?:web )?address\b|\burls?\b|\blinks?\b", "địa chỉ https"),
+    (r"\blog ?in\b|\bsign[- ]?in\b|\bauthenticat\w*\b|\bsingle sign[- ]on\b", "xác thực người dùng"),
 )
 _EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
 want need get got does did done there here their them they she her his him its our ours yes not also just
@@ -482,21 +528,41 @@ class EvidenceFinder:
         if info.places and not missing:
             allowed = {s for docs_ in place_docs.values() for s in docs_}
 
+        speaker_name, speaker = _speaker_terms(info.question, terms)
+        aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
+        context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
+                          or len(info.places) == 1]
         ranked: list[ScoredSentence] = []
         for src in sources:
             if src not in allowed:
                 continue
+            quoting: tuple[int, int] | None = None  # (paragraph, sentence index) where the speaker spoke
+            # a report about the one place a question names, or a place that the conversation set
+            # (the follow-up rewrite puts it in parentheses), states it in every sentence implicitly
+            about_place = frozenset(t for place in context_places
+                                    if any(fold(x) == fold(place) for x in chunk_places[src][:2])
+                                    for t in _place_terms(place, terms))
             for sent in docs[src].sentences:
-                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years))
+                said: frozenset[str] = frozenset()
+                if speaker:
+                    if quoting and quoting[0] == sent.para and sent.index > quoting[1]:
+                        said = speaker
+                    elif speaker_name <= sent.toks and _SPEECH.search(sent.folded):
+                        quoting = (sent.para, sent.index)
+                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years, said, about_place))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
 
     def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
-               spans: list[tuple[int, int, int]], doc_years: frozenset[int]) -> ScoredSentence:
-        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks))
+               spans: list[tuple[int, int, int]], doc_years: frozenset[int],
+               said: frozenset[str] = frozenset(), about: frozenset[str] = frozenset()) -> ScoredSentence:
+        """``said``: terms naming a speaker that the paragraph introduced (they support the sentence);
+        ``about``: the place its report is about, which ranks the sentence but is not counted as its
+        own support (the refusal decision sees only what the sentence and its speaker state)."""
+        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)) | said
         coverage = sum(terms.weights[t] for t in matched) / terms.total
-        score = coverage
+        score = coverage + sum(terms.weights[t] for t in about - matched) / terms.total
         f = sent.folded
         q = info.qtype
         if q == "how_many" or q == "compare":
@@ -504,6 +570,9 @@ class EvidenceFinder:
                 score += 0.08
             if re.search(r"ty le|ti le|phan tram|percent", fold(info.question)) and _PERCENT.search(f):
                 score += 0.08
+            counted = re.search(r"\bbao nhieu\s+([a-z]+ [a-z]+)", fold(info.question))
+            if counted and re.search(rf"\d[\d.,]*\s+{counted.group(1)}\b", f):
+                score += 0.08  # "bao nhiêu hệ thống …": the sentence that counts them ("95 hệ thống")
         elif q == "when":
             if _DATE.search(f):
                 score += 0.12
@@ -528,6 +597,8 @@ class EvidenceFinder:
                     score += 0.3  # the report's own statement of causes
                 elif _STATES_CAUSE.search(sent.text.lower()):
                     score += 0.08
+        if _ASKS_WEB_ADDRESS.search(fold(info.question)) and _WEB_ADDRESS.search(sent.text):
+            score += 0.15  # "what is the address / URL of …": the sentence that gives one
         score += year_adjustment(info.years, f, doc_years)
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
         if rank < 99:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from assistant import composition
+from assistant.types import Turn
 
 PROBES = [json.loads(line) for line in (Path(__file__).parent / "data" / "probes.jsonl").read_text().splitlines()
           if line.strip()]
@@ -76,3 +77,45 @@ def test_same_topic_with_covered_place_is_answered(pipeline: Any) -> None:
     ans = pipeline.ask("Bình Định có bao nhiêu trường tiểu học triển khai học bạ số?")
     assert not ans.refused
     assert "128/212" in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Bắc Kạn khen thưởng các tập thể có thành tích trong bao lâu triển khai Đề án 06?",
+    "Bac Kan khen thuong tap the co thanh tich trong bao lau trien khai De an 06?",
+])
+def test_duration_stated_in_years_is_an_answer(pipeline: Any, question: str) -> None:
+    # the report says "trong 01 năm triển khai": a count of years answers "trong bao lâu"
+    ans = pipeline.ask(question)
+    assert not ans.refused, ans.meta
+    assert "01 năm" in ans.answer
+    assert any("01 năm" in c.quote for c in ans.citations)
+
+
+def test_what_a_named_speaker_said_quotes_the_content_not_the_introduction(pipeline: Any) -> None:
+    # "Chủ tịch … Nguyễn Đăng Bình nhấn mạnh: …" introduces him; the next sentence of that paragraph
+    # says what he said about the results, without repeating his name
+    ans = pipeline.ask("Chủ tịch Nguyễn Đăng Bình nói kết quả đạt được thế nào?")
+    assert not ans.refused, ans.meta
+    assert "kết quả đạt được còn thấp" in ans.answer
+    assert "đồng chủ trì" not in ans.answer
+
+
+def test_follow_up_whose_place_comes_from_history_quotes_the_counting_sentence(pipeline: Any) -> None:
+    # the place (Bắc Kạn) is only in the history; the report about it counts "95 hệ thống thông tin"
+    # in a sentence that never repeats the province's name
+    history = [Turn("user", "Bắc Kạn đã xây dựng và đang khai thác bao nhiêu CSDL?"),
+               Turn("assistant", "Theo tài liệu: Hiện tại, tỉnh đã xây dựng và đang khai thác sử dụng 12 CSDL [1].")]
+    ans = pipeline.ask("Còn bao nhiêu hệ thống thông tin?", history)
+    assert not ans.refused, ans.meta
+    assert "95 hệ thống thông tin" in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What is the web address of Binh Dinh's e-government portal?",
+    "Which URL should I open to reach Binh Dinh e-government services?",
+])
+def test_english_question_for_a_web_address_quotes_the_sentence_giving_one(pipeline: Any, question: str) -> None:
+    # "address"/"URL" are not in the glossary; the report gives one address (https://egov.binhdinh.gov.vn)
+    ans = pipeline.ask(question)
+    assert not ans.refused, ans.meta
+    assert any("https://egov.binhdinh.gov.vn" in c.quote for c in ans.citations)

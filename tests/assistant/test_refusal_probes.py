@@ -51,7 +51,8 @@ def test_answerable_probes_are_answered_with_the_fact(results: list[tuple[dict[s
 def test_count_of_another_thing_is_refused(results: list[tuple[dict[str, Any], Any]]) -> None:
     by_q = {p["question"]: a for p, a in results}
     ans = by_q["Bình Định đã cấp bao nhiêu chữ ký số cá nhân cho người dân?"]
-    assert ans.refused and ans.meta["verdict"] == "count_not_stated"
+    # refused because no quoted sentence counts personal signatures (or states no number at all)
+    assert ans.refused and ans.meta["verdict"] in ("count_not_stated", "no_number")
     ans = by_q["Bắc Ninh đã cấp bao nhiêu chữ ký số công cộng cho người dân?"]
     assert not ans.refused and "21.000" in ans.answer
 
