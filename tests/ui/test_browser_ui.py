@@ -91,6 +91,12 @@ def test_thumbs_up_is_stored_with_question_answer_and_ids(server: Any, page: Any
     n0 = len(store.read_all())
     open_ui(page, server.base_url)
     ask(page, QUESTION)
+    # Rate the FINAL answer: the streamed text shows up before the last update (sources + the stored turn).
+    page.wait_for_function(
+        """() => {
+            const bots = document.querySelectorAll('#chat [data-testid="bot"]');
+            return bots.length > 0 && bots[bots.length - 1].innerText.includes('Nguồn trích dẫn');
+        }""", timeout=90_000)
     page.locator("#comment textarea, #comment input").first.fill("Rất rõ ràng, cảm ơn. Sđt tôi 0912345678")
     row = page.locator("#chat .message-row.bot-row").last
     row.hover()
