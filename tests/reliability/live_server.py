@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,15 @@ class ChromaProcess:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+def chromium_browser() -> Iterator[Any]:
+    """A real headless Debian Chromium driven by playwright (skips the test when Chromium is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium): browser tests need a real Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from fakes.openai_server import FakeOpenAIServer, Reply
-from reliability.live_server import CHROMIUM, CHROMIUM_ARGS, ThreadServer
+from reliability.live_server import ThreadServer, chromium_browser
 
 from assistant.composition import build_index_parts, build_pipeline, ingest, open_reader
 from ui import i18n
@@ -93,14 +93,7 @@ def servers(xss_index: Any) -> Iterator[dict[str, ThreadServer]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: the browser tests need Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    yield from chromium_browser()
 
 
 class Watched:
