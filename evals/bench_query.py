@@ -20,6 +20,7 @@ import json
 import logging
 import random
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -136,6 +137,9 @@ def bench_scale(scale: int, datasets: dict[str, list[EvalItem]], embedder: Any, 
     report, ingest_ms = _timed(lambda: composition.ingest(settings, [corpus], progress=False, parts=parts))
     if report.failed:
         raise RuntimeError(f"ingest failed at scale {scale}: {report.summary_lines()}")
+    # Peak RSS so far is the ingest's (the peer has not run yet); in-model share says where ingest time goes.
+    ingest_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    embed_share = report.embed_seconds / report.seconds if report.seconds else 0.0
     reader = composition.open_reader(settings, parts=parts)
     pipeline = composition.build_pipeline(settings, reader=reader)
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
@@ -155,7 +159,8 @@ def bench_scale(scale: int, datasets: dict[str, list[EvalItem]], embedder: Any, 
 
     out: dict[str, Any] = {"scale": scale, "files": n_files, "chunks": len(reader.chunks()),
                            "peer_chunks": peer.size if peer else 0, "ingest_s": ingest_ms / 1000.0,
-                           "peer_ingest_s": peer_ingest_ms / 1000.0, "datasets": {}}
+                           "peer_ingest_s": peer_ingest_ms / 1000.0, "ingest_peak_rss_mb": ingest_rss_mb,
+                           "ingest_in_model_share": embed_share, "datasets": {}}
     for name, items in datasets.items():
         ask, ours, theirs = Series(), Series(), Series()
         for it in items:
@@ -199,8 +204,9 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     lines.append("p50 × = our retrieval p50 / peer p50; R@4/MRR by source over answerable items.")
     for row in rows:
         lines.append(f"scale {row['scale']}: {row['files']} files, ours {row['chunks']} chunks "
-                     f"(ingest {row['ingest_s']:.0f} s), peer {row['peer_chunks']} chunks "
-                     f"(ingest {row['peer_ingest_s']:.0f} s)")
+                     f"(ingest {row['ingest_s']:.0f} s, {100 * row.get('ingest_in_model_share', 0):.1f}% in the "
+                     f"model, peak RSS {row.get('ingest_peak_rss_mb', 0):.0f} MB), peer {row['peer_chunks']} "
+                     f"chunks (ingest {row['peer_ingest_s']:.0f} s)")
     return "\n".join(lines)
 
 
