@@ -94,7 +94,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
     stats_weights = ev.terms.weights
     absent = [t for t in stats_weights
               if not ev.in_candidates(t) and ev.stats is not None and ev.stats.known(t)
-              and ev.stats.idf(t) >= th.rare_idf]
+              and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)]
     share = sum(stats_weights[t] for t in absent) / ev.terms.total
     detail["absent_terms"] = {t: round(stats_weights[t] / ev.terms.total, 3) for t in absent}
     detail["focus"] = list(ev.terms.focus)
@@ -130,6 +130,21 @@ _NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong"
                           "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua"])
 
 
+def _junction(ev: Evidence, bigram: str) -> bool:
+    """Whether an absent bigram straddles two words the documents do state: "hoạch chuyển" in "kế
+    hoạch chuyển đổi số" is the seam between "kế hoạch" and "chuyển đổi", not a topic of its own.
+    Vietnamese words are mostly two syllables, so a syllable pair is only a topic when it is a word."""
+    if " " not in bigram:
+        return False
+    a, b = bigram.split()
+    seq = tokens(ev.info.restored or ev.info.question)
+    for i in range(1, len(seq) - 2):
+        if seq[i] == a and seq[i + 1] == b and ev.in_candidates(f"{seq[i - 1]} {a}") \
+                and ev.in_candidates(f"{b} {seq[i + 2]}"):
+            return True
+    return False
+
+
 def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     """The head of the counted noun phrase in a Vietnamese "bao nhiêu X …" question, as one or two
     folded syllables ("bao nhiêu chữ ký số" -> ("chu", "ky")); empty when there is none.
@@ -143,6 +158,8 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     if not m:
         return ()
     words = tokens(m.group(1))
+    if words and words[0] == "luot":  # "bao nhiêu lượt tra cứu": a measure word; "tra cứu" is counted
+        words = words[1:]
     if not words or words[0] in _NOT_COUNTED or words[0] in STOPWORDS or words[0].isdigit():
         return ()
     if len(words) >= 2 and words[1] not in STOPWORDS and not words[1].isdigit():
@@ -154,18 +171,27 @@ def _counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int =
     """Whether a number precedes ``head`` within ``window`` syllables ("hơn 21.000 chữ ký số") or follows
     it within ``after`` (the "số X là N" phrasing); a head
     stated only through an abbreviation ("CSDL" for "cơ sở dữ liệu") needs just a number in the sentence."""
-    seq, n = sent.seq, len(head)
+    seq = _COUNT_TOKEN.findall(sent.folded)
+    n = len(head)
     term = " ".join(head)
     if (term in sent.bigrams or term in sent.toks) and f" {term} " not in f" {' '.join(seq)} ":
-        return bool(re.search(r"\d", sent.text))
+        return any(_is_count(t) for t in seq)
     for j in range(len(seq) - n + 1):
         if tuple(seq[j:j + n]) != head:
             continue
-        if any(seq[i][0].isdigit() for i in range(max(0, j - window), j)):
+        if any(_is_count(seq[i]) for i in range(max(0, j - window), j)):
             return True
-        if any(seq[i][0].isdigit() for i in range(j + n, min(len(seq), j + n + after))):
+        if any(_is_count(seq[i]) for i in range(j + n, min(len(seq), j + n + after))):
             return True  # "số doanh nghiệp CNTT … là 96 đơn vị"
     return False
+
+
+# Folded syllables, with a percentage kept whole ("100%"): "100% hồ sơ" is a share, not a count.
+_COUNT_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+")
+
+
+def _is_count(token: str) -> bool:
+    return token[0].isdigit() and not token.endswith("%")
 
 
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")
@@ -222,9 +248,9 @@ _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
                        r"|\bthang\s+\d{1,2}\b"),
 }
 _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
-                     r"|\bhuong dan (?:tung buoc|cach|chi tiet|thu tuc)"
+                     r"|\bhuong dan (?:\w+ ){0,3}?(?:tung buoc|cach|chi tiet|thu tuc)"
                      r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
-                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky)|o dau|dia chi)\b"
+                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky)|(?<!dung )(?<!xep )o dau(?! tren bang)|dia chi)\b"
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
 
 

@@ -20,11 +20,12 @@ __all__ = ["PersonalDataFilter", "install_log_masking", "mask_personal_data", "u
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _CCCD_SPACED = re.compile(r"(?<!\d)\d{3}[ .]\d{3}[ .]\d{3}[ .]\d{3}(?!\d)")
-_CCCD = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# A digit run glued to letters is part of an identifier (a file name's hash "34f654742855b43a"), not an ID.
+_CCCD = re.compile(r"(?<![\w])\d{12}(?![\w])")
 _CMND_SPACED = re.compile(r"(?<![\d.,])\d{3}[ ]\d{3}[ ]\d{3}(?![\d.,]?\d)")
-_CMND = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_CMND = re.compile(r"(?<![\w])\d{9}(?![\w])")
 # Vietnamese mobile/landline: 0xxxxxxxxx, 84xxxxxxxxx or +84 xxx xxx xxx, with optional separators.
-_PHONE = re.compile(r"(?<![\d+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?!\d)")
+_PHONE = re.compile(r"(?<![\w+])(?:\+84|84|0)(?:[ .-]?\d){8,10}(?![\w])")
 
 CCCD_MASK = "[CCCD]"
 CMND_MASK = "[CMND]"

@@ -15,7 +15,8 @@ from assistant.diacritics import DiacriticRestorer
 from index.metadata import find_places
 from index.normalize import fold, normalize_text
 
-__all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "question_type", "years_in"]
+__all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "expand_shorthand", "question_type",
+           "years_in"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # A year may follow a day/month ("22.12.2024", "15/6/2023") but is never a thousands group ("2.025").
@@ -75,6 +76,33 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # English -> Vietnamese glossary (longest phrases first), so an English question also searches the
 # Vietnamese corpus by its own terms. Dense retrieval is multilingual but weaker across languages.
+# Chat shorthand Vietnamese users type on phones ("ko", "dc", "bn", "dvc"), as whole lower-case
+# words, and what they stand for. Why: every later step (question type, counted noun, BM25, the
+# embedding model) reads full words; "có bao nhiêu dvc" must count "dịch vụ công". Upper-case
+# acronyms ("DVC", "TTHC") are left alone: the reports use them and evidence matching expands them.
+_SHORTHAND: dict[str, str] = {
+    "ko": "không", "k": "không", "khg": "không", "hok": "không",
+    "dc": "được", "đc": "được", "ntn": "như thế nào", "j": "gì", "bn": "bao nhiêu", "bnh": "bao nhiêu",
+    "bnhieu": "bao nhiêu", "mk": "mình", "mik": "mình",
+    "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến", "dvcqg": "dịch vụ công quốc gia",
+    "tthc": "thủ tục hành chính", "csdl": "cơ sở dữ liệu", "cds": "chuyển đổi số", "cks": "chữ ký số",
+    "tmdt": "thương mại điện tử", "tmđt": "thương mại điện tử",
+}
+_SHORTHAND_RE = re.compile(r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-])(?!\.\w)",
+                           re.IGNORECASE)
+
+
+def _shorthand(m: re.Match[str]) -> str:
+    word = m.group(1)
+    return word if word.isupper() else _SHORTHAND[word.lower()]
+
+
+def expand_shorthand(text: str) -> str:
+    """``text`` with chat shorthand written out ("bn dvc" -> "bao nhiêu dịch vụ công"); words in
+    capitals ("DVC", "K") are acronyms or initials and stay as typed."""
+    return _SHORTHAND_RE.sub(_shorthand, text)
+
+
 _GLOSSARY: tuple[tuple[str, str], ...] = (
     ("electronic identification accounts?", "tài khoản định danh điện tử"),
     ("electronic identity accounts?", "tài khoản định danh điện tử"),
@@ -231,7 +259,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
 class QueryInfo:
     """Everything retrieval and answering want to know about one (standalone) question."""
 
-    question: str  # as asked, normalised (NFC, one tone style): what the user sees
+    question: str  # as asked, normalised (NFC, one tone style, chat shorthand written out)
     language: str  # "vi" or "en"
     has_diacritics: bool  # False: Vietnamese typed without marks ("binh dinh co bao nhieu ...")
     restored: str  # diacritics restored from the corpus vocabulary (== question when nothing to do)
@@ -350,7 +378,9 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None) -> QueryIn
     """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration."""
     text = " ".join(normalize_text(question).split())
     language = detect_language(text)
-    ratio = _marked_ratio(text)
+    ratio = _marked_ratio(text)  # of what was typed: shorthand written out below carries marks
+    if language == "vi":
+        text = expand_shorthand(text)
     has_diacritics = ratio > 0.0
     restored = text
     # A normally typed Vietnamese question has most syllables marked; restoring its few plain

@@ -119,3 +119,31 @@ def test_english_question_for_a_web_address_quotes_the_sentence_giving_one(pipel
     ans = pipeline.ask(question)
     assert not ans.refused, ans.meta
     assert any("https://egov.binhdinh.gov.vn" in c.quote for c in ans.citations)
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # chat shorthand: "dvc" is "dịch vụ công"; the count is stated as "1.298 dịch vụ công trực tuyến"
+    ("bac kan co bao nhieu dvc truc tuyen tich hop tren cong dvc quoc gia", "1.298"),
+    # "lượt" is a measure word: what is counted is "tra cứu", stated as "6.400 yêu cầu tra cứu"
+    ("Bắc Kạn có bao nhiêu lượt tra cứu, xác thực thông tin công dân với CSDL dân cư?", "6.400"),
+    # "kế hoạch chuyển đổi số": "hoạch chuyển" is the seam of two words the report states, not a topic
+    ("Kế hoạch chuyển đổi số của La Gi xác định mấy mục tiêu?", "03 mục tiêu"),
+    # "đứng ở đâu trên bảng xếp hạng" asks for a rank, not where to go
+    ("Bắc Ninh đứng ở đâu trên bảng xếp hạng DTI?", "7/63"),
+])
+def test_answerable_phrasings_that_used_to_be_refused(pipeline: Any, question: str, fact: str) -> None:
+    ans = pipeline.ask(question)
+    assert not ans.refused, ans.meta
+    assert fact in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    # a share ("100% hồ sơ") is not a count of applications; no report counts La Gi's online filings
+    "Thị xã La Gi đã nhận tổng cộng bao nhiêu hồ sơ trực tuyến?",
+    # a step-by-step guide, however the request is worded, is not in any report
+    "Hướng dẫn cho mình từng bước đăng ký tài khoản định danh điện tử mức 2 trên VNeID",
+])
+def test_near_miss_questions_are_refused(pipeline: Any, question: str) -> None:
+    ans = pipeline.ask(question)
+    assert ans.refused, ans.answer
+    assert ans.citations == ()

@@ -7,7 +7,14 @@ import unicodedata
 import pytest
 
 from assistant.diacritics import DiacriticRestorer
-from assistant.query import analyze, detect_language, english_to_vietnamese, question_type, years_in
+from assistant.query import (
+    analyze,
+    detect_language,
+    english_to_vietnamese,
+    expand_shorthand,
+    question_type,
+    years_in,
+)
 
 CORPUS_LIKE = [
     "Tính đến quý I/2025, toàn tỉnh có 1.230 dịch vụ công trực tuyến toàn trình (chiếm 66%).",
@@ -136,3 +143,25 @@ def test_places_without_diacritics_and_towns(restorer: DiacriticRestorer) -> Non
     assert analyze("thi xa la gi da thu nhan bao nhieu ho so", restorer).places == ("La Gi",)
     both = analyze("So sánh Bắc Ninh và Bình Định", restorer)
     assert both.places == ("Bắc Ninh", "Bình Định")
+
+
+@pytest.mark.parametrize(("typed", "expanded"), [
+    ("bac kan co bn dvc truc tuyen", "bac kan co bao nhiêu dịch vụ công truc tuyen"),
+    ("di cho tra tien ko dung tien mat dc ko", "di cho tra tien không dung tien mat được không"),
+    ("Ko biết tthc nào làm online đc?", "không biết thủ tục hành chính nào làm online được?"),
+    ("DVC và TTHC là gì", "DVC và TTHC là gì"),  # capitals: the reports' own acronyms, kept
+    ("50k, 1/k, K-pop, k.", "50k, 1/k, K-pop, không."),
+])
+def test_chat_shorthand_is_written_out(typed: str, expanded: str) -> None:
+    assert expand_shorthand(typed) == expanded
+
+
+def test_shorthand_question_is_typed_counted_and_restored(restorer: DiacriticRestorer) -> None:
+    info = analyze("binh dinh co bn dvc truc tuyen toan trinh", restorer)
+    assert info.qtype == "how_many"  # "bn" is "bao nhiêu"
+    assert "dịch vụ công trực tuyến toàn trình" in info.restored
+    assert info.places == ("Bình Định",)
+
+
+def test_english_is_not_read_as_shorthand() -> None:
+    assert analyze("How many services does DC or K offer?").question == "How many services does DC or K offer?"
