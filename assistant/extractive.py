@@ -228,9 +228,21 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
                 _NEGATIVE.search(nxt.folded) or nxt.folded.startswith(_OPENERS)):
             add(nxt)
             nxt = ev.next_sentence(nxt)
+    # a question in two parts ("X là gì, và Y là gì?") needs the best sentence for each part
+    if qtype != "compare":
+        for part in _question_parts(ev):
+            part_total = sum(weights[t] for t in part)
+            def part_gain(r: ScoredSentence, part: set[str] = part) -> float:
+                return sum(weights[t] for t in r.matched & part)
+            if any(part_gain(c) >= 0.5 * part_total for c in chosen):
+                continue
+            cand = max(pool[:40], key=lambda r: (part_gain(r), r.score))
+            if part_gain(cand) >= 0.5 * part_total and cand.score >= 0.3 * best.score:
+                add(cand.sentence)
     covered: set[str] = set()
     for c in chosen:
         covered |= c.matched
+    shortcomings = qtype in ("why", "list") and _ASKS_SHORTCOMINGS.search(fold(ev.info.question)) is not None
     for cand in pool[1:40]:
         if len(chosen) >= limit:
             break
@@ -240,10 +252,59 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
         need = 0.12 if qtype in ("list", "why", "compare") else 0.15
         close = qtype == "why" and (cand.score >= 0.8 * best.score or (
             cand.score >= 0.5 * best.score and _NEGATIVE.search(cand.sentence.folded) is not None))
+        if shortcomings and not _NEGATIVE.search(cand.sentence.folded):
+            continue  # "what limitations": a sentence on the topic that states none is not one of them
         if (gain >= need and cand.score >= 0.55 * best.score) or close:
             chosen.append(cand)
             covered |= cand.matched
+    if shortcomings:
+        # a list of shortcomings runs on in the sentences after the one that matched ("… chưa đầy đủ.
+        # Nguồn kinh phí … chưa được bố trí. Hạ tầng … chưa đáp ứng …"): quote the rest of it
+        for c in list(chosen):
+            if not _NEGATIVE.search(c.sentence.folded):
+                continue
+            nxt = ev.next_sentence(c.sentence)
+            while nxt is not None and nxt.para == c.sentence.para and _NEGATIVE.search(nxt.folded) \
+                    and add(nxt):
+                nxt = ev.next_sentence(nxt)
     return chosen
+
+
+_PART_SPLIT = re.compile(r"[,;?]|\s(?=va\s)|\s(?=con\s)")
+_PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
+                       r"|what|which|how|when|who|why|where)\b")
+
+
+def _question_parts(ev: Evidence) -> list[set[str]]:
+    """The key phrases of each part of a question that asks two things ("bản chất … là gì, và dấu
+    hiệu … là gì"); empty for a one-part question. A piece without a question word ("Theo Giám đốc
+    Sở …,") is context shared by the parts, not a part. Key phrases are the part's rare bigrams that
+    the other parts do not use and some candidate sentence states (not a place, not a seam between
+    two words): what tells a sentence answering this part from one answering another."""
+    pieces = [p.strip() for p in _PART_SPLIT.split(fold(ev.info.question)) if p and p.strip()]
+    parts = [p for p in pieces if _PART_CUE.search(p)]
+    if len(parts) < 2:
+        return []
+    weights = ev.terms.weights
+    rare = 0.75 * max(weights.values(), default=0.0)
+    place_terms = {" ".join(tokens(p)) for p in ev.info.places}  # context, shared by every part
+    grams: list[set[str]] = []
+    for text in parts:
+        toks = tokens(text)
+        grams.append({f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)})
+    out = []
+    for i, g in enumerate(grams):
+        others = set().union(*(h for j, h in enumerate(grams) if j != i))
+        keys = {t for t in g - others if weights.get(t, 0.0) >= rare and t not in place_terms
+                and any(t in r.matched for r in ev.ranked[:40])}
+        if keys:
+            out.append(keys)
+    return out if len(out) >= 2 else []
+
+
+# "what limitations / difficulties": the answer is a list of shortcomings
+_ASKS_SHORTCOMINGS = re.compile(r"\b(?:han che|kho khan|vuong mac|ton tai|bat cap|yeu kem|limitations?|"
+                                r"shortcomings?|difficult(?:y|ies)|obstacles?|weakness(?:es)?)\b")
 
 
 class ExtractiveAnswerer:

@@ -157,7 +157,9 @@ class OpenAICompatibleChat:
                     produced = True
                     yield value
                 elif kind == "err":
-                    raise self._mark_down(self._translate(value), outage=_is_outage(value)) from value
+                    # the client's own read timeout can fire before ours: mid-reply it is a stall
+                    err = self._translate(value, streaming=produced)
+                    raise self._mark_down(err, outage=_is_outage(value)) from value
                 else:
                     break
             if not produced:
@@ -191,7 +193,7 @@ class OpenAICompatibleChat:
             "raise ASSISTANT_LLM_TIMEOUT_S or use a faster model"
         )
 
-    def _translate(self, err: BaseException) -> LLMError:
+    def _translate(self, err: BaseException, *, streaming: bool = False) -> LLMError:
         """OpenAI/httpx exceptions -> one LLMError saying what to check (no stack trace for users)."""
         if isinstance(err, LLMError):
             return err
@@ -199,7 +201,7 @@ class OpenAICompatibleChat:
 
         where = f"LLM {self.model!r} at {self.base_url}"
         if isinstance(err, openai.APITimeoutError):
-            return LLMError(self._timeout_message())
+            return LLMError(self._timeout_message(streaming=streaming))
         if isinstance(err, openai.APIConnectionError):
             return LLMError(f"{where} cannot be reached ({_root_cause(err)}); is the server running? "
                             "check ASSISTANT_LLM_BASE_URL")

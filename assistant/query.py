@@ -54,7 +54,8 @@ _PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                  r"\bthay doi ra sao\b", r"\bcompare\b", r"\bcomparison\b", r"\bdiffer", r"\bversus\b",
                  r"\bvs\b", r"\bhai tinh\b", r"\bva\b[^?]{1,60}\bthi\b")),
     ("why", (r"\bvi sao\b", r"\btai sao\b", r"\bnguyen nhan\b", r"\bly do\b", r"\bhan che\b",
-             r"\bkho khan\b", r"\bvuong mac\b", r"\bwhy\b", r"\breasons?\b", r"\bcauses?\b",
+             r"\bkho khan\b", r"\bvuong mac\b", r"\b(?:nhung|cac) ton tai\b", r"\bton tai gi\b",
+             r"\bbat cap\b", r"\byeu kem\b", r"\bwhy\b", r"\breasons?\b", r"\bcauses?\b",
              r"\bdifficult", r"\blimitations?\b", r"\bobstacles?\b")),
 )
 _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -97,9 +98,14 @@ def _shorthand(m: re.Match[str]) -> str:
     return word if word.isupper() else _SHORTHAND[word.lower()]
 
 
+# "Sở TT&TT" / "Sở TTTT": the reports always write the department's name out
+_TTTT_RE = re.compile(r"(?<!\w)TT\s?&\s?TT(?!\w)|(?<!\w)TTTT(?!\w)", re.IGNORECASE)
+
+
 def expand_shorthand(text: str) -> str:
     """``text`` with chat shorthand written out ("bn dvc" -> "bao nhiêu dịch vụ công"); words in
     capitals ("DVC", "K") are acronyms or initials and stay as typed."""
+    text = _TTTT_RE.sub("Thông tin và Truyền thông", text)
     return _SHORTHAND_RE.sub(_shorthand, text)
 
 

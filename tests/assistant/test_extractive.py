@@ -123,3 +123,22 @@ def test_cause_question_quotes_the_stated_causes_not_the_symptoms(pipeline: Any,
     _check_grounded(ans, corpus_index.reader)
     assert ans.citations[0].quote.startswith("Nguyên nhân")
     assert "phối hợp" in ans.answer and "tuyên truyền" in ans.answer
+
+
+def test_two_part_question_quotes_a_sentence_for_each_part(pipeline: Any, corpus_index: Any) -> None:
+    # the two parts are answered by two different sentences of the Bắc Ninh report; "Sở TT&TT" is
+    # how officials write the department the report names in full
+    ans = pipeline.ask("Sở TT&TT Bắc Ninh cho rằng bản chất chuyển đổi số là vấn đề gì, và dấu hiệu dễ thấy "
+                       "nhất khi người đứng đầu chưa quan tâm đúng mức là gì?")
+    _check_grounded(ans, corpus_index.reader)
+    assert "vấn đề của thể chế hơn là vấn đề công nghệ" in ans.answer
+    assert "các chỉ tiêu được giao không đạt yêu cầu" in ans.answer
+
+
+def test_shortcomings_are_quoted_to_the_end_of_their_list(pipeline: Any, corpus_index: Any) -> None:
+    # the Bắc Kạn report lists Đề án 06's shortcomings over three sentences; the question's words
+    # match only the first, the funding and bandwidth ones follow it
+    ans = pipeline.ask("Bắc Kạn còn những tồn tại gì khi thực hiện Đề án 06?")
+    _check_grounded(ans, corpus_index.reader)
+    assert "kinh phí" in ans.answer and "tốc độ đường truyền" in ans.answer
+    assert all(c.source == "002_a0ff83433cb52b61.txt" for c in ans.citations)

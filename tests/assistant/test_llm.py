@@ -113,9 +113,10 @@ def test_slow_server_gives_up_at_the_deadline(server: FakeOpenAIServer) -> None:
     with pytest.raises(LLMError, match="did not answer within 0.8 s"):
         chat.complete(MESSAGES)
     assert time.monotonic() - t0 < 0.8 + 0.5
+    streaming = _chat(server, timeout_s=0.8)
     t0 = time.monotonic()
     with pytest.raises(LLMError, match="did not answer within"):
-        list(_chat(server, timeout_s=0.8).stream(MESSAGES))
+        list(streaming.stream(MESSAGES))
     assert time.monotonic() - t0 < 0.8 + 0.5
 
 

@@ -192,8 +192,9 @@ def test_slow_llm_falls_back_within_timeout_plus_one_second(
     server: FakeOpenAIServer, extractive: ExtractiveAnswerer, contexts: list[ScoredChunk]
 ) -> None:
     server.script(Reply(text=GOOD, delay_s=TIMEOUT_S + 3))
+    answerer = _answerer(server, extractive)
     t0 = time.monotonic()
-    ans = _answerer(server, extractive).answer(QUESTION, contexts)
+    ans = answerer.answer(QUESTION, contexts)
     elapsed = time.monotonic() - t0
     assert ans.meta["answerer"] == "extractive" and "did not answer" in ans.meta["llm_fallback"]
     assert "1.230" in ans.answer
@@ -201,8 +202,9 @@ def test_slow_llm_falls_back_within_timeout_plus_one_second(
 
 
 def test_closed_port_falls_back(extractive: ExtractiveAnswerer, contexts: list[ScoredChunk]) -> None:
+    answerer = _answerer(closed_port_url(), extractive)
     t0 = time.monotonic()
-    ans = _answerer(closed_port_url(), extractive).answer(QUESTION, contexts)
+    ans = answerer.answer(QUESTION, contexts)
     assert ans.meta["answerer"] == "extractive" and "cannot be reached" in ans.meta["llm_fallback"]
     assert time.monotonic() - t0 < TIMEOUT_S + 1.0
 
@@ -270,8 +272,9 @@ def test_stream_stalling_midway_ends_with_the_fallback_answer_in_time(
     server: FakeOpenAIServer, extractive: ExtractiveAnswerer, contexts: list[ScoredChunk]
 ) -> None:
     server.script(Reply(text=GOOD, stall_after=4, stall_s=TIMEOUT_S + 3))
+    answerer = _answerer(server, extractive)  # built before the clock starts: the bound is on answering
     t0 = time.monotonic()
-    deltas, ans = _collect(_answerer(server, extractive).stream(QUESTION, contexts))
+    deltas, ans = _collect(answerer.stream(QUESTION, contexts))
     assert deltas and ans.meta["answerer"] == "extractive" and "stalled" in ans.meta["llm_fallback"]
     assert time.monotonic() - t0 < TIMEOUT_S + 1.0
 
@@ -384,6 +387,7 @@ def test_condenser_without_history_does_not_call_the_llm(server: FakeOpenAIServe
                                    Reply(text=REFUSAL_MARKER), Reply(text="chậm", delay_s=TIMEOUT_S + 2)])
 def test_condenser_falls_back_to_the_rules(server: FakeOpenAIServer, reply: Reply) -> None:
     server.script(reply)
+    condenser = _condenser(server)
     t0 = time.monotonic()
-    assert _condenser(server).condense(FOLLOW_UP, HISTORY) == rule_condense(FOLLOW_UP, HISTORY)
+    assert condenser.condense(FOLLOW_UP, HISTORY) == rule_condense(FOLLOW_UP, HISTORY)
     assert time.monotonic() - t0 < TIMEOUT_S + 1.0
