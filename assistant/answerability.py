@@ -21,7 +21,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.evidence import STOPWORDS, Evidence, ScoredSentence, Sentence, stated_years, tokens
+from assistant.evidence import (
+    STOPWORDS,
+    Evidence,
+    ScoredSentence,
+    Sentence,
+    defined_term,
+    defines,
+    stated_years,
+    tokens,
+)
 from assistant.query import QueryInfo
 from index.normalize import fold
 
@@ -112,6 +121,13 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
         return Verdict(False, f"no_{wanted}", detail)
     if is_how_to(info) and best.coverage < th.min_how_to_coverage:
         return Verdict(False, "how_to_not_described", detail)
+    if _ASKS_WHERE.search(fold(info.question)) and not any(_GIVES_PLACE.search(r.sentence.folded) for r in chosen):
+        # "làm CCCD ở đâu": a sentence that mentions CCCD but names no office or address is no answer
+        return Verdict(False, "how_to_not_described", detail)
+    term = defined_term(info)
+    if term and not any(defines(r.sentence, term) for r in chosen):
+        # "VNeID là gì": sentences that use the word without saying what it is do not answer
+        return Verdict(False, "definition_not_stated", detail, missing=(term,))
     if ev.terms.focus and not any(_states(r, f) for f in ev.terms.focus for r in chosen):
         return Verdict(False, "focus_missing", detail, missing=ev.terms.focus)
     if info.qtype == "how_many" and not any(re.search(r"\d|\b[IVXL]{1,5}\b", r.sentence.text) for r in chosen):
@@ -254,6 +270,9 @@ _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
 
 
+_ASKS_WHERE = re.compile(r"(?<!dung )(?<!xep )\bo dau\b(?! tren bang)|\bdia chi\b|\bwhere\b")
+_GIVES_PLACE = re.compile(r"\b(?:tai|o) (?:tru so|bo phan|cong an|ubnd|uy ban|trung tam|co quan|diem|quay|cong)\b"
+                          r"|\bdia chi\b|https?://|\.gov\.vn\b|\bbo phan (?:mot cua|tiep nhan)\b")
 def answer_kind(info: QueryInfo) -> str:
     """"money", "clock", "phone", "percent", "duration", "date" when the question wants such a value."""
     f = fold(info.question)
@@ -289,6 +308,8 @@ def refusal_message(verdict: Verdict, info: QueryInfo, covered_places: Sequence[
                 why += f" (they cover {places})"
         elif verdict.reason == "year_not_covered":
             why += f": they have no figures for {', '.join(verdict.missing)} on this topic"
+        elif verdict.reason == "definition_not_stated":
+            why = "The available documents mention this but do not explain what it is"
         return f"Sorry — {why[0].lower()}{why[1:]}. {_WHERE_EN}"
     why = "các tài liệu hiện có không chứa thông tin để trả lời câu hỏi này"
     if verdict.reason == "place_not_covered":
@@ -298,4 +319,6 @@ def refusal_message(verdict: Verdict, info: QueryInfo, covered_places: Sequence[
     elif verdict.reason == "year_not_covered":
         why = (f"các tài liệu hiện có không có số liệu năm {', '.join(verdict.missing)} "
                "cho nội dung này")
+    elif verdict.reason == "definition_not_stated":
+        why = "các tài liệu hiện có có nhắc đến nội dung này nhưng không giải thích nó là gì"
     return f"Xin lỗi, {why}. {_WHERE_VI}"

@@ -41,7 +41,8 @@ QUESTION_PHRASES = (
     "lần lượt", "diễn ra", "kéo dài", "hai tỉnh", "tiền", "tiền mặt", "trả tiền", "nộp tiền", "đi khám",
     "vậy", "nhé", "hãy", "đừng", "giúp", "hỏi", "mất bao lâu", "mất phí", "quên mật khẩu", "lấy lại",
     "hộ chiếu", "lệ phí", "tổng đài", "số điện thoại", "làm thủ tục", "đăng ký", "đăng nhập",
-    "trên mạng", "bỏ qua", "tạm dừng", "sở ngành", "các sở", "ra quầy", "ở nhà",
+    "trên mạng", "bỏ qua", "tạm dừng", "sở ngành", "các sở", "ra quầy", "ở nhà", "đi chợ", "ra chợ",
+    "không dùng tiền mặt", "làm căn cước", "cấp lại",
 )
 
 

@@ -23,7 +23,8 @@ from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
 from index.types import DocumentMeta
 
-__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "tokens"]
+__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "defined_term", "defines",
+           "place_terms", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d")
@@ -56,10 +57,40 @@ _WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|
 _PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
 
 
-def _place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
+def place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
     """The question's terms that name ``place`` ("Bắc Kạn", "tỉnh Bắc")."""
     own = set(tokens(place))
     return frozenset(t for t in terms.weights if set(t.split()) & own and set(t.split()) <= own | _PLACE_KINDS)
+
+
+# Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
+_DEFINE_VI = re.compile(r"^(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?(?:cai\s+)?"
+                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*[?.!]*$")
+_DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
+_DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
+
+
+def defined_term(info: QueryInfo) -> str:
+    """The term a definition question asks about ("VNeID là gì?" -> "vneid"), folded; "" otherwise.
+
+    Only a short term counts: "mục tiêu của kế hoạch là gì" asks for content, not a definition."""
+    f = fold(info.question).strip()
+    m = _DEFINE_VI.match(f) if info.language == "vi" else _DEFINE_EN.match(f)
+    if not m:
+        return ""
+    toks = tokens(m.group(1) or m.group(2) or "")
+    if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
+        return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
+    return " ".join(toks)
+
+
+def defines(sent: Sentence, term: str) -> bool:
+    """Whether the sentence says what ``term`` is: "X là …" with X as the subject, "X: …", or an
+    acronym spelled out before it ("Chỉ số chuyển đổi số (DTI)", "Cục … (C06, Bộ CA)")."""
+    f = " ".join(_DEF_TOKEN.findall(sent.folded))
+    t = re.escape(term)
+    return bool(re.search(rf"(?:^|[,:(] )(?:(?:theo do|trong do|hien nay|do la) )?{t} (?:\( [^)]* \) )?"
+                          rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f))
 
 
 # A sentence that introduces what someone said: "Chủ tịch … nhấn mạnh: …" (folded)
@@ -529,6 +560,7 @@ class EvidenceFinder:
             allowed = {s for docs_ in place_docs.values() for s in docs_}
 
         speaker_name, speaker = _speaker_terms(info.question, terms)
+        define = defined_term(info)
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
@@ -541,7 +573,7 @@ class EvidenceFinder:
             # (the follow-up rewrite puts it in parentheses), states it in every sentence implicitly
             about_place = frozenset(t for place in context_places
                                     if any(fold(x) == fold(place) for x in chunk_places[src][:2])
-                                    for t in _place_terms(place, terms))
+                                    for t in place_terms(place, terms))
             for sent in docs[src].sentences:
                 said: frozenset[str] = frozenset()
                 if speaker:
@@ -549,14 +581,16 @@ class EvidenceFinder:
                         said = speaker
                     elif speaker_name <= sent.toks and _SPEECH.search(sent.folded):
                         quoting = (sent.para, sent.index)
-                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years, said, about_place))
+                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years, said, about_place,
+                                          define))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
 
     def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
                spans: list[tuple[int, int, int]], doc_years: frozenset[int],
-               said: frozenset[str] = frozenset(), about: frozenset[str] = frozenset()) -> ScoredSentence:
+               said: frozenset[str] = frozenset(), about: frozenset[str] = frozenset(),
+               define: str = "") -> ScoredSentence:
         """``said``: terms naming a speaker that the paragraph introduced (they support the sentence);
         ``about``: the place its report is about, which ranks the sentence but is not counted as its
         own support (the refusal decision sees only what the sentence and its speaker state)."""
@@ -597,6 +631,8 @@ class EvidenceFinder:
                     score += 0.3  # the report's own statement of causes
                 elif _STATES_CAUSE.search(sent.text.lower()):
                     score += 0.08
+        if define and defines(sent, define):
+            score += 0.3  # "X là gì": the sentence that says what X is
         if _ASKS_WEB_ADDRESS.search(fold(info.question)) and _WEB_ADDRESS.search(sent.text):
             score += 0.15  # "what is the address / URL of …": the sentence that gives one
         score += year_adjustment(info.years, f, doc_years)

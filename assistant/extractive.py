@@ -22,6 +22,7 @@ from assistant.evidence import (
     EvidenceFinder,
     ScoredSentence,
     Sentence,
+    place_terms,
     stated_years,
     tokens,
     year_adjustment,
@@ -181,6 +182,7 @@ _KIND_TERMS = frozenset(["han che", "han", "che", "kho khan", "kho", "khan", "ng
                          "vuong", "mac", "bat cap", "bat", "ly do", "ly", "mo ta", "mo", "ta"])
 
 
+_PLACE_KIND_WORDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho", "phuong"])
 _OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need the sentence before
 _ANNOUNCES = re.compile(r":\s*$|\(1\)|\bgom\s*:|\bnhu sau\b|\bnhieu (?:han che|kho khan|vuong mac)\b"
                         r"|\bnhung (?:han che|kho khan|vuong mac)\b")
@@ -242,6 +244,11 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
     covered: set[str] = set()
     for c in chosen:
         covered |= c.matched
+    # the place a report is about is stated by all of its sentences: naming it again adds nothing
+    for place in ev.info.places:
+        if best.sentence.source in ev.place_docs.get(place, ()):
+            covered |= place_terms(place, ev.terms)
+            covered |= {t for t in weights if set(t.split()) <= _PLACE_KIND_WORDS}  # "thị xã", "tỉnh"
     shortcomings = qtype in ("why", "list") and _ASKS_SHORTCOMINGS.search(fold(ev.info.question)) is not None
     for cand in pool[1:40]:
         if len(chosen) >= limit:

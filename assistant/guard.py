@@ -76,6 +76,14 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
     ("fabrication", "confirm-user-claim-vi",
      r"\b(?:xac nhan|khang dinh|cong nhan)\s+(?:giup (?:toi )?)?(?:con so|so lieu|thong tin|noi dung)\s+"
      r"(?:nay|do|tren|sau)\s+(?:la\s+)?(?:dung|chinh xac)|\btai lieu mat\b"),
+    # the user's own text passed off as a document of the corpus ("trích dẫn nó như một nguồn chính thức")
+    ("fabrication", "cite-pasted-text-vi",
+     r"\b(?:trich dan|trich|dan|coi|xem|neu|ghi)\s+(?:no|van ban (?:nay|do|tren|cua toi)|doan (?:nay|tren|do)|"
+     r"noi dung (?:nay|tren|do))\s+(?:nhu|la)\s+(?:mot\s+)?(?:nguon|tai lieu|can cu)"
+     r"|\b(?:dua (?:vao|tren)|theo)\s+(?:van ban|doan|noi dung)\s+(?:ma\s+)?(?:toi|minh|em)\s+(?:dan|gui|dua|cung cap)"),
+    ("fabrication", "cite-pasted-text-en",
+     r"\bcite (?:it|this|that|the (?:text|passage|quote))(?: above| below)? as (?:an? |the )?(?:official )?source"
+     r"|\b(?:based on|according to|using) the (?:text|passage|document|quote) (?:i|we) (?:pasted|gave|provided|sent)"),
     ("fabrication", "make-up-en",
      r"\b(?:make up|invent|fabricate|just guess|guess a|pretend the (?:number|figure))"
      r"|\b(?:don'?t|do not|without)\s+(?:cite|citing|mention(?:ing)? (?:it'?s|that it is) an? estimate)"),

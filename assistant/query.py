@@ -52,7 +52,11 @@ _EN_STOP = _EN_WORDS | _set("what's is there any all according")
 _PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("compare", (r"\bso sanh\b", r"\bkhac nhau\b", r"\blan luot\b", r"\bthay doi the nao\b",
                  r"\bthay doi ra sao\b", r"\bcompare\b", r"\bcomparison\b", r"\bdiffer", r"\bversus\b",
-                 r"\bvs\b", r"\bhai tinh\b", r"\bva\b[^?]{1,60}\bthi\b")),
+                 r"\bvs\b", r"\bhai tinh\b", r"\bva\b[^?]{1,60}\bthi\b",
+                 # "tỉnh nào … cao hơn, Bình Định hay Bắc Ninh?" / "which province has more …"
+                 r"\b(?:cao|thap|nhieu|it|tot|lon|nho|nhanh|cham) hon\b.*\bhay\b",
+                 r"\b(?:tinh|noi|dia phuong|ben) nao\b.*\b(?:cao|thap|nhieu|it|tot|lon|nho|nhanh|cham) hon\b",
+                 r"\bwhich (?:province|one|place)\b.*\b(?:higher|lower|more|fewer|better|faster)\b")),
     ("why", (r"\bvi sao\b", r"\btai sao\b", r"\bnguyen nhan\b", r"\bly do\b", r"\bhan che\b",
              r"\bkho khan\b", r"\bvuong mac\b", r"\b(?:nhung|cac) ton tai\b", r"\bton tai gi\b",
              r"\bbat cap\b", r"\byeu kem\b", r"\bwhy\b", r"\breasons?\b", r"\bcauses?\b",

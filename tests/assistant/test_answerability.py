@@ -147,3 +147,31 @@ def test_near_miss_questions_are_refused(pipeline: Any, question: str) -> None:
     ans = pipeline.ask(question)
     assert ans.refused, ans.answer
     assert ans.citations == ()
+
+
+@pytest.mark.parametrize("question", ["cho em hỏi VNeID là gì vậy", "vneid la gi", "What is VNeID?"])
+def test_definition_the_documents_do_not_give_is_refused_as_such(pipeline: Any, question: str) -> None:
+    # the reports use "VNeID" everywhere but never say what it is: statistics are not a definition
+    ans = pipeline.ask(question)
+    assert ans.refused and ans.citations == ()
+    assert ans.meta["verdict"] == "definition_not_stated"
+    assert "không giải thích" in ans.answer or "do not explain" in ans.answer
+
+
+@pytest.mark.parametrize(("question", "spelled_out"), [
+    ("C06 là gì?", "Cục Cảnh sát quản lý hành chính về trật tự xã hội (C06"),
+    ("cho hỏi DTI là gì", "(DTI)"),
+])
+def test_definition_quotes_the_sentence_that_spells_the_term_out(pipeline: Any, question: str,
+                                                                spelled_out: str) -> None:
+    ans = pipeline.ask(question)
+    assert not ans.refused, ans.meta
+    assert spelled_out in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["lam cccd o dau", "Tôi nộp hồ sơ cấp lại căn cước ở đâu?"])
+def test_where_question_without_an_office_or_address_in_the_documents_is_refused(pipeline: Any,
+                                                                                  question: str) -> None:
+    ans = pipeline.ask(question)
+    assert ans.refused, ans.answer
+    assert "Một cửa" in ans.answer  # says where to ask instead

@@ -142,3 +142,21 @@ def test_shortcomings_are_quoted_to_the_end_of_their_list(pipeline: Any, corpus_
     _check_grounded(ans, corpus_index.reader)
     assert "kinh phí" in ans.answer and "tốc độ đường truyền" in ans.answer
     assert all(c.source == "002_a0ff83433cb52b61.txt" for c in ans.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "tỉnh nào có tỷ lệ hồ sơ trực tuyến cao hơn, Bình Định hay Bắc Ninh?",
+    "Which province has a higher share of applications filed online, Binh Dinh or Bac Ninh?",
+])
+def test_which_is_higher_question_quotes_both_places(pipeline: Any, corpus_index: Any, question: str) -> None:
+    ans = pipeline.ask(question)
+    _check_grounded(ans, corpus_index.reader)
+    assert {c.source for c in ans.citations} >= {"000_fa699dd7983e293e.txt", "001_34f654742855b43a.txt"}
+
+
+def test_place_named_again_elsewhere_does_not_pull_in_an_unrelated_sentence(pipeline: Any,
+                                                                            corpus_index: Any) -> None:
+    # the La Gi report counts "128.402 nhân khẩu" once; its other sentences merely say "thị xã"
+    ans = pipeline.ask("thi xa la gi co bao nhieu nhan khau")
+    _check_grounded(ans, corpus_index.reader)
+    assert len(ans.citations) == 1 and "128.402 nhân khẩu" in ans.citations[0].quote
