@@ -65,7 +65,7 @@ def place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
 
 # Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
 _DEFINE_VI = re.compile(r"^(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?(?:cai\s+)?"
-                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*[?.!]*$")
+                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
 
@@ -115,12 +115,18 @@ def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], fr
                 names.update(tokens(w))
     names -= STOPWORDS
     if not names:
-        return frozenset(), frozenset()
+        # no name, a title: "Chủ tịch UBND tỉnh Bắc Kạn yêu cầu …" is said by whoever holds it
+        title = _SPEAKER_TITLE.search(fold(question))
+        if title is None:
+            return frozenset(), frozenset()
+        names = set(tokens(title.group(0)))
     # the speaker's title and the verb of speaking are implied too ("Chủ tịch … nói")
     implied = names | _SPEAKER_WORDS
     return frozenset(names), frozenset(t for t in terms.weights if set(t.split()) <= implied)
 
 
+_SPEAKER_TITLE = re.compile(r"\b(?:pho )?chu tich (?:ubnd|uy ban nhan dan)(?: (?:tinh|thi xa|huyen|thanh pho))?"
+                            r"|\bgiam doc so\b|\bbi thu tinh uy\b")
 _SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
                             "nhan", "manh", "phat", "bieu", "khang", "dinh", "yeu", "cau", "rang"])
 
@@ -486,6 +492,8 @@ class EvidenceFinder:
         different question (a date found where a fee was asked).
         """
         text = " ".join(toks)
+        if "La Gi" in places and text.endswith("la gi") and text.count("la gi") == 1:
+            return ()  # "… ở thị xã La Gi": the place, not "là gì"
         if text.startswith("theo ") and " , " not in text:
             # "Theo bài về …, tỷ lệ … là bao nhiêu": the attribution is not the subject
             head = re.match(r"theo (?:bai|bao cao|tai lieu|ket qua)\b", text)

@@ -160,3 +160,10 @@ def test_place_named_again_elsewhere_does_not_pull_in_an_unrelated_sentence(pipe
     ans = pipeline.ask("thi xa la gi co bao nhieu nhan khau")
     _check_grounded(ans, corpus_index.reader)
     assert len(ans.citations) == 1 and "128.402 nhân khẩu" in ans.citations[0].quote
+
+
+def test_question_ending_with_the_town_la_gi_is_not_a_what_is_question(pipeline: Any, corpus_index: Any) -> None:
+    # "… ở thị xã La Gi." ends like "là gì" once folded; it names the town and asks for a comparison
+    ans = pipeline.ask("So sánh việc khám chữa bệnh BHYT bằng căn cước gắn chip giữa Bình Định và thị xã La Gi.")
+    _check_grounded(ans, corpus_index.reader)
+    assert {c.source for c in ans.citations} >= {"000_fa699dd7983e293e.txt", "003_55716df2aa7fbea7.txt"}
