@@ -125,6 +125,7 @@ def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], fr
     return frozenset(names), frozenset(t for t in terms.weights if set(t.split()) <= implied)
 
 
+_SPEECH_AFTER = re.compile(r"[”\"]\s*[-–]\s*(?:\w+\s+){0,12}?(?:dan giai|cho biet|noi|nhan manh|khang dinh)\b")
 _SPEAKER_TITLE = re.compile(r"\b(?:pho )?chu tich (?:ubnd|uy ban nhan dan)(?: (?:tinh|thi xa|huyen|thanh pho))?"
                             r"|\bgiam doc so\b|\bbi thu tinh uy\b")
 _SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
@@ -582,6 +583,9 @@ class EvidenceFinder:
             about_place = frozenset(t for place in context_places
                                     if any(fold(x) == fold(place) for x in chunk_places[src][:2])
                                     for t in place_terms(place, terms))
+            # a quote may also come first and be attributed at its end ("“…” - Giám đốc Sở … dẫn giải")
+            attributed_after = {sent.para for sent in docs[src].sentences if speaker and speaker_name <= sent.toks
+                                and _SPEECH_AFTER.search(sent.folded)}
             for sent in docs[src].sentences:
                 said: frozenset[str] = frozenset()
                 if speaker:
@@ -589,6 +593,8 @@ class EvidenceFinder:
                         said = speaker
                     elif speaker_name <= sent.toks and _SPEECH.search(sent.folded):
                         quoting = (sent.para, sent.index)
+                    elif sent.para in attributed_after:
+                        said = speaker
                 ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years, said, about_place,
                                           define))
         ranked.sort(key=lambda r: r.score, reverse=True)

@@ -278,6 +278,10 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
 
 
 _PART_SPLIT = re.compile(r"[,;?]|\s(?=va\s)|\s(?=con\s)")
+# who is speaking ("Giám đốc Sở Thông tin và Truyền thông", "Chủ tịch UBND tỉnh") is context, not a part's topic
+_ROLE_WORDS = frozenset(["giam", "doc", "so", "thong", "tin", "truyen", "chu", "tich", "pho", "ubnd", "uy", "ban",
+                         "nhan", "dan", "tinh", "bi", "thu", "truong", "cuc", "ong", "ba", "nhan dinh", "dinh"])
+_REQUEST_SPLIT = re.compile(r",?\s+(?:kem theo|kem|dong thoi|cung nhu|and also|along with)\s+")
 _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
                        r"|what|which|how|when|who|why|where)\b")
 
@@ -288,8 +292,12 @@ def _question_parts(ev: Evidence) -> list[set[str]]:
     Sở …,") is context shared by the parts, not a part. Key phrases are the part's rare bigrams that
     the other parts do not use and some candidate sentence states (not a place, not a seam between
     two words): what tells a sentence answering this part from one answering another."""
-    pieces = [p.strip() for p in _PART_SPLIT.split(fold(ev.info.question)) if p and p.strip()]
+    folded = fold(ev.info.question)
+    pieces = [p.strip() for p in _PART_SPLIT.split(folded) if p and p.strip()]
     parts = [p for p in pieces if _PART_CUE.search(p)]
+    if len(parts) < 2:
+        # a request in two parts: "tóm tắt nhận định về X, kèm dẫn chứng về Y"
+        parts = [p.strip() for p in _REQUEST_SPLIT.split(folded) if p.strip()]
     if len(parts) < 2:
         return []
     weights = ev.terms.weights
@@ -303,7 +311,7 @@ def _question_parts(ev: Evidence) -> list[set[str]]:
     for i, g in enumerate(grams):
         others = set().union(*(h for j, h in enumerate(grams) if j != i))
         keys = {t for t in g - others if weights.get(t, 0.0) >= rare and t not in place_terms
-                and any(t in r.matched for r in ev.ranked[:40])}
+                and not set(t.split()) <= _ROLE_WORDS and any(t in r.matched for r in ev.ranked[:40])}
         if keys:
             out.append(keys)
     return out if len(out) >= 2 else []
