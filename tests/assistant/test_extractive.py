@@ -167,3 +167,13 @@ def test_question_ending_with_the_town_la_gi_is_not_a_what_is_question(pipeline:
     ans = pipeline.ask("So sánh việc khám chữa bệnh BHYT bằng căn cước gắn chip giữa Bình Định và thị xã La Gi.")
     _check_grounded(ans, corpus_index.reader)
     assert {c.source for c in ans.citations} >= {"000_fa699dd7983e293e.txt", "003_55716df2aa7fbea7.txt"}
+
+
+def test_two_part_request_quotes_each_part(pipeline: Any, corpus_index: Any) -> None:
+    # an official's request in two parts joined by "kèm theo"; the director's view is attributed at the
+    # end of his quote ("… - Giám đốc Sở … dẫn giải"), not before it
+    ans = pipeline.ask("Hãy nêu quan điểm của Giám đốc Sở Thông tin và Truyền thông Bắc Ninh về bản chất của "
+                       "chuyển đổi số, kèm theo dẫn chứng về văn bản pháp luật.")
+    _check_grounded(ans, corpus_index.reader)
+    assert "vấn đề của thể chế" in ans.answer
+    assert "pháp luật" in ans.answer

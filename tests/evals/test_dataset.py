@@ -13,6 +13,8 @@ from index.normalize import fold, normalize_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QA = PROJECT_ROOT / "evals" / "qa.jsonl"
+# every set the project ships: the project set and the held-out sets written by people who had not read the code
+SETS = [QA, *sorted((PROJECT_ROOT / "evals").glob("holdout*.jsonl"))]
 CORPUS = PROJECT_ROOT / "data" / "corpus"
 DEV = PROJECT_ROOT.parent / "shared" / "evals" / "dev.jsonl"
 REQUIRED_TYPES = {"factoid", "multi_doc", "list", "why", "unanswerable", "no_diacritics", "follow_up",
@@ -22,6 +24,15 @@ REQUIRED_TYPES = {"factoid", "multi_doc", "list", "why", "unanswerable", "no_dia
 @pytest.fixture(scope="module")
 def qa() -> list[EvalItem]:
     return load_dataset(QA)
+
+
+@pytest.fixture(scope="module", params=SETS, ids=lambda p: p.name)
+def each_set(request: pytest.FixtureRequest) -> list[EvalItem]:
+    return load_dataset(request.param)
+
+
+def test_the_held_out_sets_are_shipped() -> None:
+    assert len(SETS) >= 4, SETS
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +47,9 @@ def test_qa_set_is_large_and_covers_every_type(qa: list[EvalItem]) -> None:
     assert not {i.type for i in qa} - REQUIRED_TYPES
 
 
-def test_every_evidence_span_is_verbatim_in_a_named_source(qa: list[EvalItem], corpus_texts: dict[str, str]) -> None:
-    for item in qa:
+def test_every_evidence_span_is_verbatim_in_a_named_source(each_set: list[EvalItem],
+                                                           corpus_texts: dict[str, str]) -> None:
+    for item in each_set:
         if item.expects_refusal:
             assert not item.sources and not item.evidence and not item.must_include, item.id
             continue
@@ -51,10 +63,11 @@ def test_every_evidence_span_is_verbatim_in_a_named_source(qa: list[EvalItem], c
             assert any(normalize_text(ev) in corpus_texts[source] for ev in item.evidence), f"{item.id}: {source}"
 
 
-def test_must_include_strings_are_in_the_evidence_and_the_gold_answer(qa: list[EvalItem]) -> None:
-    for item in qa:
+def test_must_include_strings_are_in_the_sources_and_the_gold_answer(each_set: list[EvalItem],
+                                                                    corpus_texts: dict[str, str]) -> None:
+    for item in each_set:
         for m in item.must_include:
-            assert any(contains_phrase(ev, m) for ev in item.evidence), f"{item.id}: {m!r} not in evidence"
+            assert any(contains_phrase(corpus_texts[s], m) for s in item.sources), f"{item.id}: {m!r} not in sources"
             assert contains_phrase(item.answer, m), f"{item.id}: {m!r} not in the gold answer"
 
 
@@ -131,3 +144,9 @@ def test_parse_item_types() -> None:
     assert problems and problems[0].startswith("line 9")
     item = parse_item({"id": "u", "question": "Q", "type": "unanswerable", "sources": []})
     assert item is not None and item.expects_refusal
+
+
+def test_project_set_must_include_strings_are_in_its_evidence(qa: list[EvalItem]) -> None:
+    for item in qa:
+        for m in item.must_include:
+            assert any(contains_phrase(ev, m) for ev in item.evidence), f"{item.id}: {m!r} not in evidence"
