@@ -21,17 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.evidence import (
-    STOPWORDS,
-    Evidence,
-    ScoredSentence,
-    Sentence,
-    defined_term,
-    defines,
-    stated_years,
-    tokens,
-)
+from assistant.evidence import Evidence, ScoredSentence, Sentence, stated_years, tokens
 from assistant.query import QueryInfo
+from assistant.question_cues import defined_term, defines
+from assistant.vocabulary import STOPWORDS
 from index.normalize import fold
 
 __all__ = ["Thresholds", "Verdict", "assess", "refusal_message"]
@@ -128,7 +121,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Ve
         # "làm CCCD ở đâu": a sentence that mentions CCCD but names no office or address is no answer
         return Verdict(False, "how_to_not_described", detail)
     term = defined_term(info)
-    if term and not any(defines(r.sentence, term) for r in chosen):
+    if term and not any(defines(r.sentence.folded, term) for r in chosen):
         # "VNeID là gì": sentences that use the word without saying what it is do not answer
         return Verdict(False, "definition_not_stated", detail, missing=(term,))
     if ev.terms.focus and not any(_states(r, f) for f in ev.terms.focus for r in chosen):

@@ -129,7 +129,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
 
     reader = reader or open_reader(settings)
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
-    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents)
+    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
+                            text_by_hash=reader.text_by_hash)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader))
     answerer: Answerer = extractive
     condenser: Any = followup.condense

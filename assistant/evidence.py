@@ -18,13 +18,32 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.query import QueryInfo, english_to_vietnamese
+from assistant.question_cues import (
+    SPEAKER_WORDS,
+    SPEECH,
+    SPEECH_AFTER,
+    defined_term,
+    defines,
+    names_person,
+    speaker_names,
+)
 from assistant.types import ScoredChunk
+from assistant.vocabulary import (
+    ABBREVIATIONS,
+    EN_EXTRA,
+    EN_FILLER,
+    GENERIC_PHRASES,
+    LAMBDA_BIGRAM,
+    QUESTION_PHRASES,
+    REPORT_WORDS,
+    STOPWORDS,
+    SYNONYMS,
+)
 from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
 from index.types import DocumentMeta
 
-__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "defined_term", "defines",
-           "place_terms", "tokens"]
+__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "place_terms", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d")
@@ -41,16 +60,6 @@ _ASKS_CAUSE = re.compile(r"\b(?:vi sao|tai sao|nguyen nhan|ly do|why|reasons?|ca
 _STATES_CAUSE = re.compile(r"\b(?:do|bởi|vì|xuất phát từ)\b")
 _WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
                   r"ubnd|bo)\b")
-# A Vietnamese personal name: a common family name followed by a capitalised given name ("Phạm Anh
-# Tuấn"); family names that also start place names (Hà, Lâm, Cao, Thái, ...) are left out.
-_PERSON = re.compile(r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Đinh|Đào|"
-                     r"Lương|Trương|Trịnh|Đoàn|Lưu|Quách|Kiều|Vương)\s+(\w)\w*\s+(\w)")
-
-
-def _names_person(text: str) -> bool:
-    return any(m.group(1).isupper() and m.group(2).isupper() for m in _PERSON.finditer(text))
-
-
 _ASKS_WEB_ADDRESS = re.compile(r"\b(?:web ?address|urls?|links?|websites?|dia chi (?:web|truy cap|trang)|trang web"
                                r"|duong (?:dan|link)|log ?in|sign[- ]?in|address)\b")
 _WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|edu)\.vn\b|\b[\w-]+\.vn\b")
@@ -63,140 +72,19 @@ def place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
     return frozenset(t for t in terms.weights if set(t.split()) & own and set(t.split()) <= own | _PLACE_KINDS)
 
 
-# Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
-_DEFINE_VI = re.compile(r"^(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?(?:cai\s+)?"
-                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
-_DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
-_DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
-
-
-def defined_term(info: QueryInfo) -> str:
-    """The term a definition question asks about ("VNeID là gì?" -> "vneid"), folded; "" otherwise.
-
-    Only a short term counts: "mục tiêu của kế hoạch là gì" asks for content, not a definition."""
-    f = fold(info.question).strip()
-    m = _DEFINE_VI.match(f) if info.language == "vi" else _DEFINE_EN.match(f)
-    if not m:
-        return ""
-    toks = tokens(m.group(1) or m.group(2) or "")
-    if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
-        return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
-    return " ".join(toks)
-
-
-def defines(sent: Sentence, term: str) -> bool:
-    """Whether the sentence says what ``term`` is: "X là …" with X as the subject, "X: …", or an
-    acronym spelled out before it ("Chỉ số chuyển đổi số (DTI)", "Cục … (C06, Bộ CA)")."""
-    f = " ".join(_DEF_TOKEN.findall(sent.folded))
-    t = re.escape(term)
-    return bool(re.search(rf"(?:^|[,:(] )(?:(?:theo do|trong do|hien nay|do la) )?{t} (?:\( [^)]* \) )?"
-                          rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f))
-
-
-# A sentence that introduces what someone said: "Chủ tịch … nhấn mạnh: …" (folded)
-_SPEECH = re.compile(r"\b(?:nhan manh|noi|phat bieu|cho rang|khang dinh|de nghi|yeu cau|chi dao|cho biet)\b")
-
-
 def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], frozenset[str]]:
-    """The syllables of a person the question names ("Nguyễn Đăng Bình"), and the question's terms
-    that name that speaker (with title and verb of speaking); empty when it names no one.
+    """The syllables naming the speaker a question names, and the question's terms that name that
+    speaker (with title and verb of speaking: "Chủ tịch … nói" implies them); empty when none.
 
     Why: reports introduce a speaker once ("Chủ tịch … nhấn mạnh: …") and the following sentences of
     that paragraph carry what was said without repeating the name; those sentences state the name
     implicitly, so the sentence that merely introduces the speaker should not win on the name alone.
     """
-    names: set[str] = set()
-    for m in _PERSON.finditer(question):
-        if m.group(1).isupper() and m.group(2).isupper():
-            words = question[m.start():].split()
-            for w in words[:4]:
-                if not w[:1].isupper():
-                    break
-                names.update(tokens(w))
-    names -= STOPWORDS
+    names = speaker_names(question, STOPWORDS)
     if not names:
-        # no name, a title: "Chủ tịch UBND tỉnh Bắc Kạn yêu cầu …" is said by whoever holds it
-        title = _SPEAKER_TITLE.search(fold(question))
-        if title is None:
-            return frozenset(), frozenset()
-        names = set(tokens(title.group(0)))
-    # the speaker's title and the verb of speaking are implied too ("Chủ tịch … nói")
-    implied = names | _SPEAKER_WORDS
-    return frozenset(names), frozenset(t for t in terms.weights if set(t.split()) <= implied)
-
-
-_SPEECH_AFTER = re.compile(r"[”\"]\s*[-–]\s*(?:\w+\s+){0,12}?(?:dan giai|cho biet|noi|nhan manh|khang dinh)\b")
-_SPEAKER_TITLE = re.compile(r"\b(?:pho )?chu tich (?:ubnd|uy ban nhan dan)(?: (?:tinh|thi xa|huyen|thanh pho))?"
-                            r"|\bgiam doc so\b|\bbi thu tinh uy\b")
-_SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
-                            "nhan", "manh", "phat", "bieu", "khang", "dinh", "yeu", "cau", "rang"])
-
-
-# Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
-# purpose: many Vietnamese syllables are both a function word and part of a content word ("có" /
-# "cơ sở", "tại" / "tài khoản"), and IDF already down-weights the common ones.
-STOPWORDS = frozenset([
-    "a", "ak", "ai", "anh", "ay", "ba", "biet", "cac", "cai", "cho", "chua", "cua", "cung", "da", "day", "de",
-    "den", "di", "duoc", "em", "gi", "gio", "hay", "hoi", "hon", "khi", "khong", "kia", "la", "lai", "lam",
-    "len", "luc", "ma", "minh", "mot", "muon", "nao", "nay", "ne", "nha", "nhe", "nhieu", "nhu", "nhung", "no",
-    "o", "oi", "phai", "qua", "ra", "rang", "roi", "sao", "se", "sau", "toi", "tren", "trong", "u", "va", "vay",
-    "ve", "vi", "voi", "vua", "xin", "nhat", "hoac", "theo", "bai", "nam", "thang", "ngay", "giua",
-    "the", "of", "what", "which", "how", "many", "much", "is", "are", "was", "were", "did", "does",
-    "according", "in", "on", "for", "with", "by", "from", "that", "this", "these", "those", "had", "has",
-    "have", "been", "be", "when", "who", "whom", "whose", "why", "and", "or", "at", "as", "an", "it", "its",
-    "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
-    "all",
-])
-# Question phrasing (folded) removed before weighting: it never occurs in reports, and its syllables
-# would otherwise look like rare topic words ("bao nhiêu" is not about "bảo hiểm").
-QUESTION_PHRASES = (
-    "bao nhieu", "nhu the nao", "the nao", "ra sao", "bao gio", "khi nao", "o dau", "la gi", "thu may",
-    "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
-    "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
-    "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
-)
-# Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
-# English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
-_EN_EXTRA: tuple[tuple[str, str], ...] = (
-    (r"\bhigh[- ]quality\b", "chất lượng cao"), (r"\b(?:workers?|human resources|personnel|staff)\b", "nhân lực"),
-    (r"\btrain(?:ing|ed)?\b", "đào tạo"), (r"\buniversity\b", "trường ĐH đại học"),
-    (r"\bhouseholds?\b", "hộ gia đình"), (r"\bcover(?:ed|age)?\b", "phủ"),
-    (r"\b(?:social )?welfare\b|\bsocial security\b", "an sinh xã hội"), (r"\bwithout cash\b", "không dùng tiền mặt"),
-    (r"\bconvert(?:ed)?\b", "chuyển đổi"), (r"\b(?:web ?portals?|websites?)\b", "cổng trang thông tin điện tử"),
-    (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
-    (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
-    (r"\bsoftware park\b", "công viên phần mềm"), (r"\b(?:teachers?|students?)\b", "giáo dục"),
-    (r"\b(?:web )?address\b|\burls?\b|\blinks?\b", "địa chỉ https"),
-    (r"\blog ?in\b|\bsign[- ]?in\b|\bauthenticat\w*\b|\bsingle sign[- ]on\b", "xác thực người dùng"),
-)
-_EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
-want need get got does did done there here their them they she her his him its our ours yes not also just
-only very more most some such each other than then thus too well what which whose whom"""
-_EN_FILLER = frozenset(_EN_FILLER_WORDS.split())
-_GENERIC = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
-_REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
-
-LAMBDA_BIGRAM = 1.0
-
-# Abbreviations used by the reports, and their expansions (folded): a sentence that says "TTHC"
-# also matches a question that says "thủ tục hành chính", and the other way round.
-ABBREVIATIONS: dict[str, str] = {
-    "tthc": "thu tuc hanh chinh", "cccd": "can cuoc cong dan", "dvc": "dich vu cong",
-    "dvctt": "dich vu cong truc tuyen", "dvcqg": "dich vu cong quoc gia", "csdl": "co so du lieu",
-    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "ca": "cong an", "dn": "doanh nghiep",
-    "cds": "chuyen doi so", "tmdt": "thuong mai dien tu", "cntt": "cong nghe thong tin",
-    "ubnd": "uy ban nhan dan", "sxnn": "san xuat nong nghiep", "cks": "chu ky so",
-    "ttdt": "thong tin dien tu", "ttdd": "thong tin di dong", "kt": "kinh te", "xh": "xa hoi",
-    "cbccvc": "can bo cong chuc vien chuc", "hdnd": "hoi dong nhan dan", "gd": "giao duc",
-}
-# Everyday words citizens use for the reports' official terms (folded, applied to questions).
-SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),
-    ("chuyen khoan", "thanh toan"), ("app", "ung dung"), ("kham benh", "kham chua benh"),
-    ("benh vien", "co so y te"), ("hoc phi", "khoan thu"), ("tien hoc", "khoan thu"),
-    ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
-    ("dinh danh so", "dinh danh dien tu"),
-)
+        return frozenset(), frozenset()
+    implied = names | SPEAKER_WORDS
+    return names, frozenset(t for t in terms.weights if set(t.split()) <= implied)
 
 
 def stated_years(folded: str) -> set[int]:
@@ -384,24 +272,30 @@ class Evidence:
 class EvidenceFinder:
     """Scores the sentences of the retrieved documents for a question.
 
-    ``document_text(source)`` returns the normalised text that chunk offsets point into.
+    ``document_text(source)`` returns the normalised text that chunk offsets point into;
+    ``text_by_hash(doc_hash)`` the text of one version (``Chunk.doc_hash``), so that a request reads
+    the version its chunks were retrieved from even when a newer index generation lands mid-request.
     """
 
     def __init__(self, stats: CorpusStats | Callable[[], CorpusStats],
                  document_text: Callable[[str], str],
-                 catalog: Callable[[], Sequence[DocumentMeta]] | None = None) -> None:
+                 catalog: Callable[[], Sequence[DocumentMeta]] | None = None,
+                 text_by_hash: Callable[[str], str] | None = None) -> None:
         if not callable(document_text):
             raise TypeError("document_text must be a function source -> normalised text")
+        if text_by_hash is not None and not callable(text_by_hash):
+            raise TypeError("text_by_hash must be a function content hash -> normalised text")
         self._stats_of: Callable[[], CorpusStats] = (lambda: stats) if isinstance(stats, CorpusStats) else stats
         self._document_text = document_text
+        self._text_by_hash = text_by_hash
         # All indexed documents: a question naming a covered place whose report retrieval missed
         # still gets that report read (instead of a wrong "no information about X").
         self._catalog = catalog
         self._cache: dict[str, _Doc] = {}
 
     # --- documents --------------------------------------------------------------------------------
-    def _doc(self, source: str) -> _Doc:
-        text = self._document_text(source)
+    def _doc(self, source: str, doc_hash: str = "") -> _Doc:
+        text = self._text_by_hash(doc_hash) if doc_hash and self._text_by_hash else self._document_text(source)
         cached = self._cache.get(source)
         if cached is not None and (cached.text is text or cached.text == text):
             return cached
@@ -437,7 +331,7 @@ class EvidenceFinder:
     def query_terms(self, info: QueryInfo) -> QueryTerms:
         base = info.expansion if info.language == "en" and info.expansion else info.question
         if info.language == "en":
-            extra = [vi for rx, vi in _EN_EXTRA if re.search(rx, info.question.lower())]
+            extra = [vi for rx, vi in EN_EXTRA if re.search(rx, info.question.lower())]
             base = " ".join([base, *extra])
         raw = tokens(base)
         aside = set(tokens(" ".join(re.findall(r"\(([^()]*)\)", base))))
@@ -456,7 +350,7 @@ class EvidenceFinder:
             # English words the glossary could not render stay as (unknown) terms: "reset my
             # password" must not look fully covered just because "VNeID" matched.
             for w in re.findall(r"[a-z]{3,}", info.question.lower()):
-                if w not in STOPWORDS and w not in _EN_FILLER and not english_to_vietnamese(w):
+                if w not in STOPWORDS and w not in EN_FILLER and not english_to_vietnamese(w):
                     toks.append(w)
         content = [t for t in toks if t not in STOPWORDS and not t.isdigit()]
         weights: dict[str, float] = {}
@@ -514,9 +408,9 @@ class EvidenceFinder:
             if pos > 2:
                 break  # the subject is not at the front: no focus
             bg = f"{a} {b}"
-            if bg in _GENERIC or bg in _REPORT_WORDS or f" {bg} " not in joined:
+            if bg in GENERIC_PHRASES or bg in REPORT_WORDS or f" {bg} " not in joined:
                 continue
-            if any(g.startswith(f"{b} ") or g.endswith(f" {a}") for g in _GENERIC if f" {g} " in joined):
+            if any(g.startswith(f"{b} ") or g.endswith(f" {a}") for g in GENERIC_PHRASES if f" {g} " in joined):
                 continue  # straddles a generic phrase ("tỷ lệ | hồ sơ")
             return (bg,)
         return ()
@@ -548,7 +442,8 @@ class EvidenceFinder:
                     chunk_places[meta.source] = meta.places
                     report_years[meta.source] = meta.years
                     chunk_rank[meta.source] = []
-        docs = {s: self._doc(s) for s in sources}
+        versions = {sc.chunk.source: sc.chunk.doc_hash for sc in reversed(contexts)}  # the version retrieved
+        docs = {s: self._doc(s, versions.get(s, "")) for s in sources}
 
         # places: which retrieved documents are about each place the question names
         place_docs: dict[str, list[str]] = {}
@@ -585,13 +480,13 @@ class EvidenceFinder:
                                     for t in place_terms(place, terms))
             # a quote may also come first and be attributed at its end ("“…” - Giám đốc Sở … dẫn giải")
             attributed_after = {sent.para for sent in docs[src].sentences if speaker and speaker_name <= sent.toks
-                                and _SPEECH_AFTER.search(sent.folded)}
+                                and SPEECH_AFTER.search(sent.folded)}
             for sent in docs[src].sentences:
                 said: frozenset[str] = frozenset()
                 if speaker:
                     if quoting and quoting[0] == sent.para and sent.index > quoting[1]:
                         said = speaker
-                    elif speaker_name <= sent.toks and _SPEECH.search(sent.folded):
+                    elif speaker_name <= sent.toks and SPEECH.search(sent.folded):
                         quoting = (sent.para, sent.index)
                     elif sent.para in attributed_after:
                         said = speaker
@@ -627,7 +522,7 @@ class EvidenceFinder:
         elif q == "who":
             if _WHO.search(f):
                 score += 0.06
-            if _names_person(sent.text):
+            if names_person(sent.text):
                 score += 0.06  # "who" is answered by a name, not by a title alone
         elif q == "list":
             if _ENUM.search(sent.text) or sent.text.count(",") >= 3:
@@ -645,7 +540,7 @@ class EvidenceFinder:
                     score += 0.3  # the report's own statement of causes
                 elif _STATES_CAUSE.search(sent.text.lower()):
                     score += 0.08
-        if define and defines(sent, define):
+        if define and defines(sent.folded, define):
             score += 0.3  # "X là gì": the sentence that says what X is
         if _ASKS_WEB_ADDRESS.search(fold(info.question)) and _WEB_ADDRESS.search(sent.text):
             score += 0.15  # "what is the address / URL of …": the sentence that gives one

@@ -20,7 +20,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -74,6 +74,7 @@ def _meta_from_json(d: dict[str, Any]) -> DocumentMeta:
 
 def chunk_to_json(c: Chunk) -> dict[str, Any]:
     d = asdict(c)
+    d.pop("doc_hash", None)  # derived from the manifest when read back, never stored twice
     d["places"] = list(c.places)
     d["years"] = list(c.years)
     return d
@@ -128,7 +129,9 @@ def read_chunks(index_dir: Path, manifest: Manifest) -> Iterator[Chunk]:
     with open(Path(index_dir) / manifest.chunks_file, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
-                yield chunk_from_json(json.loads(line))
+                chunk = chunk_from_json(json.loads(line))
+                doc = manifest.documents.get(chunk.source)
+                yield replace(chunk, doc_hash=doc.content_hash) if doc is not None else chunk
 
 
 def _fsync_dir(path: Path) -> None:

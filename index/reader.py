@@ -177,7 +177,11 @@ class IndexReader:
 
     def document_text(self, source: str) -> str:
         """The normalised full text of ``source``: chunk offsets and citation offsets point into it."""
-        content_hash = self.snapshot().content_hashes[source]
+        return self.text_by_hash(self.snapshot().content_hashes[source])
+
+    def text_by_hash(self, content_hash: str) -> str:
+        """The stored text with this content hash (``Chunk.doc_hash``): texts are immutable and kept for
+        a while after a newer generation replaces them, so a request answers from the version it read."""
         text = self._texts.get(content_hash)
         if text is None:
             text = read_text(self.index_dir, content_hash)

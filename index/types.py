@@ -46,6 +46,9 @@ class Chunk:
     places: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
     ordinal: int = 0  # position of the chunk in its document
+    # content hash of the document text the offsets point into (set when read from an index): lets an
+    # answer quote exactly the version it retrieved even if a newer generation lands meanwhile
+    doc_hash: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,91 @@
+"""What a question's wording asks for beyond its topic words: a definition, or what a speaker said.
+
+Why separate from evidence scoring: these are readings of the *question* ("X là gì?" wants the
+sentence that says what X is; "Chủ tịch … nói gì" wants what follows the speaker's introduction),
+and the answerability check and the sentence scorer must read them the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import QueryInfo
+from index.normalize import fold
+
+__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "defined_term", "defines", "names_person", "speaker_names"]
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+# A Vietnamese personal name: a common family name followed by a capitalised given name ("Phạm Anh
+# Tuấn"); family names that also start place names (Hà, Lâm, Cao, Thái, ...) are left out.
+_PERSON = re.compile(r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Đinh|Đào|"
+                     r"Lương|Trương|Trịnh|Đoàn|Lưu|Quách|Kiều|Vương)\s+(\w)\w*\s+(\w)")
+
+
+def names_person(text: str) -> bool:
+    return any(m.group(1).isupper() and m.group(2).isupper() for m in _PERSON.finditer(text))
+
+
+# Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
+_DEFINE_VI = re.compile(r"^(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?(?:cai\s+)?"
+                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
+_DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
+_DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
+
+
+def defined_term(info: QueryInfo) -> str:
+    """The term a definition question asks about ("VNeID là gì?" -> "vneid"), folded; "" otherwise.
+
+    Only a short term counts: "mục tiêu của kế hoạch là gì" asks for content, not a definition."""
+    f = fold(info.question).strip()
+    m = _DEFINE_VI.match(f) if info.language == "vi" else _DEFINE_EN.match(f)
+    if not m:
+        return ""
+    toks = _tokens(m.group(1) or m.group(2) or "")
+    if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
+        return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
+    return " ".join(toks)
+
+
+def defines(folded: str, term: str) -> bool:
+    """Whether a (folded) sentence says what ``term`` is: "X là …" with X as the subject, "X: …", or
+    an acronym spelled out before it ("Chỉ số chuyển đổi số (DTI)", "Cục … (C06, Bộ CA)")."""
+    f = " ".join(_DEF_TOKEN.findall(folded))
+    t = re.escape(term)
+    return bool(re.search(rf"(?:^|[,:(] )(?:(?:theo do|trong do|hien nay|do la) )?{t} (?:\( [^)]* \) )?"
+                          rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f))
+
+
+# A sentence that introduces what someone said: "Chủ tịch … nhấn mạnh: …" (folded)
+SPEECH = re.compile(r"\b(?:nhan manh|noi|phat bieu|cho rang|khang dinh|de nghi|yeu cau|chi dao|cho biet)\b")
+
+
+def speaker_names(question: str, stopwords: frozenset[str]) -> frozenset[str]:
+    """The folded syllables of the person a question names ("Nguyễn Đăng Bình"), or else of the title
+    it names ("Chủ tịch UBND tỉnh …" is said by whoever holds it); empty when it names no one."""
+    names: set[str] = set()
+    for m in _PERSON.finditer(question):
+        if m.group(1).isupper() and m.group(2).isupper():
+            words = question[m.start():].split()
+            for w in words[:4]:
+                if not w[:1].isupper():
+                    break
+                names.update(_tokens(w))
+    names -= stopwords
+    if not names:
+        title = _SPEAKER_TITLE.search(fold(question))
+        if title is not None:
+            names = set(_tokens(title.group(0)))
+    return frozenset(names)
+
+
+SPEECH_AFTER = re.compile(r"[”\"]\s*[-–]\s*(?:\w+\s+){0,12}?(?:dan giai|cho biet|noi|nhan manh|khang dinh)\b")
+_SPEAKER_TITLE = re.compile(r"\b(?:pho )?chu tich (?:ubnd|uy ban nhan dan)(?: (?:tinh|thi xa|huyen|thanh pho))?"
+                            r"|\bgiam doc so\b|\bbi thu tinh uy\b")
+SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
+                            "nhan", "manh", "phat", "bieu", "khang", "dinh", "yeu", "cau", "rang"])

@@ -1,0 +1,309 @@
+"""Which sentences to quote: the best one, plus those that state what it leaves out.
+
+Why a module of its own: choosing sentences is where most answer quality is decided (a comparison
+needs each side, a two-part question each part, a list of shortcomings all of its items), while
+the extractive answerer only frames and cites what is chosen here. Works on ``Evidence`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.evidence import (
+    Evidence,
+    ScoredSentence,
+    Sentence,
+    place_terms,
+    stated_years,
+    tokens,
+    year_adjustment,
+)
+from index.normalize import fold
+
+__all__ = ["select_sentences"]
+
+_MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
+_DEFAULT_MAX = 3
+
+
+def select_sentences(ev: Evidence) -> list[ScoredSentence]:
+    """The sentences to quote: the best one, plus others that state parts of the question it misses.
+
+    A question about two places or two years (a comparison, "lần lượt") is answered facet by
+    facet: each place/year gets its own best sentences from its own report, so the answer quotes
+    both sides instead of two sentences from whichever report matched the wording best.
+    """
+    if not ev.ranked:
+        return []
+    qtype = ev.info.qtype
+    facets = _facets(ev)
+    if facets:
+        chosen: list[ScoredSentence] = []
+        for sources, years in facets:
+            pool = _facet_pool(ev, sources, years, chosen)
+            if pool:
+                chosen.extend(_facet_sentences(ev, pool, years))
+        if chosen:
+            return chosen
+    pool = ev.ranked
+    if qtype == "why":
+        # "what limitations / why": the question's cue words ("hạn chế") and place name are in every
+        # candidate passage; the topic they are about decides which one states the causes
+        pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
+    return _greedy(ev, pool, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
+
+
+def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:
+    """Up to two sentences for one side; a near-tie for the best is quoted rather than a sentence
+    that merely adds other words of the question (which of the two the user means is unknown),
+    unless it reports on a year the side is not asked about."""
+    sel = _greedy(ev, pool, 2)
+    best = sel[0]
+    if len(pool) > 1 and not best.sentence.folded.startswith(_OPENERS):
+        runner = next((r for r in pool[1:3] if r.sentence != best.sentence), None)
+        if runner is not None and runner.score >= _NEAR_TIE * best.score and runner not in sel \
+                and not _other_year(runner, years or tuple(ev.info.years)):
+            sel = [best, runner]
+    return sel
+
+
+def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:
+    stated = stated_years(r.sentence.folded)
+    return bool(years) and bool(stated) and not stated & set(years)
+
+
+_NEAR_TIE = 0.85
+_Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
+
+
+def _facets(ev: Evidence) -> list[tuple[list[str], tuple[int, ...]]]:
+    """(sources, years) per side of a two-sided question, in the question's order; [] if one-sided."""
+    info = ev.info
+    places = [p for p in info.places if ev.place_docs.get(p)]
+    if len(places) >= 2:
+        years_of = _place_years(info.question, places, info.years)
+        return [(_narrow(ev, list(ev.place_docs[p]), years_of[p]), years_of[p]) for p in places]
+    if info.qtype != "compare" or _Q_RANGE.search(info.question):
+        return []
+    years = list(dict.fromkeys(info.years))
+    if len(years) < 2:
+        return []
+    candidates = list(dict.fromkeys(r.sentence.source for r in ev.ranked))
+    facets: list[tuple[list[str], tuple[int, ...]]] = [
+        (_narrow(ev, candidates, (y,), strict=True), (y,)) for y in years]
+    if any(not src for src, _ in facets) or len({frozenset(src) for src, _ in facets}) < len(facets):
+        return []  # the reports do not split by year: one pool answers both
+    return facets
+
+
+def _place_years(question: str, places: Sequence[str], years: Sequence[int]) -> dict[str, tuple[int, ...]]:
+    """The years each place is asked about: those written after it (before the next place), plus
+    those written before the first place, which apply to all ("Năm 2023, A và B ...")."""
+    q = fold(question)
+    pos = sorted((q.find(fold(p)), p) for p in places)
+    if pos[0][0] < 0:
+        return {p: tuple(years) for p in places}  # places not written out: no way to pair them
+    found = [(m.start(), int(m.group(1))) for m in _Q_YEAR.finditer(q) if int(m.group(1)) in years]
+    lead = [y for at, y in found if at < pos[0][0]]
+    out: dict[str, tuple[int, ...]] = {}
+    for k, (start, place) in enumerate(pos):
+        end = pos[k + 1][0] if k + 1 < len(pos) else len(q)
+        out[place] = tuple(dict.fromkeys(lead + [y for at, y in found if start <= at < end]))
+    return out
+
+
+def _narrow(ev: Evidence, sources: list[str], years: Sequence[int], strict: bool = False) -> list[str]:
+    """The sources reporting on ``years``: mainly (their latest year), else at all; all of them if none
+    (or [] when ``strict``)."""
+    if not years or (len(sources) < 2 and not strict):
+        return sources
+    main = [s for s in sources if ev.report_years.get(s, ())[:1] and ev.report_years[s][0] in years]
+    if main:
+        return main
+    some = [s for s in sources if set(ev.report_years.get(s, ())) & set(years)]
+    return some if some or strict else sources
+
+
+def _facet_pool(ev: Evidence, sources: Sequence[str], years: tuple[int, ...],
+                taken: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The facet's candidate sentences, re-scored on the question's *measure* terms only.
+
+    Within one facet the places, years and report names of the question say nothing about which
+    sentence states the measure (and the other side's place name would pull in sentences that
+    merely mention it), so coverage is recomputed without them, and years count for the facet's
+    own years only.
+    """
+    info = ev.info
+    wanted = set(sources)
+    seen = {(c.sentence.source, c.sentence.index) for c in taken}
+    side = {t for p in info.places for t in tokens(p)} | {str(y) for y in info.years} | _FACET_WORDS
+    measure = {t: w * (0.3 if t in _KIND_TERMS else 1.0) for t, w in ev.terms.weights.items()
+               if not set(t.split()) & side and t not in _REPORT_TERMS}
+    total = sum(measure.values())
+    pool: list[ScoredSentence] = []
+    for r in ev.ranked:
+        s = r.sentence
+        if s.source not in wanted or (s.source, s.index) in seen:
+            continue
+        doc_years = ev.doc_years(s.source)
+        delta = year_adjustment(years, s.folded, doc_years) - year_adjustment(info.years, s.folded, doc_years)
+        if total > 0:
+            # a phrase stated as written counts fully, its words merely close together a bit less
+            stated = sum(w if t in r.matched else 0.8 * w for t, w in measure.items()
+                         if t in r.matched or (" " in t and s.states(t)))
+            delta += stated / total - r.coverage
+        pool.append(replace(r, score=r.score + delta))
+    pool.sort(key=lambda r: r.score, reverse=True)
+    return pool
+
+
+# Words that name a side of a comparison (place kinds, periods), not what is compared.
+_FACET_WORDS = frozenset(["tinh", "thi", "xa", "huyen", "quy", "i", "ii", "iii", "iv", "cuoi", "dau"])
+_REPORT_TERMS = frozenset(["bao cao", "bai viet", "viet", "bai", "tai lieu", "bai bao"])
+# Words naming the kind of answer wanted ("hạn chế", "mô tả"): every side's passage may use them;
+# what tells the right passage is the topic they are about.
+_KIND_TERMS = frozenset(["han che", "han", "che", "kho khan", "kho", "khan", "nguyen nhan", "nguyen", "vuong mac",
+                         "vuong", "mac", "bat cap", "bat", "ly do", "ly", "mo ta", "mo", "ta"])
+
+
+_PLACE_KIND_WORDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho", "phuong"])
+_OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need the sentence before
+_ANNOUNCES = re.compile(r":\s*$|\(1\)|\bgom\s*:|\bnhu sau\b|\bnhieu (?:han che|kho khan|vuong mac)\b"
+                        r"|\bnhung (?:han che|kho khan|vuong mac)\b")
+_NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|kho khan|han che|lung tung|"
+                       r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham|mat diem|thap)\b")
+
+
+def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
+    best = pool[0]
+    chosen = [best]
+    weights = ev.terms.weights
+    total = ev.terms.total
+    qtype = ev.info.qtype
+    by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
+
+    def add(sent: Sentence | None) -> bool:
+        if sent is None or len(chosen) >= limit + 2:
+            return False
+        r = by_key.get((sent.source, sent.index))
+        if r is None or any(c.sentence == sent for c in chosen):
+            return False
+        chosen.append(r)
+        return True
+
+    # a sentence that starts "Trong đó, ..." only makes sense with the one before it
+    if best.sentence.folded.startswith(_OPENERS):
+        add(ev.previous_sentence(best.sentence))
+    # an announced list / explanation continues in the following sentences
+    if qtype in ("list", "why", "other") and _ANNOUNCES.search(best.sentence.folded):
+        nxt = ev.next_sentence(best.sentence)
+        while nxt is not None and len(chosen) < limit + 1 and (
+                nxt.para == best.sentence.para or best.sentence.text.rstrip().endswith(":")):
+            add(nxt)
+            nxt = ev.next_sentence(nxt)
+    elif qtype == "list":
+        # a list's subject named in one sentence ("Nghị quyết số 05 … với mục tiêu …") is often
+        # itemised in the next one ("Nghị quyết xác định mục tiêu …: …")
+        nxt = ev.next_sentence(best.sentence)
+        r = by_key.get((nxt.source, nxt.index)) if nxt is not None else None
+        if r is not None and r.score >= 0.6 * best.score:
+            add(nxt)
+    elif qtype == "why":
+        nxt = ev.next_sentence(best.sentence)
+        while nxt is not None and len(chosen) < limit - 1 and (
+                _NEGATIVE.search(nxt.folded) or nxt.folded.startswith(_OPENERS)):
+            add(nxt)
+            nxt = ev.next_sentence(nxt)
+    # a question in two parts ("X là gì, và Y là gì?") needs the best sentence for each part
+    if qtype != "compare":
+        for part in _question_parts(ev):
+            part_total = sum(weights[t] for t in part)
+            def part_gain(r: ScoredSentence, part: set[str] = part) -> float:
+                return sum(weights[t] for t in r.matched & part)
+            if any(part_gain(c) >= 0.5 * part_total for c in chosen):
+                continue
+            cand = max(pool[:40], key=lambda r: (part_gain(r), r.score))
+            if part_gain(cand) >= 0.5 * part_total and cand.score >= 0.3 * best.score:
+                add(cand.sentence)
+    covered: set[str] = set()
+    for c in chosen:
+        covered |= c.matched
+    # the place a report is about is stated by all of its sentences: naming it again adds nothing
+    for place in ev.info.places:
+        if best.sentence.source in ev.place_docs.get(place, ()):
+            covered |= place_terms(place, ev.terms)
+            covered |= {t for t in weights if set(t.split()) <= _PLACE_KIND_WORDS}  # "thị xã", "tỉnh"
+    shortcomings = qtype in ("why", "list") and _ASKS_SHORTCOMINGS.search(fold(ev.info.question)) is not None
+    for cand in pool[1:40]:
+        if len(chosen) >= limit:
+            break
+        if any(c.sentence == cand.sentence for c in chosen):
+            continue
+        gain = sum(weights[t] for t in cand.matched - covered) / total
+        need = 0.12 if qtype in ("list", "why", "compare") else 0.15
+        close = qtype == "why" and (cand.score >= 0.8 * best.score or (
+            cand.score >= 0.5 * best.score and _NEGATIVE.search(cand.sentence.folded) is not None))
+        if shortcomings and not _NEGATIVE.search(cand.sentence.folded):
+            continue  # "what limitations": a sentence on the topic that states none is not one of them
+        if (gain >= need and cand.score >= 0.55 * best.score) or close:
+            chosen.append(cand)
+            covered |= cand.matched
+    if shortcomings:
+        # a list of shortcomings runs on in the sentences after the one that matched ("… chưa đầy đủ.
+        # Nguồn kinh phí … chưa được bố trí. Hạ tầng … chưa đáp ứng …"): quote the rest of it
+        for c in list(chosen):
+            if not _NEGATIVE.search(c.sentence.folded):
+                continue
+            nxt = ev.next_sentence(c.sentence)
+            while nxt is not None and nxt.para == c.sentence.para and _NEGATIVE.search(nxt.folded) \
+                    and add(nxt):
+                nxt = ev.next_sentence(nxt)
+    return chosen
+
+
+_PART_SPLIT = re.compile(r"[,;?]|\s(?=va\s)|\s(?=con\s)")
+# who is speaking ("Giám đốc Sở Thông tin và Truyền thông", "Chủ tịch UBND tỉnh") is context, not a part's topic
+_ROLE_WORDS = frozenset(["giam", "doc", "so", "thong", "tin", "truyen", "chu", "tich", "pho", "ubnd", "uy", "ban",
+                         "nhan", "dan", "tinh", "bi", "thu", "truong", "cuc", "ong", "ba", "nhan dinh", "dinh"])
+_REQUEST_SPLIT = re.compile(r",?\s+(?:kem theo|kem|dong thoi|cung nhu|and also|along with)\s+")
+_PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
+                       r"|what|which|how|when|who|why|where)\b")
+
+
+def _question_parts(ev: Evidence) -> list[set[str]]:
+    """The key phrases of each part of a question that asks two things ("bản chất … là gì, và dấu
+    hiệu … là gì"); empty for a one-part question. A piece without a question word ("Theo Giám đốc
+    Sở …,") is context shared by the parts, not a part. Key phrases are the part's rare bigrams that
+    the other parts do not use and some candidate sentence states (not a place, not a seam between
+    two words): what tells a sentence answering this part from one answering another."""
+    folded = fold(ev.info.question)
+    pieces = [p.strip() for p in _PART_SPLIT.split(folded) if p and p.strip()]
+    parts = [p for p in pieces if _PART_CUE.search(p)]
+    if len(parts) < 2:
+        # a request in two parts: "tóm tắt nhận định về X, kèm dẫn chứng về Y"
+        parts = [p.strip() for p in _REQUEST_SPLIT.split(folded) if p.strip()]
+    if len(parts) < 2:
+        return []
+    weights = ev.terms.weights
+    rare = 0.75 * max(weights.values(), default=0.0)
+    place_terms = {" ".join(tokens(p)) for p in ev.info.places}  # context, shared by every part
+    grams: list[set[str]] = []
+    for text in parts:
+        toks = tokens(text)
+        grams.append({f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)})
+    out = []
+    for i, g in enumerate(grams):
+        others = set().union(*(h for j, h in enumerate(grams) if j != i))
+        keys = {t for t in g - others if weights.get(t, 0.0) >= rare and t not in place_terms
+                and not set(t.split()) <= _ROLE_WORDS and any(t in r.matched for r in ev.ranked[:40])}
+        if keys:
+            out.append(keys)
+    return out if len(out) >= 2 else []
+
+
+# "what limitations / difficulties": the answer is a list of shortcomings
+_ASKS_SHORTCOMINGS = re.compile(r"\b(?:han che|kho khan|vuong mac|ton tai|bat cap|yeu kem|limitations?|"
+                                r"shortcomings?|difficult(?:y|ies)|obstacles?|weakness(?:es)?)\b")

@@ -1,0 +1,78 @@
+"""The Vietnamese (and English) word lists evidence scoring relies on: stopwords, question phrasing,
+the reports' abbreviations and the everyday words citizens use for their official terms.
+
+Why a module of data: these lists grow as new phrasings are met; keeping them apart from the scoring
+code lets them be reviewed (and extended) without reading the algorithm.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ABBREVIATIONS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
+           "REPORT_WORDS", "STOPWORDS", "SYNONYMS"]
+
+
+# Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
+# purpose: many Vietnamese syllables are both a function word and part of a content word ("có" /
+# "cơ sở", "tại" / "tài khoản"), and IDF already down-weights the common ones.
+STOPWORDS = frozenset([
+    "a", "ak", "ai", "anh", "ay", "ba", "biet", "cac", "cai", "cho", "chua", "cua", "cung", "da", "day", "de",
+    "den", "di", "duoc", "em", "gi", "gio", "hay", "hoi", "hon", "khi", "khong", "kia", "la", "lai", "lam",
+    "len", "luc", "ma", "minh", "mot", "muon", "nao", "nay", "ne", "nha", "nhe", "nhieu", "nhu", "nhung", "no",
+    "o", "oi", "phai", "qua", "ra", "rang", "roi", "sao", "se", "sau", "toi", "tren", "trong", "u", "va", "vay",
+    "ve", "vi", "voi", "vua", "xin", "nhat", "hoac", "theo", "bai", "nam", "thang", "ngay", "giua",
+    "the", "of", "what", "which", "how", "many", "much", "is", "are", "was", "were", "did", "does",
+    "according", "in", "on", "for", "with", "by", "from", "that", "this", "these", "those", "had", "has",
+    "have", "been", "be", "when", "who", "whom", "whose", "why", "and", "or", "at", "as", "an", "it", "its",
+    "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
+    "all",
+])
+# Question phrasing (folded) removed before weighting: it never occurs in reports, and its syllables
+# would otherwise look like rare topic words ("bao nhiêu" is not about "bảo hiểm").
+QUESTION_PHRASES = (
+    "bao nhieu", "nhu the nao", "the nao", "ra sao", "bao gio", "khi nao", "o dau", "la gi", "thu may",
+    "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
+    "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
+    "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
+)
+# Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
+# English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
+EN_EXTRA: tuple[tuple[str, str], ...] = (
+    (r"\bhigh[- ]quality\b", "chất lượng cao"), (r"\b(?:workers?|human resources|personnel|staff)\b", "nhân lực"),
+    (r"\btrain(?:ing|ed)?\b", "đào tạo"), (r"\buniversity\b", "trường ĐH đại học"),
+    (r"\bhouseholds?\b", "hộ gia đình"), (r"\bcover(?:ed|age)?\b", "phủ"),
+    (r"\b(?:social )?welfare\b|\bsocial security\b", "an sinh xã hội"), (r"\bwithout cash\b", "không dùng tiền mặt"),
+    (r"\bconvert(?:ed)?\b", "chuyển đổi"), (r"\b(?:web ?portals?|websites?)\b", "cổng trang thông tin điện tử"),
+    (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
+    (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
+    (r"\bsoftware park\b", "công viên phần mềm"), (r"\b(?:teachers?|students?)\b", "giáo dục"),
+    (r"\b(?:web )?address\b|\burls?\b|\blinks?\b", "địa chỉ https"),
+    (r"\blog ?in\b|\bsign[- ]?in\b|\bauthenticat\w*\b|\bsingle sign[- ]on\b", "xác thực người dùng"),
+)
+_EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
+want need get got does did done there here their them they she her his him its our ours yes not also just
+only very more most some such each other than then thus too well what which whose whom"""
+EN_FILLER = frozenset(_EN_FILLER_WORDS.split())
+GENERIC_PHRASES = frozenset(["ty le", "ti le", "so luong", "con so", "so lieu", "ket qua", "thong tin", "tong so"])
+REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho biet"])
+
+LAMBDA_BIGRAM = 1.0
+
+# Abbreviations used by the reports, and their expansions (folded): a sentence that says "TTHC"
+# also matches a question that says "thủ tục hành chính", and the other way round.
+ABBREVIATIONS: dict[str, str] = {
+    "tthc": "thu tuc hanh chinh", "cccd": "can cuoc cong dan", "dvc": "dich vu cong",
+    "dvctt": "dich vu cong truc tuyen", "dvcqg": "dich vu cong quoc gia", "csdl": "co so du lieu",
+    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "ca": "cong an", "dn": "doanh nghiep",
+    "cds": "chuyen doi so", "tmdt": "thuong mai dien tu", "cntt": "cong nghe thong tin",
+    "ubnd": "uy ban nhan dan", "sxnn": "san xuat nong nghiep", "cks": "chu ky so",
+    "ttdt": "thong tin dien tu", "ttdd": "thong tin di dong", "kt": "kinh te", "xh": "xa hoi",
+    "cbccvc": "can bo cong chuc vien chuc", "hdnd": "hoi dong nhan dan", "gd": "giao duc",
+}
+# Everyday words citizens use for the reports' official terms (folded, applied to questions).
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),
+    ("chuyen khoan", "thanh toan"), ("app", "ung dung"), ("kham benh", "kham chua benh"),
+    ("benh vien", "co so y te"), ("hoc phi", "khoan thu"), ("tien hoc", "khoan thu"),
+    ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
+    ("dinh danh so", "dinh danh dien tu"),
+)
