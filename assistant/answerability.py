@@ -264,16 +264,21 @@ _KIND_PATTERNS: dict[str, re.Pattern[str]] = {
     "date": re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b|\b(?:19|20)\d\d\b|\bquy\s+[iv1-4]+\b"
                        r"|\bthang\s+\d{1,2}\b"),
 }
+# "ở đâu" asks where to go, except for a rank ("đứng ở đâu trên bảng xếp hạng")
+_WHERE_TO_GO = r"(?<!dung )(?<!xep )\bo dau\b(?! tren bang)|\bdia chi\b"
 _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
                      r"|\bhuong dan (?:\w+ ){0,3}?(?:tung buoc|cach|chi tiet|thu tuc)"
                      r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
-                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky)|(?<!dung )(?<!xep )o dau(?! tren bang)|dia chi)\b"
+                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky))\b"
+                     rf"|{_WHERE_TO_GO}"
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
 
 
-_ASKS_WHERE = re.compile(r"(?<!dung )(?<!xep )\bo dau\b(?! tren bang)|\bdia chi\b|\bwhere\b")
+_ASKS_WHERE = re.compile(rf"{_WHERE_TO_GO}|\bwhere\b")
 _GIVES_PLACE = re.compile(r"\b(?:tai|o) (?:tru so|bo phan|cong an|ubnd|uy ban|trung tam|co quan|diem|quay|cong)\b"
                           r"|\bdia chi\b|https?://|\.gov\.vn\b|\bbo phan (?:mot cua|tiep nhan)\b")
+
+
 def answer_kind(info: QueryInfo) -> str:
     """"money", "clock", "phone", "percent", "duration", "date" when the question wants such a value."""
     f = fold(info.question)

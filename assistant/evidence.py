@@ -43,7 +43,8 @@ from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
 from index.types import DocumentMeta
 
-__all__ = ["CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "place_terms", "tokens"]
+__all__ = ["PLACE_KINDS", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "place_terms",
+           "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"\d")
@@ -63,13 +64,13 @@ _WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuo
 _ASKS_WEB_ADDRESS = re.compile(r"\b(?:web ?address|urls?|links?|websites?|dia chi (?:web|truy cap|trang)|trang web"
                                r"|duong (?:dan|link)|log ?in|sign[- ]?in|address)\b")
 _WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|edu)\.vn\b|\b[\w-]+\.vn\b")
-_PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
+PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
 
 
 def place_terms(place: str, terms: QueryTerms) -> frozenset[str]:
     """The question's terms that name ``place`` ("Bắc Kạn", "tỉnh Bắc")."""
     own = set(tokens(place))
-    return frozenset(t for t in terms.weights if set(t.split()) & own and set(t.split()) <= own | _PLACE_KINDS)
+    return frozenset(t for t in terms.weights if set(t.split()) & own and set(t.split()) <= own | PLACE_KINDS)
 
 
 def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], frozenset[str]]:

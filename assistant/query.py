@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.diacritics import DiacriticRestorer
+from assistant.vocabulary import ACRONYMS, TYPED_ACRONYMS
 from index.metadata import find_places
 from index.normalize import fold, normalize_text
 
@@ -88,10 +89,8 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _SHORTHAND: dict[str, str] = {
     "ko": "không", "k": "không", "khg": "không", "hok": "không",
     "dc": "được", "đc": "được", "ntn": "như thế nào", "j": "gì", "bn": "bao nhiêu", "bnh": "bao nhiêu",
-    "bnhieu": "bao nhiêu", "mk": "mình", "mik": "mình",
-    "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến", "dvcqg": "dịch vụ công quốc gia",
-    "tthc": "thủ tục hành chính", "csdl": "cơ sở dữ liệu", "cds": "chuyển đổi số", "cks": "chữ ký số",
-    "tmdt": "thương mại điện tử", "tmđt": "thương mại điện tử",
+    "bnhieu": "bao nhiêu", "mk": "mình", "mik": "mình", "tmđt": ACRONYMS["tmdt"],
+    **{abbr: ACRONYMS[abbr] for abbr in TYPED_ACRONYMS},
 }
 _SHORTHAND_RE = re.compile(r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-])(?!\.\w)",
                            re.IGNORECASE)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.evidence import (
+    PLACE_KINDS,
     Evidence,
     ScoredSentence,
     Sentence,
@@ -169,7 +170,7 @@ _KIND_TERMS = frozenset(["han che", "han", "che", "kho khan", "kho", "khan", "ng
                          "vuong", "mac", "bat cap", "bat", "ly do", "ly", "mo ta", "mo", "ta"])
 
 
-_PLACE_KIND_WORDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho", "phuong"])
+_PLACE_KIND_WORDS = PLACE_KINDS | {"phuong"}
 _OPENERS = ("trong do", "trong so do", "cu the", "theo do", "dong thoi")  # need the sentence before
 _ANNOUNCES = re.compile(r":\s*$|\(1\)|\bgom\s*:|\bnhu sau\b|\bnhieu (?:han che|kho khan|vuong mac)\b"
                         r"|\bnhung (?:han che|kho khan|vuong mac)\b")
@@ -267,7 +268,7 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
 _PART_SPLIT = re.compile(r"[,;?]|\s(?=va\s)|\s(?=con\s)")
 # who is speaking ("Giám đốc Sở Thông tin và Truyền thông", "Chủ tịch UBND tỉnh") is context, not a part's topic
 _ROLE_WORDS = frozenset(["giam", "doc", "so", "thong", "tin", "truyen", "chu", "tich", "pho", "ubnd", "uy", "ban",
-                         "nhan", "dan", "tinh", "bi", "thu", "truong", "cuc", "ong", "ba", "nhan dinh", "dinh"])
+                         "nhan", "dan", "tinh", "bi", "thu", "truong", "cuc", "ong", "ba", "dinh"])
 _REQUEST_SPLIT = re.compile(r",?\s+(?:kem theo|kem|dong thoi|cung nhu|and also|along with)\s+")
 _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
                        r"|what|which|how|when|who|why|where)\b")

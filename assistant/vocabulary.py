@@ -7,8 +7,10 @@ code lets them be reviewed (and extended) without reading the algorithm.
 
 from __future__ import annotations
 
-__all__ = ["ABBREVIATIONS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
-           "REPORT_WORDS", "STOPWORDS", "SYNONYMS"]
+from index.normalize import fold
+
+__all__ = ["ABBREVIATIONS", "ACRONYMS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
+           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "TYPED_ACRONYMS"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -57,17 +59,22 @@ REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho bie
 
 LAMBDA_BIGRAM = 1.0
 
-# Abbreviations used by the reports, and their expansions (folded): a sentence that says "TTHC"
-# also matches a question that says "thủ tục hành chính", and the other way round.
-ABBREVIATIONS: dict[str, str] = {
-    "tthc": "thu tuc hanh chinh", "cccd": "can cuoc cong dan", "dvc": "dich vu cong",
-    "dvctt": "dich vu cong truc tuyen", "dvcqg": "dich vu cong quoc gia", "csdl": "co so du lieu",
-    "bhyt": "bao hiem y te", "bhxh": "bao hiem xa hoi", "ca": "cong an", "dn": "doanh nghiep",
-    "cds": "chuyen doi so", "tmdt": "thuong mai dien tu", "cntt": "cong nghe thong tin",
-    "ubnd": "uy ban nhan dan", "sxnn": "san xuat nong nghiep", "cks": "chu ky so",
-    "ttdt": "thong tin dien tu", "ttdd": "thong tin di dong", "kt": "kinh te", "xh": "xa hoi",
-    "cbccvc": "can bo cong chuc vien chuc", "hdnd": "hoi dong nhan dan", "gd": "giao duc",
+# Abbreviations used by the reports and by people writing about them, written out. One table serves
+# both sides: evidence matching folds it (a sentence that says "TTHC" also matches a question that
+# says "thủ tục hành chính", and the other way round), and query analysis writes out the ones
+# citizens type in lower case ("có bao nhiêu dvc", see ``TYPED_ACRONYMS``).
+ACRONYMS: dict[str, str] = {
+    "tthc": "thủ tục hành chính", "cccd": "căn cước công dân", "dvc": "dịch vụ công",
+    "dvctt": "dịch vụ công trực tuyến", "dvcqg": "dịch vụ công quốc gia", "csdl": "cơ sở dữ liệu",
+    "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội", "ca": "công an", "dn": "doanh nghiệp",
+    "cds": "chuyển đổi số", "tmdt": "thương mại điện tử", "cntt": "công nghệ thông tin",
+    "ubnd": "ủy ban nhân dân", "sxnn": "sản xuất nông nghiệp", "cks": "chữ ký số",
+    "ttdt": "thông tin điện tử", "ttdd": "thông tin di động", "kt": "kinh tế", "xh": "xã hội",
+    "cbccvc": "cán bộ công chức viên chức", "hdnd": "hội đồng nhân dân", "gd": "giáo dục",
 }
+ABBREVIATIONS: dict[str, str] = {abbr: fold(full) for abbr, full in ACRONYMS.items()}
+# The acronyms that, typed in lower case, are chat shorthand rather than a word ("ca", "kt" are words)
+TYPED_ACRONYMS = ("dvc", "dvctt", "dvcqg", "tthc", "csdl", "cds", "cks", "tmdt")
 # Everyday words citizens use for the reports' official terms (folded, applied to questions).
 SYNONYMS: tuple[tuple[str, str], ...] = (
     ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),

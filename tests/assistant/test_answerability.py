@@ -130,6 +130,18 @@ def test_english_question_for_a_web_address_quotes_the_sentence_giving_one(pipel
     ("Kế hoạch chuyển đổi số của La Gi xác định mấy mục tiêu?", "03 mục tiêu"),
     # "đứng ở đâu trên bảng xếp hạng" asks for a rank, not where to go
     ("Bắc Ninh đứng ở đâu trên bảng xếp hạng DTI?", "7/63"),
+    # "bao nhiêu người": the report counts people as "nhân lực" / "trường hợp", not "người"
+    ("Đề án của Trường ĐH Quy Nhơn sẽ đào tạo bao nhiêu người?", "7.500"),
+    ("La Gi đã thu nhận hồ sơ căn cước kèm tài khoản định danh cho bao nhiêu người?", "8.352"),
+    # "… quốc gia bao nhiêu lần": "gia bao nhiêu" there is not a price question
+    ("Bắc Kạn đã tra cứu thông tin công dân trên cơ sở dữ liệu quốc gia bao nhiêu lần?", "6.400"),
+    # a why-question in its own words ("khó chủ động") for what the report calls "bị động"
+    ("Tại sao cơ sở ở Bình Định khó chủ động khi làm Đề án 06?", "thụ hưởng"),
+    # the speaker named by title only; what he said follows his introduction in the paragraph
+    ("Chủ tịch UBND tỉnh Bắc Kạn đòi hỏi các cấp hành động quyết liệt, thiết thực hơn về chuyển đổi số vì lý do gì?",
+     "kết quả đạt được còn thấp"),
+    # English: "system", "units", "high-level" are rendered; "online services deployed" is a word seam
+    ("How many units use Bac Kan's electronic one-stop system and high-level online services?", "Một cửa điện tử"),
 ])
 def test_answerable_phrasings_that_used_to_be_refused(pipeline: Any, question: str, fact: str) -> None:
     ans = pipeline.ask(question)
@@ -175,26 +187,6 @@ def test_where_question_without_an_office_or_address_in_the_documents_is_refused
     ans = pipeline.ask(question)
     assert ans.refused, ans.answer
     assert "Một cửa" in ans.answer  # says where to ask instead
-
-
-@pytest.mark.parametrize(("question", "fact"), [
-    # "bao nhiêu người": the report counts people as "nhân lực" / "trường hợp", not "người"
-    ("Đề án của Trường ĐH Quy Nhơn sẽ đào tạo bao nhiêu người?", "7.500"),
-    ("La Gi đã thu nhận hồ sơ căn cước kèm tài khoản định danh cho bao nhiêu người?", "8.352"),
-    # "… quốc gia bao nhiêu lần": "gia bao nhiêu" there is not a price question
-    ("Bắc Kạn đã tra cứu thông tin công dân trên cơ sở dữ liệu quốc gia bao nhiêu lần?", "6.400"),
-    # a why-question in its own words ("khó chủ động") for what the report calls "bị động"
-    ("Tại sao cơ sở ở Bình Định khó chủ động khi làm Đề án 06?", "thụ hưởng"),
-    # the speaker named by title only; what he said follows his introduction in the paragraph
-    ("Chủ tịch UBND tỉnh Bắc Kạn đòi hỏi các cấp hành động quyết liệt, thiết thực hơn về chuyển đổi số vì lý do gì?",
-     "kết quả đạt được còn thấp"),
-    # English: "system", "units", "high-level" are rendered; "online services deployed" is a word seam
-    ("How many units use Bac Kan's electronic one-stop system and high-level online services?", "Một cửa điện tử"),
-])
-def test_answerable_paraphrases_are_answered(pipeline: Any, question: str, fact: str) -> None:
-    ans = pipeline.ask(question)
-    assert not ans.refused, ans.meta
-    assert fact in ans.answer
 
 
 def test_definition_question_with_a_second_clause_is_still_a_definition(pipeline: Any) -> None:

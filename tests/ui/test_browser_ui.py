@@ -103,7 +103,7 @@ def test_thumbs_up_is_stored_with_question_answer_and_ids(server: Any, page: Any
     page.locator('#chat button[aria-label="Like"], #chat button[title="Like"]').last.click()
     page.wait_for_function("() => document.querySelector('#feedback-note').innerText.trim().length > 0")
     records = store.read_all()
-    assert len(records) == n0 + 1
+    assert len(records) == n0 + 1, page.locator("#feedback-note").inner_text()
     rec = records[-1]
     assert rec.rating == "up" and rec.channel == "ui"
     assert rec.question == QUESTION and "25" in rec.answer
