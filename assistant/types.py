@@ -29,6 +29,11 @@ class Citation:
     start: int
     end: int
     chunk_id: str = ""
+    # What a person reads to find the source again ("Luật Cư trú, Điều 30, khoản 4", "Báo Bình Định,
+    # 09/5/2025"); never a hashed file name (CONTRACT.md). Empty only when nothing better is known.
+    label: str = ""
+    # What a cross-reference inside the quote points to ("khoản 3 Điều này" -> "Điều 30, khoản 3").
+    note: str = ""
 
 
 @dataclass(frozen=True)
