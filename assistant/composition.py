@@ -36,7 +36,8 @@ class IndexParts:
 
 def chunk_params(settings: Settings) -> dict[str, int]:
     """What the chunker is built with; recorded in the manifest so a change is detected."""
-    return {"max_chars": settings.chunk_size, "overlap_sentences": settings.chunk_overlap}
+    return {"max_chars": settings.chunk_size, "overlap_sentences": settings.chunk_overlap,
+            "legal_context": int(settings.legal_context)}
 
 
 def build_index_parts(settings: Settings, embedder: Embedder | None = None) -> IndexParts:
@@ -57,7 +58,8 @@ def _ingest_with(parts: IndexParts, settings: Settings, paths: Sequence[Path], p
     from index.chunking import Chunker
 
     params = chunk_params(settings)
-    chunker = Chunker(max_chars=params["max_chars"], overlap_sentences=params["overlap_sentences"])
+    chunker = Chunker(max_chars=params["max_chars"], overlap_sentences=params["overlap_sentences"],
+                      legal_context=bool(params["legal_context"]))
     ingester = Ingester(parts.index_dir, parts.store, parts.embedder, chunker, params,
                         batch_size=settings.embedding_batch_size)
     return ingester.run([Path(p) for p in paths], progress=progress)
@@ -70,18 +72,20 @@ def ingest(settings: Settings, paths: Sequence[Path], progress: bool = False,
 
 
 def open_reader(settings: Settings, parts: IndexParts | None = None) -> IndexReader:
-    """A reader over settings.index_dir; builds the index from settings.corpus_dir first if there is none."""
+    """A reader over settings.index_dir; builds the index from the default corpus folders
+    (``settings.corpus_paths``: reports and laws) first if there is none."""
     parts = parts or build_index_parts(settings)
     reader = IndexReader(parts.index_dir, parts.store, parts.embedder)
     if not reader.exists():
-        corpus = Path(settings.corpus_dir)
-        if not corpus.exists():
+        corpus = [Path(p) for p in settings.corpus_paths if Path(p).exists()]
+        if not corpus:
             raise IndexMissing(
-                f"no index in {parts.index_dir} and no corpus at {corpus}: run `assistant ingest PATH ... "
-                f"--index {parts.index_dir}` first"
+                f"no index in {parts.index_dir} and no corpus at {', '.join(map(str, settings.corpus_paths))}: "
+                f"run `assistant ingest PATH ... --index {parts.index_dir}` first"
             )
-        log.warning("no index in %s: building it from %s first (one-time)", parts.index_dir, corpus)
-        report = _ingest_with(parts, settings, [corpus], progress=False)
+        log.warning("no index in %s: building it from %s first (one-time)", parts.index_dir,
+                    ", ".join(map(str, corpus)))
+        report = _ingest_with(parts, settings, corpus, progress=False)
         for line in report.summary_lines():
             log.info("%s", line)
     reader.snapshot()

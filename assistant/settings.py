@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = PROJECT_ROOT / "data" / "corpus"
+DEFAULT_LAW_CORPUS = PROJECT_ROOT / "data" / "corpus-law"
+DEFAULT_SYNONYMS = PROJECT_ROOT / "data" / "packs" / "default" / "synonyms.tsv"
 DEFAULT_INDEX = PROJECT_ROOT / "data" / "index"
 
 
@@ -21,6 +23,10 @@ class Settings(BaseSettings):
 
     # --- corpus and index -------------------------------------------------------------------------
     corpus_dir: Path = DEFAULT_CORPUS
+    # The folders ``assistant ingest`` (no path) and a first start index together: the reports and the
+    # bundled laws. ``ASSISTANT_CORPUS_DIRS`` (comma-separated) sets it; an old ``ASSISTANT_CORPUS_DIR``
+    # alone still means that one folder (see ``corpus_paths``).
+    corpus_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=lambda: [DEFAULT_CORPUS, DEFAULT_LAW_CORPUS])
     index_dir: Path = DEFAULT_INDEX
     collection: str = "passages"
     # Chroma server mode (scale-out): when ``chroma_host`` is set, an HttpClient is used instead of
@@ -36,6 +42,10 @@ class Settings(BaseSettings):
     embedding_batch_size: int = 32
     chunk_size: int = 700  # characters, sentence-aligned
     chunk_overlap: int = 1  # sentences repeated at the start of the next chunk
+    # a law passage is searched with "Luật X, Điều N. heading" in front of it (measured: README, "Legal texts")
+    legal_context: bool = True
+    # everyday <-> legal wording ("nhập hộ khẩu" <-> "đăng ký thường trú") added to searches; "" = none
+    synonyms_path: Path | None = DEFAULT_SYNONYMS
 
     # --- retrieval and answering ------------------------------------------------------------------
     top_k: int = 8
@@ -60,7 +70,32 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = 4
     max_queue: int = 32
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
+
+    # --- operator console and its database ---------------------------------------------------------
+    # Feedback, refused questions and console sessions live in one SQLite file (WAL; several server
+    # processes may share it). ``feedback_path`` above is only read once, to migrate old JSON Lines.
+    database_path: Path = PROJECT_ROOT / "var" / "assistant.db"
+    retention_days: int = 365  # rows older than this are purged (0 keeps everything)
+    # The console at /admin is closed unless this is set: ``assistant admin-hash`` prints a value.
+    admin_password_hash: str = Field(default="", repr=False)
+    admin_session_minutes: int = 480
+    admin_login_attempts: int = 5  # failed logins per client per 15 minutes before 429
+    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"  # documents added from the console
+    upload_max_mb: int = 20
     log_level: str = "INFO"
+
+    # --- edge: shared rate limit, trusted proxies, request limits ---------------------------------
+    # Rate-limit buckets live in this SQLite file (WAL), so several server processes on one host (or
+    # on a shared local volume) enforce one limit per client instead of one limit each.
+    state_db: Path = PROJECT_ROOT / "var" / "state.sqlite3"
+    # Peers (IPs or CIDRs, comma-separated) allowed to name the client with X-Forwarded-For. Empty (the
+    # default): the TCP peer is the client, whatever headers it sends.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # One request's limits: body bytes for the API and widget; body bytes for the Gradio UI's own calls
+    # (they carry the visible conversation); seconds allowed to receive the whole body.
+    max_body_bytes: int = 64 * 1024
+    max_ui_body_bytes: int = 1024 * 1024
+    body_timeout_s: float = 5.0
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -73,6 +108,40 @@ class Settings(BaseSettings):
 
                 return json.loads(v)
             return [o.strip().rstrip("/") for o in v.split(",") if o.strip()]
+        return v
+
+    @field_validator("corpus_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, v: object) -> object:
+        """``a,b`` (or a JSON list) from the environment."""
+        if isinstance(v, str):
+            v = v.strip()
+            if v.startswith("["):
+                import json
+
+                return json.loads(v)
+            return [p.strip() for p in v.split(",") if p.strip()]
+        return v
+
+    @property
+    def corpus_paths(self) -> list[Path]:
+        """The default corpus: ``corpus_dirs`` when set, else ``corpus_dir`` when that alone was set
+        (old configurations and tests pointing at one folder), else the reports and the laws."""
+        if "corpus_dirs" not in self.model_fields_set and "corpus_dir" in self.model_fields_set:
+            return [Path(self.corpus_dir)]
+        return [Path(p) for p in self.corpus_dirs]
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, v: object) -> object:
+        """``10.0.0.1, 10.1.0.0/16`` (or a JSON list); entries are parsed when the server starts."""
+        if isinstance(v, str):
+            v = v.strip()
+            if v.startswith("["):
+                import json
+
+                return json.loads(v)
+            return [p.strip() for p in v.split(",") if p.strip()]
         return v
 
     @property

@@ -15,10 +15,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from index.legal import KIND_LAW, Article, LegalStructure, parse_legal
 from index.normalize import clutter_spans
 from index.types import Chunk, Document
 
-__all__ = ["split_sentences", "Chunker", "chunk_id_for"]
+__all__ = ["split_sentences", "Chunker", "chunk_id_for", "search_text"]
 
 # Tokens that end with a period but do not end a sentence (compared lowercase,
 # with internal dots kept: "pgs.ts", "th.s").  "v.v" is NOT here on purpose: it
@@ -197,10 +198,24 @@ def _free_regions(length: int, skip: Sequence[tuple[int, int]]) -> list[tuple[in
     return regions
 
 
-def chunk_id_for(source: str, start: int, text: str) -> str:
-    """Stable id from content: the same passage of the same source always gets the same id."""
-    digest = hashlib.sha256(f"{source}\x00{start}\x00{text}".encode()).hexdigest()
-    return digest[:24]
+def chunk_id_for(source: str, start: int, text: str, context: str = "") -> str:
+    """Stable id from content: the same passage of the same source always gets the same id.
+
+    The context is part of the id when there is one, because it is embedded with the passage: the
+    same text under another heading is another vector (ids of context-free passages are unchanged).
+    """
+    key = f"{source}\x00{start}\x00{text}" + (f"\x00{context}" if context else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def search_text(chunk: Chunk) -> str:
+    """What search sees of a passage: its context line (law and article heading) and then its text.
+
+    Why: a clause of a long article rarely repeats the article's topic ("2. Hồ sơ gồm: …" never says
+    "thường trú"), and citizens name the law or the topic, so both the embedding and BM25 read the
+    heading with every piece of the article. Citations still quote ``chunk.text`` only.
+    """
+    return f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
 
 
 @dataclass(frozen=True)
@@ -213,13 +228,20 @@ class _Unit:
 class Chunker:
     """Packs sentences into chunks of at most ``max_chars`` with sentence overlap."""
 
-    def __init__(self, max_chars: int = 700, overlap_sentences: int = 1) -> None:
+    def __init__(self, max_chars: int = 700, overlap_sentences: int = 1, legal_context: bool = True,
+                 law_max_chars: int | None = None) -> None:
         if max_chars < 50:
             raise ValueError(f"max_chars must be at least 50, got {max_chars}")
         if overlap_sentences < 0:
             raise ValueError(f"overlap_sentences must be >= 0, got {overlap_sentences}")
+        if law_max_chars is not None and law_max_chars < 50:
+            raise ValueError(f"law_max_chars must be at least 50, got {law_max_chars}")
         self.max_chars = max_chars
         self.overlap_sentences = overlap_sentences
+        # whether a law passage carries "Luật X, Điều N. heading" as its search context (measured:
+        # see README, "Legal texts")
+        self.legal_context = legal_context
+        self.law_max_chars = law_max_chars or max_chars
 
     def _units(self, text: str, start: int, end: int) -> list[_Unit]:
         units: list[_Unit] = []
@@ -264,29 +286,112 @@ class Chunker:
             i = nxt_i
         return groups
 
+    def _sentence_spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        units = self._units(text, start, end)
+        return [(units[a].start, units[b].end) for a, b in self._pack(units)]
+
     def split(self, doc: Document, skip_spans: Sequence[tuple[int, int]] | None = None) -> list[Chunk]:
         """Chunks of ``doc`` in reading order; clutter spans are never inside a chunk."""
         text = doc.text
+        if doc.meta.kind == KIND_LAW:
+            structure = parse_legal(text)
+            if structure.articles:
+                return self._split_law(doc, structure)
         skip = clutter_spans(text) if skip_spans is None else list(skip_spans)
+        spans = [span for r_start, r_end in _free_regions(len(text), skip)
+                 for span in self._sentence_spans(text, r_start, r_end)]
+        return [self._chunk(doc, start, end, i, "", "") for i, (start, end) in enumerate(spans)]
+
+    def _chunk(self, doc: Document, start: int, end: int, ordinal: int, context: str, article: str) -> Chunk:
         meta = doc.meta
-        chunks: list[Chunk] = []
-        for r_start, r_end in _free_regions(len(text), skip):
-            units = self._units(text, r_start, r_end)
-            for a, b in self._pack(units):
-                start, end = units[a].start, units[b].end
-                passage = text[start:end]
-                chunks.append(
-                    Chunk(
-                        chunk_id=chunk_id_for(meta.source, start, passage),
-                        source=meta.source,
-                        text=passage,
-                        start=start,
-                        end=end,
-                        title=meta.title,
-                        published=meta.published,
-                        places=meta.places,
-                        years=meta.years,
-                        ordinal=len(chunks),
-                    )
-                )
-        return chunks
+        passage = doc.text[start:end]
+        return Chunk(
+            chunk_id=chunk_id_for(meta.source, start, passage, context),
+            source=meta.source,
+            text=passage,
+            start=start,
+            end=end,
+            title=meta.title,
+            published=meta.published,
+            places=meta.places,
+            years=meta.years,
+            ordinal=ordinal,
+            context=context,
+            article=article,
+        )
+
+    # --- legal documents ------------------------------------------------------------------------
+
+    def _split_law(self, doc: Document, structure: LegalStructure) -> list[Chunk]:
+        """A chunk never crosses an article; a long article is split at clause (then point, then
+        sentence) boundaries, and every piece carries the law's name and the article's heading."""
+        text = doc.text
+        name = structure.title or doc.meta.title
+        skip: list[tuple[int, int]] = [(d.start, d.heading_end) for d in structure.divisions]
+        if structure.title_span is not None:
+            skip.append(structure.title_span)
+        pieces: list[tuple[int, int, str, str]] = []
+        pos = 0
+        for article in structure.articles:
+            # text between articles (a preamble, a chapter's heading): chunked as prose, headings skipped
+            for r_start, r_end in _free_regions_between(pos, article.start, skip):
+                pieces += [(s, e, "", "") for s, e in self._sentence_spans(text, r_start, r_end)]
+            context = (f"{name}, {article.title}" if name else article.title) if self.legal_context else ""
+            pieces += [(s, e, context, article.number) for s, e in self._article_spans(text, article)]
+            pos = article.end
+        for r_start, r_end in _free_regions_between(pos, len(text), skip):
+            pieces += [(s, e, "", "") for s, e in self._sentence_spans(text, r_start, r_end)]
+        return [self._chunk(doc, s, e, i, context, number) for i, (s, e, context, number) in enumerate(pieces)]
+
+    def _article_spans(self, text: str, article: Article) -> list[tuple[int, int]]:
+        limit = self.law_max_chars
+        if article.end - article.start <= limit:
+            return [(article.start, article.end)]
+        units: list[tuple[int, int]] = []
+        children: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [
+            (c.start, c.end, tuple((p.start, p.end) for p in c.points)) for c in article.clauses
+        ] or [(p.start, p.end, ()) for p in article.points]
+        if not children:
+            return self._sentence_spans_limited(text, article.start, article.end)
+        head = _trimmed(text, article.start, children[0][0])
+        if head:
+            units += self._fit(text, head[0], head[1], ())
+        for c_start, c_end, points in children:
+            units += self._fit(text, c_start, c_end, points)
+        # pack consecutive units (the heading and intro stay with the first clause)
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(units):
+            j = i
+            while j + 1 < len(units) and units[j + 1][1] - units[i][0] <= limit:
+                j += 1
+            out.append((units[i][0], units[j][1]))
+            i = j + 1
+        return out
+
+    def _fit(self, text: str, start: int, end: int, points: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+        """A clause as one unit when it fits, else its intro and its points, else its sentences."""
+        if end - start <= self.law_max_chars:
+            return [(start, end)]
+        if points:
+            out: list[tuple[int, int]] = []
+            intro = _trimmed(text, start, points[0][0])
+            if intro:
+                out += self._fit(text, intro[0], intro[1], ())
+            for p_start, p_end in points:
+                out += self._fit(text, p_start, p_end, ())
+            return out
+        return self._sentence_spans_limited(text, start, end)
+
+    def _sentence_spans_limited(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Sentence-packed pieces of ``text[start:end]`` at the law size limit, without overlap."""
+        packer = Chunker(self.law_max_chars, 0)
+        return packer._sentence_spans(text, start, end)
+
+
+def _free_regions_between(start: int, end: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[start, end)`` minus the ``skip`` spans (headings), as absolute regions."""
+    if end <= start:
+        return []
+    local = [(max(s, start) - start, min(e, end) - start) for s, e in skip if s < end and e > start]
+    return [(start + a, start + b) for a, b in _free_regions(end - start, local)]

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from index.chunking import search_text
 from index.embeddings import Embedder
 from index.errors import IndexingError, UnusableDocument
 from index.lexical import LexicalIndex
@@ -294,7 +295,8 @@ class Ingester:
     def _embed_and_upsert(self, todo: Sequence[Chunk], progress: bool) -> float:
         """Embed in batches, upserting each batch at once (a crash loses at most one batch of work).
 
-        Identical passage texts (page boilerplate, a file repeating itself) are embedded once.
+        Identical passage texts (page boilerplate, a file repeating itself) are embedded once. What is
+        embedded is ``search_text``: a law passage's heading context goes in with it.
         """
         if not todo:
             return 0.0
@@ -308,15 +310,16 @@ class Ingester:
         try:
             for i in range(0, len(todo), self.batch_size):
                 part = todo[i : i + self.batch_size]
-                fresh = list(dict.fromkeys(c.text for c in part if c.text not in cache))
+                texts = [search_text(c) for c in part]
+                fresh = list(dict.fromkeys(t for t in texts if t not in cache))
                 if fresh:
                     t = time.perf_counter()
                     vectors = self.embedder.embed_passages(fresh)
                     spent += time.perf_counter() - t
                     cache.update(zip(fresh, vectors, strict=True))
-                self.store.upsert(part, np.stack([cache[c.text] for c in part]))
+                self.store.upsert(part, np.stack([cache[t] for t in texts]))
                 if len(cache) > 4 * self.batch_size:
-                    cache = {c.text: cache[c.text] for c in part}
+                    cache = {t: cache[t] for t in texts}
                 if bar is not None:
                     bar.update(len(part))
         finally:

@@ -12,7 +12,8 @@ ways, in one BM25 vocabulary:
 
 Numbers are canonicalised the Vietnamese way ("1.230" == "1230", "98,81%" -> "98.81") so a figure
 typed either way matches. The passage's title and places are indexed with it, because a passage
-about "Bình Định" often never repeats the province name.
+about "Bình Định" often never repeats the province name; a law passage's context ("Luật Cư trú, Điều 20.
+Điều kiện đăng ký thường trú") is indexed the same way, as in a BM25 over article title + text.
 """
 
 from __future__ import annotations
@@ -178,7 +179,8 @@ class LexicalIndex:
         for i, chunk in enumerate(chunks):
             ids.append(chunk.chunk_id)
             terms, length = counts(chunk.text, True)
-            context = " ".join([chunk.title, *chunk.places]).strip()
+            # a law passage's context names the law and its article heading; others get title + places
+            context = " ".join([chunk.context or chunk.title, *chunk.places]).strip()
             if context:
                 extra, extra_len = counts(context, False)
                 merged = dict(terms)

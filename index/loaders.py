@@ -24,6 +24,7 @@ from index.errors import UnusableDocument
 from index.metadata import extract_meta, parse_date
 from index.normalize import normalize_text
 from index.types import Document
+from index.utf8 import find_unencodable
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -63,6 +64,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 _OS_JUNK = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+_FOLDER_NOTES = {"readme.md", "readme.txt", "readme"}
 
 
 def _is_ignored(rel: Path) -> bool:
@@ -74,6 +76,8 @@ def _is_ignored(rel: Path) -> bool:
         or name.startswith("~$")
         or name.endswith("~")
         or name.lower().endswith(".json")  # metadata sidecars (``<file>.json``)
+        # a folder's README describes the folder (where its files come from), it is not one of them
+        or (len(rel.parts) == 1 and name.lower() in _FOLDER_NOTES)
     )
 
 
@@ -82,7 +86,7 @@ def iter_sources(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 
     ``source`` is the path relative to the folder argument (or the file name for a
     file argument), with POSIX separators: it is the stable key citations use.
-    Hidden files, OS junk and ``*.json`` sidecars are skipped.  Files with an
+    Hidden files, OS junk, ``*.json`` sidecars and the folder's own README are skipped.  Files with an
     unsupported suffix are *returned*, so that ingest reports them through
     ``load_document``'s clear error instead of dropping them silently.
     """
@@ -403,6 +407,11 @@ def _read_sidecar(path: Path) -> dict[str, Any]:
         raise UnusableDocument(f"{sidecar}: metadata sidecar is not valid UTF-8 JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise UnusableDocument(f"{sidecar}: metadata sidecar must be a JSON object with url/title/published")
+    for key, value in data.items():
+        bad = find_unencodable(str(key)) or find_unencodable(value if isinstance(value, str) else "")
+        if bad is not None:
+            raise UnusableDocument(f"{sidecar}: field {key!r} has an {bad.describe_en()}; "
+                                   "fix the JSON (a \\uD800-style escape without its pair) and ingest again")
     return data
 
 
@@ -463,6 +472,13 @@ def load_document(path: Path, source: str, max_bytes: int = MAX_BYTES) -> Docume
             raise UnusableDocument(f"{path}: is not a PDF file (no %PDF header)")
         raw, found = _pdf_text(path, data)
 
+    bad = find_unencodable(raw)
+    if bad is not None:  # e.g. a damaged PDF text layer: it would fail later, at embedding or storing
+        line = raw.count("\n", 0, bad.offset) + 1
+        raise UnusableDocument(
+            f"{path}: line {line} has an {bad.describe_en()}, which cannot be stored as UTF-8; "
+            "the file's text is damaged: re-export or re-save it as UTF-8 text and ingest it again"
+        )
     # no stripping: for plain text, offsets must equal those of normalize_text(file contents)
     text = normalize_text(raw)
     if not text.strip():

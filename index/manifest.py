@@ -68,7 +68,8 @@ def _meta_from_json(d: dict[str, Any]) -> DocumentMeta:
     return DocumentMeta(
         source=d["source"], title=d.get("title", ""), published=d.get("published"),
         places=tuple(d.get("places", ())), outlet=d.get("outlet", ""), url=d.get("url", ""),
-        years=tuple(int(y) for y in d.get("years", ())),
+        years=tuple(int(y) for y in d.get("years", ())), kind=d.get("kind", ""), number=d.get("number", ""),
+        dated=d.get("dated"),
     )
 
 
@@ -85,7 +86,7 @@ def chunk_from_json(d: dict[str, Any]) -> Chunk:
         chunk_id=d["chunk_id"], source=d["source"], text=d["text"], start=int(d["start"]),
         end=int(d["end"]), title=d.get("title", ""), published=d.get("published"),
         places=tuple(d.get("places", ())), years=tuple(int(y) for y in d.get("years", ())),
-        ordinal=int(d.get("ordinal", 0)),
+        ordinal=int(d.get("ordinal", 0)), context=d.get("context", ""), article=d.get("article", ""),
     )
 
 

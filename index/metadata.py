@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from index.chunking import split_sentences
+from index.legal import KIND_LAW, detect_kind, parse_legal
 from index.normalize import clutter_spans, fold, normalize_text
 from index.types import DocumentMeta
 
@@ -118,12 +119,22 @@ def _spelling_ok(span: str, spelling: str) -> bool:
     return True
 
 
+def _written_as_name(span: str, spelling: str) -> bool:
+    """A document writes a place name as a name: exactly as the gazetteer spells it, or in capitals
+    (a headline). "người Việt Nam định cư" holds the syllables of "Nam Định" but not the name."""
+    span = " ".join(span.split())
+    return span == spelling or (span.isupper() and span == spelling.upper())
+
+
 def _place_matches(text: str, folded: str | None = None) -> list[tuple[int, str]]:
     """(offset, canonical) for each place mention in ``text``.
 
-    Without ``folded`` the text is normalised first (questions); with it, ``text``
-    must already be normalised and ``folded == fold(text)`` (documents).
+    Without ``folded`` the text is normalised first (questions: typed in any case, with or without
+    diacritics, so matched folded); with it, ``text`` must already be normalised and
+    ``folded == fold(text)`` (documents), and a name only counts when written as a name (see
+    ``_written_as_name``) or right after an administrative prefix ("tỉnh nam định").
     """
+    document = folded is not None
     if folded is None:
         text = normalize_text(text)
         folded = fold(text)
@@ -140,6 +151,8 @@ def _place_matches(text: str, folded: str | None = None) -> list[tuple[int, str]
             continue
         before = folded[max(0, m.start() - 12) : m.start()]
         has_prefix = bool(_PREFIX_RE.search(before))
+        if document and not has_prefix and not _written_as_name(span, spelling):
+            continue
         if canonical in _NEEDS_PREFIX and spelling == canonical and not has_prefix:
             continue
         if spelling in _NEEDS_CASE and not (has_prefix or span[:1].isupper()):
@@ -222,6 +235,26 @@ def _published(text: str, folded: str) -> str | None:
         if _PLACE_DATE_LINE.match(fold(line)):
             return parse_date(line)
     return None
+
+
+_DATELINE = re.compile(r"^(?:(?:sang|chieu|toi|trua|dem)\s+)?(?:ngay\s+)?(\d{1,2})\s*[./]\s*(\d{1,2})"
+                       r"(?:\s*[./]\s*((?:19|20)\d{2}))?(?!\s*[./]?\s*\d)\s*,")
+
+
+def _dateline(text: str, lines: list[tuple[int, int]], years: tuple[int, ...]) -> str | None:
+    """The day a news report opens with ("Sáng 9.5, tại trụ sở UBND tỉnh, …"), as ISO, when its year is
+    stated there or is the one year the report is about (its most recent reported year)."""
+    if not lines:
+        return None
+    s, e = lines[0]
+    m = _DATELINE.match(fold(text[s:e]))
+    if not m:
+        return None
+    day, month = int(m.group(1)), int(m.group(2))
+    year = int(m.group(3)) if m.group(3) else (years[0] if years else None)
+    if year is None or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _head_end(text: str) -> int:
@@ -419,12 +452,24 @@ def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = Non
     # years/places ignore clutter (the "Thứ Hai, 07/10/2024" header is the crawl date)
     years = _years(_mask(text, skip), _mask(folded, skip), published)
     places = _places(text, folded, title, skip)
+    structure = parse_legal(text)
+    kind = str(side.get("kind") or "") or detect_kind(text, structure)
+    outlet = normalize_text(str(side.get("outlet") or "")).strip()
+    if kind == KIND_LAW:
+        # a law names itself ("Luật Cư trú"); its last line is a signature, not an outlet
+        if structure.title and not side.get("title"):
+            title = structure.title
+    elif not outlet:
+        outlet = _outlet(text, lines)
     return DocumentMeta(
         source=source,
         title=title,
         published=published,
         places=places,
-        outlet=normalize_text(str(side.get("outlet") or "")).strip() or _outlet(text, lines),
+        outlet=outlet,
         url=str(side.get("url") or ""),
         years=years,
+        kind=kind,
+        number=str(side.get("number") or "") or (structure.number if kind == KIND_LAW else ""),
+        dated=None if published or kind == KIND_LAW else _dateline(text, lines, years),
     )

@@ -179,6 +179,18 @@ class IndexReader:
         """The normalised full text of ``source``: chunk offsets and citation offsets point into it."""
         return self.text_by_hash(self.snapshot().content_hashes[source])
 
+    def label_for(self, source: str, start: int, end: int) -> tuple[str, str]:
+        """(label, note) of the quote ``[start, end)`` of ``source``: "Luật Cư trú, Điều 30, khoản 4" or
+        "Báo Bình Định, 09/5/2025", and what the quote's cross-references point at (see index.labels).
+        An unknown source gets its own name and no note (a label never raises mid-answer)."""
+        from index.labels import citation_label
+
+        snap = self.snapshot()
+        meta = snap.documents.get(source)
+        if meta is None:
+            return source, ""
+        return citation_label(meta, self.text_by_hash(snap.content_hashes[source]), start, end)
+
     def text_by_hash(self, content_hash: str) -> str:
         """The stored text with this content hash (``Chunk.doc_hash``): texts are immutable and kept for
         a while after a newer generation replaces them, so a request answers from the version it read."""

@@ -28,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--index", dest="index_dir", default=None,
                         help="index folder (default ASSISTANT_INDEX_DIR or data/index)")
 
-    sp = sub.add_parser("ingest", help="index files/folders (default data/corpus/)")
-    sp.add_argument("paths", nargs="*", help="files or folders; default: the bundled corpus")
+    sp = sub.add_parser("ingest", help="index files/folders (default data/corpus/ and data/corpus-law/)")
+    sp.add_argument("paths", nargs="*", help="files or folders; default: the bundled reports and laws")
     sp.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_index(sp)
 
@@ -89,7 +89,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import composition
 
     if args.command == "ingest":
-        paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+        paths = ([Path(p) for p in args.paths] or [p for p in settings.corpus_paths if Path(p).exists()]
+                 or list(settings.corpus_paths))
         report = composition.ingest(settings, paths, progress=not args.no_progress)
         for line in report.summary_lines():
             print(line)
