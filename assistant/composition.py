@@ -125,6 +125,7 @@ def covered_places(reader: IndexReader) -> list[str]:
 def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any:
     """The ``AnswerPipeline`` every surface uses: hybrid retrieval + extractive answers (+ LLM when configured)."""
     from assistant import followup
+    from assistant.answer_typing import load_typer
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
     from assistant.pipeline import Pipeline
@@ -132,10 +133,15 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.retrieval import HybridRetriever
 
     reader = reader or open_reader(settings)
-    retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight)
+    from assistant.vocabulary import load_synonyms
+
+    retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
+                                synonyms=load_synonyms(settings.synonyms_path))
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash)
-    extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader))
+    labeler = getattr(reader, "label_for", None)
+    extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
+                                    typer=load_typer(), labeler=labeler)
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.diacritics import DiacriticRestorer
-from assistant.vocabulary import ACRONYMS, TYPED_ACRONYMS
+from assistant.vocabulary import ACRONYMS, TYPED_ACRONYMS, SynonymTable
 from index.metadata import find_places
 from index.normalize import fold, normalize_text
 
@@ -280,21 +280,27 @@ class QueryInfo:
     qtype: str  # how_many | when | who | list | why | compare | yes_no | other
     keywords: tuple[str, ...]  # content syllables (accented when known), no stopwords/question words
     expansion: str = ""  # Vietnamese rendering of an English question's key terms ("" for Vietnamese)
+    # the legal wording of the everyday words the question uses, and the other way round ("nhập hộ khẩu"
+    # -> "đăng ký thường trú"), from the corpus pack's synonyms file; searched along with the question
+    synonyms: tuple[str, ...] = ()
+
+    def _with_synonyms(self, text: str) -> str:
+        return " ".join([text, *self.synonyms]) if self.synonyms and text else text
 
     @property
     def dense_texts(self) -> tuple[str, ...]:
         """Forms to embed: the restored Vietnamese (e5 reads unaccented text poorly); English as asked
         (the model is multilingual) plus its Vietnamese rendering."""
         if self.language == "en":
-            return tuple(t for t in (self.question, self.expansion) if t)
-        return (self.restored,)
+            return tuple(t for t in (self.question, self._with_synonyms(self.expansion)) if t)
+        return (self._with_synonyms(self.restored),)
 
     @property
     def lexical_texts(self) -> tuple[str, ...]:
         """Forms for BM25: Vietnamese words only (English words match nothing in the corpus)."""
         if self.language == "en":
-            return (self.expansion or self.question,)
-        return (self.restored,)
+            return (self._with_synonyms(self.expansion or self.question),)
+        return (self._with_synonyms(self.restored),)
 
     @property
     def search_texts(self) -> tuple[str, ...]:
@@ -386,8 +392,10 @@ def _keywords(text: str, language: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def analyze(question: str, restorer: DiacriticRestorer | None = None) -> QueryInfo:
-    """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration."""
+def analyze(question: str, restorer: DiacriticRestorer | None = None,
+            synonyms: SynonymTable | None = None) -> QueryInfo:
+    """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration;
+    ``synonyms`` (the corpus pack's everyday <-> legal wording) adds the other wording to search with."""
     text = " ".join(normalize_text(question).split())
     language = detect_language(text)
     ratio = _marked_ratio(text)  # of what was typed: shorthand written out below carries marks
@@ -420,4 +428,5 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None) -> QueryIn
         qtype=question_type(text),
         keywords=_keywords(kw_source, "vi"),
         expansion=expansion,
+        synonyms=synonyms.expand(f"{restored} {expansion}") if synonyms is not None else (),
     )

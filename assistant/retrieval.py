@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.query import QueryInfo, analyze
+from assistant.vocabulary import SynonymTable
 from index.metadata import province_of
 from index.normalize import fold
 from index.types import Chunk, DocumentMeta, ScoredChunk
@@ -93,7 +94,8 @@ class HybridRetriever:
     """Implements ``assistant.protocols.Retriever`` over an ``IndexReader``."""
 
     def __init__(self, reader: _Reader, weights: RetrievalWeights | None = None, *,
-                 dense_weight: float | None = None, lexical_weight: float | None = None) -> None:
+                 dense_weight: float | None = None, lexical_weight: float | None = None,
+                 synonyms: SynonymTable | None = None) -> None:
         for name in ("snapshot", "dense", "lexical"):
             if not callable(getattr(reader, name, None)):
                 raise TypeError(f"HybridRetriever needs a reader with .{name}(); got {type(reader).__name__}")
@@ -107,6 +109,7 @@ class HybridRetriever:
             )
         self._reader = reader
         self.weights = w
+        self._synonyms = synonyms  # everyday <-> legal wording from the corpus pack (None: none)
         self._lock = threading.Lock()
         self._vocab_for: object | None = None
         self._restorer: DiacriticRestorer | None = None
@@ -133,7 +136,7 @@ class HybridRetriever:
             if info is not None:
                 self._analyses.move_to_end(query)
                 return info
-        info = analyze(query, restorer)
+        info = analyze(query, restorer, self._synonyms)
         with self._lock:
             self._analyses[query] = info
             while len(self._analyses) > _ANALYSIS_CACHE:

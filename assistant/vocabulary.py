@@ -7,10 +7,14 @@ code lets them be reviewed (and extended) without reading the algorithm.
 
 from __future__ import annotations
 
-from index.normalize import fold
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.normalize import fold, normalize_text
 
 __all__ = ["ABBREVIATIONS", "ACRONYMS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
-           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "TYPED_ACRONYMS"]
+           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "TYPED_ACRONYMS", "load_synonyms"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -83,3 +87,55 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
     ("dinh danh so", "dinh danh dien tu"),
 )
+
+
+# --------------------------------------------------------------------------- synonym pack
+
+
+@dataclass(frozen=True)
+class SynonymTable:
+    """Everyday <-> legal wording pairs ("nhập hộ khẩu" <-> "đăng ký thường trú") from a corpus pack.
+
+    Why data: which words citizens use for a law's terms is knowledge about the corpus, reviewed and
+    extended by people who know it, not code. Matching is folded (no diacritics, any case) on whole
+    words; ``expand`` adds the other side of every pair a question mentions, one hop only.
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def expand(self, text: str) -> tuple[str, ...]:
+        """The phrases to search besides ``text``: the other side of each pair it mentions, when absent."""
+        folded = f" {_words(text)} "
+        out: list[str] = []
+        for a, b in self.pairs:
+            for have, add in ((a, b), (b, a)):
+                if f" {_words(have)} " in folded and f" {_words(add)} " not in folded and add not in out:
+                    out.append(add)
+        return tuple(out)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _words(phrase: str) -> str:
+    return " ".join(re.findall(r"[^\W_]+", fold(phrase).lower()))
+
+
+def load_synonyms(path: Path | str | None) -> SynonymTable:
+    """Read a synonyms file: one ``phrase<TAB>phrase`` pair a line, ``#`` comments, UTF-8 (NFC on read).
+
+    A missing path gives an empty table (searching then works as before); a malformed line is an error
+    that names the file and the line, so a typo in the pack is found at start, not by bad answers.
+    """
+    if path is None or not Path(path).is_file():
+        return SynonymTable()
+    pairs: list[tuple[str, str]] = []
+    for n, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cols = [normalize_text(c).strip() for c in line.split("\t")]
+        if len(cols) != 2 or not all(_words(c) for c in cols):
+            raise ValueError(f"{path}, line {n}: expected 'phrase<TAB>phrase', got {raw!r}")
+        pairs.append((cols[0], cols[1]))
+    return SynonymTable(tuple(pairs))

@@ -8,12 +8,14 @@ the author can fix them in one pass. Unknown fields are ignored (the contract al
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant.types import Turn
+from index.utf8 import find_unencodable_field
 
 __all__ = ["DatasetError", "EvalItem", "REFUSAL_TYPES", "load_dataset", "parse_item"]
 
@@ -45,6 +47,9 @@ class EvalItem:
     must_include: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    # gold articles of a legal question, "file#N" ("luat-cu-tru.txt#20"): a citation is right at the
+    # article level when its quote lies inside one of them
+    articles: tuple[str, ...] = ()
     line: int = 0  # 1-based line in the file it came from (0 when built in code)
 
     @property
@@ -96,6 +101,12 @@ def parse_item(record: Any, line: int = 0, problems: list[str] | None = None) ->
     if not isinstance(record, dict):
         errs.append(f"{where}: expected a JSON object, got {type(record).__name__}")
         return None
+    bad = find_unencodable_field(record)
+    if bad is not None:  # a "\ud800" escape without its pair: it would crash the run, not measure it
+        field, found = bad
+        errs.append(f"{where}: '{field}' has an {found.describe_en()}, which cannot be encoded as UTF-8; "
+                    "fix the escape (\\uD800-\\uDFFF must come in pairs) or retype the text")
+        return None
     before = len(errs)
     item_id = record.get("id")
     if not isinstance(item_id, str | int) or isinstance(item_id, bool) or str(item_id).strip() == "":
@@ -115,10 +126,14 @@ def parse_item(record: Any, line: int = 0, problems: list[str] | None = None) ->
     must = _str_list(record.get("must_include"), "must_include", errs, where)
     sources = _str_list(record.get("sources"), "sources", errs, where)
     evidence = _str_list(record.get("evidence"), "evidence", errs, where)
+    articles = _str_list(record.get("articles"), "articles", errs, where)
+    for a in articles:
+        if not re.fullmatch(r"[^#]+#\d+[a-zđ]?", a):
+            errs.append(f"{where}: 'articles' entries must look like 'file.txt#12', got {a!r}")
     if len(errs) > before:
         return None
     return EvalItem(id=str(item_id), question=str(question), history=history, type=typ, answer=answer,
-                    must_include=must, sources=sources, evidence=evidence, line=line)
+                    must_include=must, sources=sources, evidence=evidence, articles=articles, line=line)
 
 
 def load_dataset(path: Path | str) -> list[EvalItem]:
@@ -126,10 +141,14 @@ def load_dataset(path: Path | str) -> list[EvalItem]:
     p = Path(path)
     if not p.is_file():
         raise DatasetError(p, [f"file not found: {p}"])
+    data = p.read_bytes()
     try:
-        text = p.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise DatasetError(p, [f"not UTF-8 text ({err})"]) from err
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise DatasetError(p, [f"line {line}: not UTF-8 text (byte {data[err.start]:#04x} at byte column {column}: "
+                               f"{err.reason}); re-save the file as UTF-8"]) from err
     problems: list[str] = []
     items: list[EvalItem] = []
     seen: dict[str, int] = {}

@@ -21,7 +21,7 @@ from evals.dataset import EvalItem
 from index.normalize import normalize_text
 
 __all__ = [
-    "CitationAccuracy", "CitationVerbatim", "InjectionSafe", "Metric", "RecallAtK", "answer_accuracy",
+    "ArticleCitationAccuracy", "CitationAccuracy", "CitationVerbatim", "InjectionSafe", "Metric", "RecallAtK", "answer_accuracy",
     "claim_numbers", "contains_phrase", "false_refusal", "latency_ms", "missing_phrases", "reciprocal_rank",
     "refusal_correct", "standard_metrics",
 ]
@@ -190,6 +190,48 @@ class CitationAccuracy:
         return why
 
 
+class ArticleCitationAccuracy:
+    """1.0 when some citation's quote lies inside one of the item's gold articles ("file#N").
+
+    Why next to the file-level check: a law is one file, so "the right source" says nothing about
+    whether the quoted article answers the question. Articles are found with the index's own parser
+    (``index.legal``) in the normalised texts the offsets point into. Judged on answered items that
+    name gold articles.
+    """
+
+    def __init__(self, sources_text: Mapping[str, str]) -> None:
+        self.sources_text = dict(sources_text)
+        self._spans: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def _articles(self, source: str) -> dict[str, tuple[int, int]]:
+        got = self._spans.get(source)
+        if got is None:
+            from index.legal import parse_legal
+
+            text = self.sources_text.get(source, "")
+            got = {a.number: (a.start, a.end) for a in parse_legal(text).articles} if text else {}
+            self._spans[source] = got
+        return got
+
+    def inside(self, gold: str, source: str, start: int, end: int) -> bool:
+        file, _, number = gold.rpartition("#")
+        if file != source:
+            return False
+        span = self._articles(source).get(number)
+        return span is not None and span[0] <= start and end <= span[1]
+
+    def __call__(self, item: EvalItem, answer: Answer) -> float:
+        return 1.0 if any(self.inside(g, c.source, c.start, c.end) for c in answer.citations
+                          for g in item.articles) else 0.0
+
+    def problems(self, item: EvalItem, answer: Answer) -> list[str]:
+        cited = []
+        for c in answer.citations:
+            arts = [n for n, (s, e) in self._articles(c.source).items() if s <= c.start and c.end <= e]
+            cited.append(f"{c.source}#{arts[0]}" if arts else c.source)
+        return [f"cites {cited}, gold articles {list(item.articles)}"]
+
+
 class CitationVerbatim:
     """Fraction of an answer's citations whose quote is exactly ``source[start:end]`` (any item type)."""
 
@@ -322,6 +364,10 @@ def _has_sources(item: EvalItem, answer: Answer) -> bool:
     return item.answerable and bool(item.sources)
 
 
+def _answered_with_articles(item: EvalItem, answer: Answer) -> bool:
+    return item.answerable and bool(item.articles) and not answer.refused
+
+
 def _always(item: EvalItem, answer: Answer) -> bool:
     return True
 
@@ -344,6 +390,8 @@ def standard_metrics(sources_text: Mapping[str, str], leak_markers: Sequence[str
                "answerable items: answered and every must_include string present"),
         Metric("citation_accuracy", CitationAccuracy(sources_text), _answered,
                "answered answerable items: a gold source cited and every quote verbatim at its offsets"),
+        Metric("citation_article_accuracy", ArticleCitationAccuracy(sources_text), _answered_with_articles,
+               "answered items with gold articles: a quote lies inside one of those articles (file#N)"),
         Metric("citation_verbatim", CitationVerbatim(sources_text), _always,
                "all items: share of citations whose quote is exactly source[start:end]"),
         Metric("refusal_correct", refusal_correct, _declinable, "unanswerable + injection items: refused"),

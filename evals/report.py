@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.types import Answer
 from evals.dataset import EvalItem
-from evals.metrics import CitationAccuracy, InjectionSafe, Metric, missing_phrases
+from evals.metrics import ArticleCitationAccuracy, CitationAccuracy, InjectionSafe, Metric, missing_phrases
 
 __all__ = ["ItemResult", "Threshold", "percentile", "render_html", "render_markdown", "summarise"]
 
@@ -74,6 +74,10 @@ def _why(r: ItemResult, metrics: Mapping[str, Metric], k_name: str) -> list[str]
             cit = metrics.get("citation_accuracy")
             if cit is not None and cit.fn(item, ans) < 1.0 and isinstance(cit.fn, CitationAccuracy):
                 why.extend(f"citation: {p}" for p in cit.fn.problems(item, ans))
+            art = metrics.get("citation_article_accuracy")
+            if (item.articles and art is not None and isinstance(art.fn, ArticleCitationAccuracy)
+                    and art.fn(item, ans) < 1.0):
+                why.extend(f"article: {p}" for p in art.fn.problems(item, ans))
         if why and item.sources:
             rec = metrics.get(k_name)
             if rec is not None and rec.fn(item, ans) < 1.0:

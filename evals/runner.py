@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.protocols import AnswerPipeline
-from assistant.settings import DEFAULT_CORPUS, PROJECT_ROOT, Settings
+from assistant.settings import DEFAULT_CORPUS, DEFAULT_LAW_CORPUS, PROJECT_ROOT, Settings
 from assistant.types import Answer
 from evals.dataset import EvalItem, load_dataset
 from evals.metrics import standard_metrics
@@ -59,7 +59,7 @@ def load_thresholds(path: Path | str | None = None) -> list[Threshold]:
 
 
 def source_texts(pipeline: Any = None, index_dir: Path | None = None,
-                 corpus_dir: Path | None = None) -> dict[str, str]:
+                 corpus_dir: Path | Sequence[Path] | None = None) -> dict[str, str]:
     """Normalised text of every source (what citation offsets point into).
 
     In order of preference: the pipeline's index reader when it exposes one; the texts stored in
@@ -80,7 +80,9 @@ def source_texts(pipeline: Any = None, index_dir: Path | None = None,
             return {d.source: read_text(Path(index_dir), d.content_hash) for d in manifest.documents.values()}
     from index.loaders import load_all
 
-    return {d.meta.source: d.text for d in load_all([Path(corpus_dir or DEFAULT_CORPUS)])}
+    folders = ([Path(corpus_dir)] if isinstance(corpus_dir, str | Path)
+               else [Path(p) for p in corpus_dir] if corpus_dir else [DEFAULT_CORPUS, DEFAULT_LAW_CORPUS])
+    return {d.meta.source: d.text for d in load_all([p for p in folders if p.exists()])}
 
 
 def leak_markers(prompts_dir: Path = PROMPTS_DIR, settings: Settings | None = None) -> list[str]:
@@ -151,7 +153,7 @@ def run_eval(pipeline: AnswerPipeline, dataset_path: Path | str, out_dir: Path |
         texts = dict(sources_text)
     else:
         texts = source_texts(pipeline, index_dir=settings.index_dir if settings else None,
-                             corpus_dir=settings.corpus_dir if settings else None)
+                             corpus_dir=settings.corpus_paths if settings else None)
     metrics = standard_metrics(texts, leak_markers(settings=settings), k=k)
 
     results = run_items(pipeline, items, progress=progress)
