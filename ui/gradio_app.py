@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -25,7 +27,8 @@ from ui import i18n
 from ui.feedback import FeedbackStore
 from ui.pipeline_access import IndexInfo, document_meta_line, document_text, surrounding_paragraph
 from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
-from ui.render import escape_markdown, render_answer, render_question
+from ui.refusals import RefusalLog
+from ui.render import escape_markdown, render_answer, render_question, source_label
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +70,24 @@ CSS = """
 #chat blockquote.quote { margin: .3em 0 .3em .4em; padding-left: .6em; border-left: 3px solid #0b5cad; }
 #chat .src-meta { color: #555; font-size: 16px !important; margin: .2em 0; }
 #chat mark { background: #fff3b0; }
+#chat .lead { font-weight: 600; margin: 0 0 .4em; }
+#chat .rest { margin: .3em 0; }
+#chat details.more > summary, #chat details.src > summary { padding: .25em 0; min-height: 44px; display: list-item; }
+#chat .message-row { scroll-margin-top: 8px; }
+/* No tall empty box: the conversation appears with its first message. */
+#chat:not(:has([data-testid="user"])) { display: none !important; }
+#header h1 { font-size: 1.9rem; margin: 0 0 .2em; }
+#header p { margin: 0; }
+.example-btn button, button.example-btn { min-height: 44px; }
 .example-btn button, button.example-btn { text-align: left; white-space: normal; }
 *:focus-visible { outline: 3px solid #f5a623 !important; outline-offset: 2px; }
 /* WCAG AA contrast for the main action (the default orange on white is about 2.8:1). */
 .gradio-container button.primary { background: #0b5cad !important; color: #fff !important; border-color: #0b5cad !important; }
-@media (max-width: 600px) { .gradio-container { padding: 4px !important; } }
+@media (max-width: 600px) {
+  .gradio-container { padding: 4px !important; }
+  #header h1 { font-size: 1.5rem; }
+  #ask-row { position: sticky; bottom: 0; z-index: 5; background: var(--background-fill-primary, #fff); }
+}
 """
 
 
@@ -82,13 +98,30 @@ _SET_HTML_LANG = "(lg) => { document.documentElement.setAttribute('lang', lg || 
 # On load: <html lang="vi">, and drop Gradio's aria-label on chat messages — Gradio fills it with the
 # message's raw (escaped Markdown/HTML) source, which a screen reader would read out instead of the
 # rendered text. Without it, assistive tech reads the visible content of the live log.
+# The answer is always in view: when a question is added (typed, or an example tapped far below), the
+# page scrolls so that the question sits at the top of the screen with its answer under it. The question
+# box gets the focus only where there is a real keyboard (on a phone it would pop the keyboard up and
+# scroll the page to the middle on load).
 _ON_LOAD = """() => {
   document.documentElement.setAttribute('lang', 'vi');
   const sel = '#chat [data-testid="bot"][aria-label], #chat [data-testid="user"][aria-label]';
   const fix = () => document.querySelectorAll(sel).forEach((e) => e.removeAttribute('aria-label'));
-  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, attributes: true,
-                                                    attributeFilter: ['aria-label']});
+  let questions = 0;
+  const follow = () => {
+    const users = document.querySelectorAll('#chat [data-testid="user"]');
+    if (users.length > questions) {
+      const last = users[users.length - 1];
+      (last.closest('.message-row') || last).scrollIntoView({block: 'start', behavior: 'auto'});
+    }
+    questions = users.length;
+  };
+  new MutationObserver(() => { fix(); follow(); }).observe(document.body, {subtree: true, childList: true,
+    attributes: true, attributeFilter: ['aria-label']});
   fix();
+  if (window.matchMedia('(hover: hover) and (pointer: fine)').matches) {
+    const box = document.querySelector('#question textarea');
+    if (box) { box.focus({preventScroll: true}); }
+  }
 }"""
 
 
@@ -107,9 +140,11 @@ class ChatUI:
     """Handlers of the Blocks app; holds the shared parts (no per-user state here: that's in gr.State)."""
 
     def __init__(self, settings: Settings, pipeline: AnswerPipeline, index: IndexInfo | None,
-                 limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> None:
+                 limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore,
+                 refusals: RefusalLog | None = None) -> None:
         self.settings, self.pipeline, self.index, self.limiter, self.gate, self.feedback = (
             settings, pipeline, index, limiter, gate, feedback)
+        self.refusals = refusals
         self._doc_cache: dict[str, str | None] = {}
 
     # --- sources ------------------------------------------------------------------------------------
@@ -185,8 +220,11 @@ class ChatUI:
             return
         chat[-1] = {"role": "assistant", "content": self.render(final, lang)}
         turns.append({"question": question, "answer": final.answer, "msg_index": len(chat) - 1,
-                      "retrieved": [r.chunk_id or r.source for r in final.retrieved]})
+                      "retrieved": [r.chunk_id or r.source for r in final.retrieved],
+                      "sources": [f"[{c.n}] {source_label(c, lang)}" for c in final.citations]})
         yield chat, "", turns
+        if self.refusals is not None:
+            await anyio.to_thread.run_sync(self.refusals.record_answer, question, final, "ui")
 
     def rate(self, turns: list[dict[str, Any]], comment: str, lang: str, data: Any) -> tuple[str, str]:
         """Store 👍/👎 for the liked assistant message with the optional comment."""
@@ -198,18 +236,20 @@ class ChatUI:
         rating = "up" if liked is True or str(liked).lower() in ("like", "true", "up") else "down"
         try:
             self.feedback.add(question=turn["question"], answer=turn["answer"], rating=rating,
-                              retrieved=turn["retrieved"], comment=comment or "", channel="ui")
-        except (OSError, ValueError):
+                              retrieved=turn["retrieved"], comment=comment or "", channel="ui",
+                              sources=turn.get("sources", ()))
+        except (OSError, ValueError, sqlite3.Error):
             log.exception("could not store feedback")
             return escape_markdown(i18n.t("err_internal", lang)), comment
         return escape_markdown(i18n.t("feedback_thanks", lang)), ""
 
 
 def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None,
-             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> Any:
+             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore,
+             refusals: RefusalLog | None = None) -> Any:
     """The gr.Blocks app (not yet mounted)."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # gradio reads it lazily; we never phone home
-    ui = ChatUI(settings, pipeline, index, limiter, gate, feedback)
+    ui = ChatUI(settings, pipeline, index, limiter, gate, feedback, refusals)
     vi = "vi"
 
     with gr.Blocks(title=i18n.t("app_title", vi), analytics_enabled=False, fill_width=False) as demo:
@@ -217,30 +257,32 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
         turns = gr.State([])
         header = gr.Markdown(f"# {escape_markdown(i18n.t('app_title', vi))}\n\n"
                              f"{escape_markdown(i18n.t('app_subtitle', vi))}", elem_id="header")
-        lang_choice = gr.Radio(choices=[("Tiếng Việt", "vi"), ("English", "en")], value=vi,
-                               label=i18n.t("language", vi), elem_id="lang")
+        # Phone first: no tall empty box (the chat grows with its messages), the question box right
+        # under it, the example questions under the box (where a thumb reaches), settings last.
         # No copy buttons: they copy the escaped Markdown/HTML source, not the text (select text instead).
-        chatbot = gr.Chatbot(label=i18n.t("chat_label", vi), elem_id="chat", height="60vh", min_height=320,
-                             sanitize_html=True, render_markdown=True, latex_delimiters=[],
-                             feedback_options=("Like", "Dislike"), buttons=[], autoscroll=True)
-        with gr.Row(equal_height=True):
+        chatbot = gr.Chatbot(label=i18n.t("chat_label", vi), elem_id="chat", height=None, min_height=None,
+                             max_height=None, sanitize_html=True, render_markdown=True, latex_delimiters=[],
+                             feedback_options=("Like", "Dislike"), buttons=[], autoscroll=False)
+        with gr.Row(equal_height=True, elem_id="ask-row"):
             question = gr.Textbox(label=i18n.t("question_label", vi), placeholder=i18n.t("question_placeholder", vi),
-                                  lines=1, max_lines=4, scale=5, autofocus=True, elem_id="question",
+                                  lines=2, max_lines=5, scale=5, autofocus=False, elem_id="question",
                                   max_length=settings.max_question_chars)
-            send = gr.Button(i18n.t("send", vi), variant="primary", scale=1, min_width=90, elem_id="send")
+            send = gr.Button(i18n.t("send", vi), variant="primary", scale=1, min_width=80, elem_id="send")
+        with gr.Row(elem_id="examples"):
+            with gr.Column(min_width=260):
+                citizen_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_citizen', vi))}")
+                citizen_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
+                                for q in EXAMPLES[vi]["citizen"]]
+            with gr.Column(min_width=260):
+                official_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_official', vi))}")
+                official_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
+                                 for q in EXAMPLES[vi]["official"]]
         comment = gr.Textbox(label=i18n.t("feedback_comment", vi), lines=1, max_lines=3, elem_id="comment",
                              max_length=2000)
         feedback_note = gr.Markdown("", elem_id="feedback-note")
         clear = gr.Button(i18n.t("clear", vi), variant="secondary", elem_id="clear")
-        with gr.Row():
-            with gr.Column():
-                citizen_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_citizen', vi))}")
-                citizen_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
-                                for q in EXAMPLES[vi]["citizen"]]
-            with gr.Column():
-                official_title = gr.Markdown(f"### {escape_markdown(i18n.t('examples_official', vi))}")
-                official_btns = [gr.Button(q, size="sm", elem_classes=["example-btn"])
-                                 for q in EXAMPLES[vi]["official"]]
+        lang_choice = gr.Radio(choices=[("Tiếng Việt", "vi"), ("English", "en")], value=vi,
+                               label=i18n.t("language", vi), elem_id="lang")
 
         chat_io: dict[str, Any] = {"fn": ui.respond, "inputs": [question, chatbot, turns, lang],
                    "outputs": [chatbot, question, turns], "concurrency_limit": settings.max_concurrent_requests}
@@ -285,9 +327,11 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
 
 
 def mount_ui(app: FastAPI, settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None,
-             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore) -> FastAPI:
+             limiter: TokenBucketLimiter, gate: ConcurrencyGate, feedback: FeedbackStore,
+             refusals: RefusalLog | None = None) -> FastAPI:
     """Mount the UI at ``/`` (after every other route, so ``/api`` and ``/widget`` stay ours)."""
-    demo = build_ui(settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback)
+    demo = build_ui(settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback,
+                    refusals=refusals)
     head = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
     @app.api_route("/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)

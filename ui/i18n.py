@@ -35,6 +35,15 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "examples_official": {"vi": "Câu hỏi mẫu cho cán bộ", "en": "Examples for officials"},
     "sources": {"vi": "Nguồn trích dẫn", "en": "Sources"},
     "show_context": {"vi": "Xem đoạn văn đầy đủ", "en": "Show the surrounding paragraph"},
+    "show_quotes": {"vi": "Xem trích dẫn nguyên văn", "en": "Show the verbatim quotes"},
+    "document": {"vi": "Tài liệu", "en": "Document"},
+    "examples": {"vi": "Câu hỏi mẫu", "en": "Example questions"},
+    "widget_blocked": {
+        "vi": "Trợ lý ảo chưa được bật cho trang này. Quản trị viên cần thêm địa chỉ trang vào "
+              "ASSISTANT_ALLOWED_ORIGINS.",
+        "en": "The assistant is not enabled for this site. Its administrator must add this site's origin to "
+              "ASSISTANT_ALLOWED_ORIGINS.",
+    },
     "no_sources": {"vi": "Không có nguồn phù hợp.", "en": "No matching source."},
     "chars": {"vi": "ký tự", "en": "characters"},
     "feedback_title": {"vi": "Câu trả lời có hữu ích không?", "en": "Was the answer helpful?"},

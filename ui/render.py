@@ -41,19 +41,43 @@ def render_question(question: str) -> str:
     return escape_markdown(question)
 
 
+_MARKERS = re.compile(r"(?:\s*\[\d+\])+[.!?…]?")
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    """(direct answer, the rest): the lead is the text up to and including its first ``[n]`` markers.
+
+    Answers open with a short direct answer followed by the verbatim quotes (CONTRACT.md); a citizen on a
+    phone needs the first part at once and the quotes on request. No marker (a refusal): all is lead.
+    """
+    text = text.strip()
+    m = _MARKERS.search(text)
+    if m is None or not text[: m.start()].strip():
+        return text, ""
+    return text[: m.end()].strip(), text[m.end():].strip()
+
+
+def source_label(c: Citation, lang: str) -> str:
+    """What a person reads to find the source again: the citation's label, else the document title,
+    else "Tài liệu n" — never a hashed file name."""
+    label = (c.label or "").strip() or (c.title or "").strip()
+    return label or f"{i18n.t('document', lang)} {c.n}"
+
+
 def render_sources_html(answer: Answer, lang: str, *, context: ContextLookup | None = None,
                         meta: MetaLookup | None = None) -> str:
-    """``<details>`` per citation: title, place/date, the verbatim quote, and the surrounding paragraph."""
+    """``<details>`` per citation, labelled ("[1] Luật Cư trú, Điều 30, khoản 4"), holding the verbatim
+    quote, the place/date line and the surrounding paragraph."""
     if not answer.citations:
         return ""
     parts = ['<div class="sources">', f"<p><strong>{escape_html(i18n.t('sources', lang))}</strong></p>"]
     for c in answer.citations:
         extra = meta(c.source) if meta else ""
-        label = f"[{c.n}] {c.title or c.source}"
         parts.append('<details class="src">')
-        parts.append(f"<summary>{escape_html(label)}</summary>")
-        info = " · ".join(x for x in (extra, c.source, f"{i18n.t('chars', lang)} {c.start}–{c.end}") if x)
-        parts.append(f'<p class="src-meta">{escape_html(info)}</p>')
+        parts.append(f"<summary>{escape_html(f'[{c.n}] {source_label(c, lang)}')}</summary>")
+        info = " · ".join(x for x in (c.title if c.label and c.title != c.label else "", extra, c.note) if x)
+        if info:
+            parts.append(f'<p class="src-meta">{escape_html(info)}</p>')
         parts.append(f'<blockquote class="quote">{escape_html(c.quote)}</blockquote>')
         ctx = context(c) if context else None
         if ctx is not None:
@@ -70,7 +94,15 @@ def render_sources_html(answer: Answer, lang: str, *, context: ContextLookup | N
 
 def render_answer(answer: Answer, lang: str, *, context: ContextLookup | None = None,
                   meta: MetaLookup | None = None) -> str:
-    """The assistant message: escaped answer text, then its sources."""
-    body = escape_markdown(answer.answer)
+    """The assistant message: the direct answer first, the rest of the text folded, then the sources.
+
+    One HTML block after the first line (no blank line inside), so Markdown never re-reads any of it.
+    """
+    lead, rest = split_lead(answer.answer)
+    parts = [f'<div class="answer"><p class="lead">{escape_html(lead)}</p>']
+    if rest:
+        parts.append(f'<details class="more"><summary>{escape_html(i18n.t("show_quotes", lang))}</summary>'
+                     f'<p class="rest">{escape_html(rest)}</p></details>')
+    parts.append("</div>")
     sources = render_sources_html(answer, lang, context=context, meta=meta)
-    return body + ("\n\n" + sources if sources else "")
+    return "".join(parts) + ("\n\n" + sources if sources else "")

@@ -52,6 +52,8 @@ def ui_pipeline(corpus_index: Any) -> Any:
 def _base_settings(corpus_index: Any, feedback_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = corpus_index.settings.model_dump()
     values.update({"llm_base_url": "", "llm_model": "", "feedback_path": feedback_path,
+                   "database_path": feedback_path.parent / "assistant.db",
+                   "upload_dir": feedback_path.parent / "uploads",
                    "rate_limit_per_minute": 10_000, "max_concurrent_requests": 4, "max_queue": 32,
                    "allowed_origins": ""})
     values.update(overrides)

@@ -9,6 +9,7 @@ import pytest
 from assistant.settings import DEFAULT_CORPUS
 from index.normalize import normalize_text
 from ui.feedback import FeedbackStore
+from ui.storage import Database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -87,7 +88,7 @@ def test_follow_up_uses_the_conversation(server: Any, page: Any) -> None:
 
 
 def test_thumbs_up_is_stored_with_question_answer_and_ids(server: Any, page: Any) -> None:
-    store = FeedbackStore(server.settings.feedback_path)
+    store = FeedbackStore(Database(server.settings.database_path))
     n0 = len(store.read_all())
     open_ui(page, server.base_url)
     ask(page, QUESTION)

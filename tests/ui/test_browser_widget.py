@@ -14,6 +14,7 @@ import pytest
 from assistant.settings import DEFAULT_CORPUS
 from index.normalize import normalize_text
 from ui.feedback import FeedbackStore
+from ui.storage import Database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -75,7 +76,7 @@ def test_widget_on_allowlisted_portal_answers_with_sources(server: Any, portals:
     docs_screenshot(artifacts / "widget.png", "widget.png")
 
     # thumbs up from the widget is stored (channel "widget") with the retrieved ids
-    store = FeedbackStore(server.settings.feedback_path)
+    store = FeedbackStore(Database(server.settings.database_path))
     n0 = len(store.read_all())
     answer.locator('.fb button[data-rating="up"]').click()
     answer.locator(".fb").get_by_text("Cảm ơn").wait_for()
