@@ -20,6 +20,7 @@ from assistant.protocols import Answerer, Retriever, StreamEvent
 from assistant.query import detect_language
 from assistant.types import Answer, Turn
 from index.normalize import normalize_text
+from index.utf8 import find_unencodable
 
 __all__ = ["Pipeline", "validate_history", "validate_question"]
 
@@ -38,6 +39,10 @@ def validate_question(question: object, max_chars: int) -> str:
                            "The question must be text, not binary data.")
     if not isinstance(question, str):
         raise InvalidInput("Câu hỏi phải là một chuỗi văn bản. / The question must be a string.")
+    bad = find_unencodable(question)
+    if bad is not None:  # it would fail deep inside (embedder, logs, storage) as a 500
+        raise InvalidInput(f"Câu hỏi có {bad.describe_vi()}; hãy gõ hoặc dán lại câu hỏi. / "
+                           f"The question has an {bad.describe_en()}; please type or paste it again.")
     if _looks_binary(question):
         raise InvalidInput("Câu hỏi chứa ký tự điều khiển hoặc dữ liệu nhị phân; hãy nhập câu hỏi bằng chữ. / "
                            "The question contains control characters or binary data; please type it as text.")
@@ -83,6 +88,10 @@ def validate_history(history: object, max_turns: int, max_chars: int) -> list[Tu
                                f"history[{i}].role must be 'user' or 'assistant'.")
         if not isinstance(content, str) or _looks_binary(content):
             raise InvalidInput(f"history[{i}].content phải là văn bản. / history[{i}].content must be text.")
+        bad = find_unencodable(content)
+        if bad is not None:
+            raise InvalidInput(f"history[{i}].content có {bad.describe_vi()}. / "
+                               f"history[{i}].content has an {bad.describe_en()}.")
         content = " ".join(normalize_text(content).split())
         if len(content) > max_chars * _MAX_TURN_FACTOR:
             raise InvalidInput(f"history[{i}] quá dài. / history[{i}] is too long.")

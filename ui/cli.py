@@ -97,13 +97,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if report.failed else 0
 
     if args.command == "ask":
-        from assistant.types import Turn
-
-        history: list[Turn] = []
-        if args.history:
-            history = [Turn(role=t["role"], content=t["content"]) for t in json.loads(args.history)]
+        question, history = _ask_input(args.question, args.history, settings)
         pipeline = composition.build_pipeline(settings)
-        answer = pipeline.ask(args.question, history)
+        answer = pipeline.ask(question, history)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -125,6 +121,29 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 1 if (args.fail_under and not ok) else 0
 
     raise AssertionError(args.command)
+
+
+def _ask_input(question: str, history_json: str | None, settings: Settings) -> tuple[str, list[Any]]:
+    """The question and history of ``assistant ask``, checked before the model is loaded.
+
+    Why here and not only in the pipeline: a mistyped ``--history`` used to end in a traceback, and a
+    question holding undecodable bytes (the shell passes them as lone surrogates) crashed the embedder;
+    both are the user's input and get one clear line on stderr (exit 2) instead.
+    """
+    from assistant.errors import InvalidInput
+    from assistant.pipeline import validate_history, validate_question
+
+    raw: object = []
+    if history_json:
+        try:
+            raw = json.loads(history_json)
+        except json.JSONDecodeError as err:
+            raise InvalidInput(f"--history không phải JSON hợp lệ ({err.msg}, cột {err.colno}). / "
+                               f"--history is not valid JSON ({err.msg} at column {err.colno}); expected "
+                               '[{"role": "user", "content": "..."}].') from None
+    history = validate_history(raw, settings.max_history_turns, settings.max_question_chars)
+    validate_question(question, settings.max_question_chars)
+    return question, history
 
 
 def _readable(answer: Any) -> str:

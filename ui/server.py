@@ -26,9 +26,12 @@ from assistant.protocols import AnswerPipeline, StreamEvent
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
 from ui import i18n
+from ui.client_address import TrustedProxies, TrustedProxyMiddleware
 from ui.feedback import FeedbackStore
 from ui.pipeline_access import IndexInfo, index_chunk_count
-from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
+from ui.public_routes import ClosedRoutesMiddleware
+from ui.ratelimit import ConcurrencyGate, RateLimited, SqliteBucketStore, TokenBucketLimiter
+from ui.request_guard import BodyLimits, RequestGuardMiddleware
 from ui.security import CHAT_PATHS, EdgePolicyMiddleware
 from ui.widget_routes import add_widget_routes
 
@@ -125,6 +128,11 @@ def _install_error_handlers(app: FastAPI) -> None:
         errors = exc.errors()
         first = errors[0] if errors else {}
         loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        if first.get("type") == "string_unicode":  # a lone surrogate the edge's body check did not see
+            return error_json(400, "invalid_text",
+                              f"Trường '{loc}' có ký tự không hợp lệ (nửa cặp UTF-16); hãy gõ hoặc dán lại văn bản.",
+                              f"Field '{loc}' has a lone UTF-16 surrogate, which cannot be encoded as UTF-8; "
+                              "please type or paste the text again.")
         detail = f"{loc}: {first.get('msg', 'invalid')}" if loc else str(first.get("msg", "invalid"))
         code = "invalid_history" if loc.startswith("history") else "invalid_request"
         key = "err_history" if code == "invalid_history" else "err_validation"
@@ -199,7 +207,7 @@ def check_history(history: Sequence[HistoryTurn], max_turns: int, max_chars: int
 
 
 def client_key(request: Request) -> str:
-    """The rate-limit key: the peer address (uvicorn resolves trusted proxy headers into it)."""
+    """The rate-limit key: the client address (``TrustedProxyMiddleware`` resolves it behind a trusted proxy)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -277,7 +285,8 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     """
     if not isinstance(pipeline, AnswerPipeline):
         raise TypeError("pipeline must implement assistant.protocols.AnswerPipeline (ask, stream)")
-    limiter = TokenBucketLimiter(settings.rate_limit_per_minute)
+    proxies = TrustedProxies.parse(settings.trusted_proxies)  # a typo fails here, at startup
+    limiter = TokenBucketLimiter(settings.rate_limit_per_minute, store=SqliteBucketStore(settings.state_db))
     gate = ConcurrencyGate(settings.max_concurrent_requests, settings.max_queue)
     feedback = FeedbackStore(settings.feedback_path)
 
@@ -290,7 +299,14 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     app.state.settings, app.state.pipeline, app.state.limiter = settings, pipeline, limiter
     app.state.gate, app.state.feedback = gate, feedback
     _install_error_handlers(app)
+    # Outermost last: the client address is resolved first; the CORS/framing policy then also covers the
+    # refusals of the inner two (closed routes, body limits).
+    app.add_middleware(RequestGuardMiddleware, limits=BodyLimits(
+        default=settings.max_body_bytes, by_prefix=_body_limit_prefixes(settings),
+        timeout_s=settings.body_timeout_s))
+    app.add_middleware(ClosedRoutesMiddleware)
     app.add_middleware(EdgePolicyMiddleware, allowed_origins=settings.allowed_origins, cors_paths=CHAT_PATHS)
+    app.add_middleware(TrustedProxyMiddleware, proxies=proxies)
 
     def rate_limit(request: Request) -> None:
         limiter.acquire(client_key(request))
@@ -349,6 +365,16 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     return app
 
 
+def _body_limit_prefixes(settings: Settings) -> dict[str, int]:
+    """Routes allowed a larger body than ``max_body_bytes``: the Gradio UI's calls carry the visible
+    conversation, and the operator console (behind its login) uploads documents."""
+    upload_mb = int(getattr(settings, "upload_max_mb", 0) or 0)
+    limits = {"/gradio_api/": max(settings.max_ui_body_bytes, settings.max_body_bytes)}
+    if upload_mb:
+        limits["/admin"] = max(upload_mb * 1024 * 1024 + 64 * 1024, settings.max_body_bytes)
+    return limits
+
+
 def run_server(settings: Settings) -> None:
     """``assistant serve``: build the pipeline once, then serve everything from one uvicorn process."""
     import uvicorn
@@ -364,8 +390,10 @@ def run_server(settings: Settings) -> None:
              settings.host, settings.port)
     # keep-alive longer than clients' idle expiry (httpx 5 s) and typical proxies' (60 s): with uvicorn's
     # default of 5 s a client could send a POST on a connection the server was just closing (ReadError).
+    # proxy_headers off: the app resolves X-Forwarded-For itself, from ASSISTANT_TRUSTED_PROXIES only
+    # (uvicorn's default trusts 127.0.0.1, which let a local caller pick any address).
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-                proxy_headers=True, server_header=False, timeout_keep_alive=75)
+                proxy_headers=False, server_header=False, timeout_keep_alive=75)
 
 
 __all__ = ["ChatRequest", "FeedbackRequest", "HistoryTurn", "create_app", "run_server", "stream_answer_events"]
