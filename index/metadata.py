@@ -406,7 +406,7 @@ def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]]) -> 
             continue
         counts[place] = counts.get(place, 0) + 1
         scores[place] = scores.get(place, 0.0) + 1.0 + 0.5 * (1 - pos / n)  # earlier counts a bit more
-    for place in find_places(title):
+    for _, place in _place_matches(title, fold(title)):  # as written, like the body
         scores[place] = scores.get(place, 0.0) + 3.0
     # A town is what the document is *about* when it is mentioned at least as
     # often as its province (La Gi), otherwise it is a passing mention (Quy Nhơn

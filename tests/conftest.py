@@ -85,3 +85,20 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any,
     assert not report.failed, report.summary_lines()
     reader = composition.open_reader(settings, parts=parts)
     return CorpusIndex(settings=settings, parts=parts, reader=reader, report=report, index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def law_corpus_index(tmp_path_factory: pytest.TempPathFactory, embedder: Any,
+                     fresh_settings: Callable[..., Any]) -> CorpusIndex:
+    """The reports AND the bundled laws (``data/corpus-law``) in one index, built once per session by a
+    real ingest of the default corpus folders (~2-3 min on 2 cores). READ-ONLY, like ``corpus_index``."""
+    from assistant import composition
+    from assistant.settings import Settings
+
+    index_dir = tmp_path_factory.mktemp("law-corpus-index")
+    settings = Settings(index_dir=index_dir, chroma_host="")  # default corpus: reports + laws
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    report = composition.ingest(settings, settings.corpus_paths, progress=False, parts=parts)
+    assert not report.failed, report.summary_lines()
+    reader = composition.open_reader(settings, parts=parts)
+    return CorpusIndex(settings=settings, parts=parts, reader=reader, report=report, index_dir=index_dir)

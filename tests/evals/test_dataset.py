@@ -150,3 +150,26 @@ def test_project_set_must_include_strings_are_in_its_evidence(qa: list[EvalItem]
     for item in qa:
         for m in item.must_include:
             assert any(contains_phrase(ev, m) for ev in item.evidence), f"{item.id}: {m!r} not in evidence"
+
+
+def test_articles_field_is_read_and_checked() -> None:
+    item = parse_item({"id": "a", "question": "q", "articles": ["luat-cu-tru.txt#20", "luat-can-cuoc.txt#5a"]})
+    assert item is not None and item.articles == ("luat-cu-tru.txt#20", "luat-can-cuoc.txt#5a")
+    problems: list[str] = []
+    assert parse_item({"id": "b", "question": "q", "articles": ["Điều 20"]}, 3, problems) is None
+    assert problems and "line 3" in problems[0] and "file.txt#12" in problems[0]
+
+
+def test_law_sets_name_existing_articles() -> None:
+    from index.legal import parse_legal
+
+    laws = PROJECT_ROOT / "data" / "corpus-law"
+    structures = {p.name: parse_legal(normalize_text(p.read_text(encoding="utf-8"))) for p in laws.glob("*.txt")}
+    for name in ("laws.jsonl", "laws-fit.jsonl"):
+        path = PROJECT_ROOT / "evals" / name
+        if not path.is_file():
+            continue
+        for item in load_dataset(path):
+            for gold in item.articles:
+                file, _, number = gold.rpartition("#")
+                assert file in structures and structures[file].article(number) is not None, (item.id, gold)

@@ -172,3 +172,43 @@ def test_percentile_interpolates() -> None:
     assert percentile([10.0], 95) == 10.0
     assert percentile([0.0, 100.0], 95) == pytest.approx(95.0)
     assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+
+
+# --------------------------------------------------------------------------- article level
+
+
+def test_article_citation_accuracy_uses_the_articles_of_the_law() -> None:
+    from pathlib import Path
+
+    from evals.metrics import ArticleCitationAccuracy, standard_metrics
+    from index.legal import parse_legal
+    from index.normalize import normalize_text
+
+    root = Path(__file__).resolve().parents[2]
+    text = normalize_text((root / "data" / "corpus-law" / "luat-cu-tru.txt").read_text(encoding="utf-8"))
+    law = "luat-cu-tru.txt"
+    a20, a21 = parse_legal(text).article("20"), parse_legal(text).article("21")
+    assert a20 is not None and a21 is not None
+    item = EvalItem(id="l", question="q", type="factoid", sources=(law,), must_include=("x",),
+                    articles=(f"{law}#20",))
+    metric = ArticleCitationAccuracy({law: text})
+
+    def quote(start: int, end: int, n: int = 1) -> Citation:
+        return Citation(n=n, source=law, title="Luật Cư trú", quote=text[start:end], start=start, end=end)
+
+    c20 = a20.clauses[0]
+    assert metric(item, ans("x [1]", citations=(quote(c20.start, c20.end),))) == 1.0
+    # the right file, the wrong article
+    wrong = quote(a21.clauses[0].start, a21.clauses[0].end)
+    assert metric(item, ans("x [1]", citations=(wrong,))) == 0.0
+    assert "luat-cu-tru.txt#21" in metric.problems(item, ans("x", citations=(wrong,)))[0]
+    # one citation in the gold article is enough
+    assert metric(item, ans("x", citations=(wrong, quote(c20.start, c20.end, 2)))) == 1.0
+    # a quote that runs over into the next article is not inside it
+    assert metric(item, ans("x", citations=(quote(a20.end - 20, a21.start + 20),))) == 0.0
+    # reported next to the file-level figure, judged only on answered items that name articles
+    names = [m.name for m in standard_metrics({law: text}, [])]
+    assert names.index("citation_article_accuracy") == names.index("citation_accuracy") + 1
+    m = next(m for m in standard_metrics({law: text}, []) if m.name == "citation_article_accuracy")
+    assert m.applies(item, ans("x")) and not m.applies(item, ans("x", refused=True))
+    assert not m.applies(ITEM, ans("x"))

@@ -180,3 +180,32 @@ def test_places_ranked_by_frequency_and_town_specificity() -> None:
 )
 def test_published_needs_a_label_right_before_the_date(text: str, published: str | None) -> None:
     assert extract_meta("x.txt", normalize_text(text)).published == published
+
+
+# --------------------------------------------------------------------------- places only as written
+
+
+def test_a_law_is_not_about_nam_dinh() -> None:
+    """"người Việt Nam định cư ở nước ngoài" holds the syllables of "Nam Định", not the province."""
+    from index.loaders import load_all
+
+    laws = {d.meta.source: d.meta for d in load_all([CORPUS.parent / "corpus-law"])}
+    assert laws["luat-cu-tru.txt"].places == ()
+    text = normalize_text("Người Việt Nam định cư ở nước ngoài được cấp giấy chứng nhận căn cước.")
+    assert extract_meta("x.txt", text).places == ()
+
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("Tỉnh Nam Định đẩy mạnh chuyển đổi số.", ("Nam Định",)),
+    ("Đoàn công tác làm việc tại tỉnh nam định về Đề án 06.", ("Nam Định",)),  # after a prefix
+    ("NAM ĐỊNH ĐẨY MẠNH CHUYỂN ĐỔI SỐ\nNội dung.", ("Nam Định",)),  # a headline in capitals
+    ("Kiều bào là người Việt Nam định cư ở nước ngoài.", ()),
+    ("Bình định kỳ hằng năm, các đơn vị báo cáo.", ()),  # "bình định kỳ": not the province
+])
+def test_document_places_need_the_name_as_written(text: str, places: tuple[str, ...]) -> None:
+    assert extract_meta("x.txt", normalize_text(text)).places == places
+
+
+def test_questions_still_match_places_folded() -> None:
+    assert find_places("nam dinh co bao nhieu dich vu cong") == ["Nam Định"]
+    assert find_places("Còn Bắc Ninh thì sao?") == ["Bắc Ninh"]

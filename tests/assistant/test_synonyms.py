@@ -1,0 +1,45 @@
+"""The everyday <-> legal synonyms pack: loading, one-hop expansion both ways, errors that name the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.query import analyze
+from assistant.settings import DEFAULT_SYNONYMS
+from assistant.vocabulary import SynonymTable, load_synonyms
+
+
+def test_the_default_pack_loads() -> None:
+    table = load_synonyms(DEFAULT_SYNONYMS)
+    assert len(table) >= 40
+    assert "đăng ký thường trú" in table.expand("nhap ho khau cho con")  # folded, any case
+    assert "ứng dụng định danh quốc gia" in table.expand("Cài VNeID thế nào?")
+    assert "VNeID" not in table.expand("VNeID")  # nothing already asked is added back
+
+
+def test_expansion_goes_both_ways_one_hop(tmp_path: Path) -> None:
+    table = SynonymTable((("nhập hộ khẩu", "đăng ký thường trú"), ("đăng ký thường trú", "đăng ký cư trú")))
+    assert table.expand("nhập hộ khẩu") == ("đăng ký thường trú",)  # no chain to "đăng ký cư trú"
+    assert table.expand("Điều kiện đăng ký thường trú") == ("nhập hộ khẩu", "đăng ký cư trú")
+    assert table.expand("hộ khẩu") == ()  # whole phrases only
+    assert table.expand("Bình Định có bao nhiêu dịch vụ công") == ()
+
+
+def test_missing_file_is_empty_and_bad_line_is_named(tmp_path: Path) -> None:
+    assert len(load_synonyms(tmp_path / "none.tsv")) == 0
+    assert len(load_synonyms(None)) == 0
+    bad = tmp_path / "s.tsv"
+    bad.write_text("# c\nlàm căn cước\tcấp thẻ căn cước\nchỉ một cột\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3"):
+        load_synonyms(bad)
+
+
+def test_query_analysis_carries_the_synonyms_into_search_texts() -> None:
+    table = load_synonyms(DEFAULT_SYNONYMS)
+    info = analyze("Làm căn cước cho con thì cần giấy tờ gì?", synonyms=table)
+    assert "cấp thẻ căn cước" in info.synonyms and "hồ sơ" in info.synonyms
+    assert all("cấp thẻ căn cước" in t for t in info.lexical_texts + info.dense_texts)
+    plain = analyze("Làm căn cước cho con thì cần giấy tờ gì?")
+    assert plain.synonyms == () and plain.lexical_texts == (plain.restored,)
