@@ -151,8 +151,15 @@ def _readable(answer: Any) -> str:
     if answer.citations:
         lines.append("Nguồn / Sources:")
         for c in answer.citations:
-            lines.append(f"  [{c.n}] {c.title or c.source} ({c.source}, ký tự {c.start}–{c.end})")
+            # what a person looks up ("Luật Cư trú, Điều 30, khoản 4", "Báo Bình Định, 09/5/2025"), then
+            # where the quote's cross-references point, then the file and offsets for operators
+            label = getattr(c, "label", "") or c.title or c.source
+            lines.append(f"  [{c.n}] {label}")
+            note = getattr(c, "note", "")
+            if note:
+                lines.append(f"      ({note})")
             lines.append(f"      “{c.quote}”")
+            lines.append(f"      tệp / file: {c.source}, ký tự {c.start}–{c.end}")
     lines.append(f"({answer.latency_ms:.0f} ms)")
     return "\n".join(lines)
 
