@@ -35,18 +35,18 @@ def _unb64(s: str) -> bytes:
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """``scrypt$N$r$p$salt$hash``: what ``ASSISTANT_ADMIN_PASSWORD_HASH`` holds."""
+    """``scrypt:N:r:p:salt:hash`` (no ``$``, so it survives shells and .env files): what ``ASSISTANT_ADMIN_PASSWORD_HASH`` holds."""
     if not password:
         raise ValueError("the password must not be empty")
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    return f"{PREFIX}${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+    return f"{PREFIX}:{_N}:{_R}:{_P}:{_b64(salt)}:{_b64(digest)}"
 
 
 def verify_password(password: str, stored: str) -> bool:
     """True when ``password`` matches ``stored`` (constant-time); False for a malformed or empty hash."""
     try:
-        kind, n, r, p, salt, digest = stored.strip().split("$")
+        kind, n, r, p, salt, digest = stored.strip().split(":")
         if kind != PREFIX:
             return False
         expected = _unb64(digest)
@@ -58,7 +58,7 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def valid_hash(stored: str) -> bool:
-    parts = stored.strip().split("$")
+    parts = stored.strip().split(":")
     return len(parts) == 6 and parts[0] == PREFIX and all(parts[1:])
 
 

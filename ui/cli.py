@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--thresholds", type=Path, default=None, help="TOML file of metric thresholds")
     sp.add_argument("--no-progress", action="store_true")
     add_index(sp)
+
+    sp = sub.add_parser("admin-hash", help="print ASSISTANT_ADMIN_PASSWORD_HASH for a console password")
+    sp.add_argument("--password-stdin", action="store_true",
+                    help="read the password from standard input instead of prompting")
     return p
 
 
@@ -85,8 +89,31 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _admin_hash(args: argparse.Namespace) -> int:
+    """Hash a console password (prompted twice, never echoed) for ASSISTANT_ADMIN_PASSWORD_HASH."""
+    import getpass
+
+    from ui.admin_auth import hash_password
+
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Mật khẩu quản trị / console password: ")
+        if getpass.getpass("Nhập lại / again: ") != password:
+            print("Hai lần nhập không khớp / the passwords differ.", file=sys.stderr)
+            return 2
+    if len(password) < 12:
+        print("Mật khẩu cần ít nhất 12 ký tự / use at least 12 characters.", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import composition
+
+    if args.command == "admin-hash":
+        return _admin_hash(args)
 
     if args.command == "ingest":
         paths = ([Path(p) for p in args.paths] or [p for p in settings.corpus_paths if Path(p).exists()]

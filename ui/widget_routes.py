@@ -53,7 +53,17 @@ def safe_color(value: str | None) -> str:
     return value if value and _COLOR_RE.match(value) else DEFAULT_COLOR
 
 
-def render_chat_page(template: str, *, lang: str, title: str | None, color: str | None, max_turns: int) -> str:
+def parent_origin(parent: str | None, allowed_origins: list[str], own_origin: str) -> str:
+    """The portal origin the chat page may talk to with postMessage: only an allowlisted one (or our own)."""
+    value = (parent or "").strip().rstrip("/").lower()
+    if not _ORIGIN_RE.match(value):
+        return ""
+    allowed = {o.strip().rstrip("/").lower() for o in allowed_origins} | {own_origin.rstrip("/").lower()}
+    return value if value in allowed else ""
+
+
+def render_chat_page(template: str, *, lang: str, title: str | None, color: str | None, max_turns: int,
+                     parent: str = "") -> str:
     """Fill the chat page template; every value is HTML-escaped (attributes included)."""
     lg = i18n.normalize_lang(lang)
     values = {
@@ -74,6 +84,9 @@ def render_chat_page(template: str, *, lang: str, title: str | None, color: str 
         "feedback_yes": i18n.t("feedback_yes", lg),
         "feedback_no": i18n.t("feedback_no", lg),
         "max_turns": str(max_turns),
+        "parent_origin": parent,
+        "show_quotes": i18n.t("show_quotes", lg),
+        "document": i18n.t("document", lg),
     }
     out = template
     for key, value in values.items():
@@ -103,7 +116,10 @@ def add_widget_routes(app: FastAPI, settings: Settings) -> None:
         make_asset_route(route)
 
     @app.get("/widget/chat", include_in_schema=False)
-    async def widget_chat(lang: str = "vi", title: str | None = None, color: str | None = None) -> HTMLResponse:
+    async def widget_chat(request: Request, lang: str = "vi", title: str | None = None, color: str | None = None,
+                          parent: str | None = None) -> HTMLResponse:
+        own = f"{request.url.scheme}://{request.url.netloc}"
         page = render_chat_page(template, lang=lang, title=title, color=color,
-                                max_turns=settings.max_history_turns)
+                                max_turns=settings.max_history_turns,
+                                parent=parent_origin(parent, settings.allowed_origins, own))
         return HTMLResponse(page, headers=page_headers)

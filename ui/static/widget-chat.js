@@ -12,6 +12,9 @@
   var sendBtn = document.getElementById("send");
   var closeBtn = document.getElementById("close");
   var maxTurns = parseInt(cfg.maxTurns || "10", 10) || 10;
+  // The portal that frames us, as checked by the server against ASSISTANT_ALLOWED_ORIGINS ("" if none).
+  var parentOrigin = cfg.parentOrigin || "";
+  var framed = window.parent && window.parent !== window;
   var history = [];
   var busy = false;
 
@@ -37,10 +40,18 @@
     return { box: m, text: p };
   }
 
-  function requestClose() {
-    if (window.parent && window.parent !== window) {
-      window.parent.postMessage({ type: "vnps-assistant:close" }, "*");
-    }
+  function tellParent(type) {
+    if (framed && parentOrigin) { window.parent.postMessage({ type: type }, parentOrigin); }
+  }
+
+  function requestClose() { tellParent("vnps-assistant:close"); }
+
+  /* The direct answer is the text up to its first [n] markers; the rest (the quotes) is folded. */
+  function splitLead(text) {
+    var t = String(text || "").trim();
+    var m = /(?:\s*\[\d+\])+[.!?\u2026]?/.exec(t);
+    if (!m || !t.slice(0, m.index).trim()) { return [t, ""]; }
+    return [t.slice(0, m.index + m[0].length).trim(), t.slice(m.index + m[0].length).trim()];
   }
 
   function renderSources(box, answer) {
@@ -50,11 +61,12 @@
     wrap.appendChild(el("p", "sources-title", cfg.sources || "Nguồn"));
     cites.forEach(function (c) {
       var d = el("details", "src");
-      var label = "[" + c.n + "] " + (c.title || c.source || "");
-      var s = el("summary", null, label);
-      d.appendChild(s);
+      // What a person reads to find the source again; never the hashed file name.
+      var name = (c.label || "").trim() || (c.title || "").trim() || ((cfg.document || "Tài liệu") + " " + c.n);
+      d.appendChild(el("summary", null, "[" + c.n + "] " + name));
       d.appendChild(el("blockquote", "quote", c.quote || ""));
-      d.appendChild(el("div", "meta", (c.source || "") + " · " + c.start + "–" + c.end));
+      var meta = [c.label && c.title && c.title !== c.label ? c.title : "", c.note || ""].filter(Boolean).join(" · ");
+      if (meta) { d.appendChild(el("div", "meta", meta)); }
       wrap.appendChild(d);
     });
     box.appendChild(wrap);
@@ -146,7 +158,15 @@
         }
       }
       if (!final) { throw { shown: cfg.errInternal }; }
-      bot.text.textContent = String(final.answer || "");
+      var parts = splitLead(final.answer);
+      bot.text.textContent = parts[0];
+      bot.text.classList.add("lead");
+      if (parts[1]) {
+        var more = el("details", "more");
+        more.appendChild(el("summary", null, cfg.showQuotes || "…"));
+        more.appendChild(el("p", "rest", parts[1]));
+        bot.box.appendChild(more);
+      }
       if (final.refused) { bot.box.classList.add("refused"); }
       renderSources(bot.box, final);
       renderFeedback(bot.box, question, final);
@@ -181,7 +201,9 @@
   });
   closeBtn.addEventListener("click", requestClose);
   window.addEventListener("message", function (e) {
-    if (e.source === window.parent && e.data && e.data.type === "vnps-assistant:focus") { input.focus(); }
+    if (e.source === window.parent && parentOrigin && e.origin === parentOrigin && e.data &&
+        e.data.type === "vnps-assistant:focus") { input.focus(); }
   });
+  tellParent("vnps-assistant:ready");
   input.focus();
 })();

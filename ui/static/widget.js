@@ -4,7 +4,14 @@
  * Adds a floating chat button; it opens a panel holding an iframe of ASSISTANT_HOST/widget/chat.
  * The portal page never sees the conversation: everything runs inside the cross-origin iframe, which
  * the server lets only allowlisted origins frame. Styles are set through element.style (CSSOM), so
- * the portal's CSP need not allow inline styles. No framework, no globals except one guard flag. */
+ * the portal's CSP need not allow inline styles. No framework, no globals except one guard flag.
+ *
+ * The iframe has no sandbox attribute: it is a cross-origin page, so the same-origin policy already keeps
+ * it away from the portal, and "allow-scripts allow-same-origin" (what its scripts and API calls would
+ * need) is the combination browsers warn can escape a sandbox. Messages between the two windows check
+ * both the sender window and its origin, and are sent to one explicit origin, never "*".
+ * When the portal is not on the server's allowlist the browser refuses to show the chat page; the chat
+ * page then never says "ready", and the panel shows what to configure instead of a blank frame. */
 (function () {
   "use strict";
   if (window.__vnpsAssistantWidget) { return; }
@@ -26,8 +33,12 @@
   var color = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(ds.color || "") ? ds.color : "#0b5cad";
   var side = ds.position === "left" ? "left" : "right";
   var text = {
-    vi: { open: "Mở trợ lý ảo", close: "Đóng trợ lý ảo", title: "Hỏi đáp dịch vụ công" },
-    en: { open: "Open the assistant", close: "Close the assistant", title: "Public-service Q&A" }
+    vi: { open: "Mở trợ lý ảo", close: "Đóng trợ lý ảo", title: "Hỏi đáp dịch vụ công",
+      blocked: "Trợ lý ảo chưa được bật cho trang này. Quản trị viên cần thêm địa chỉ {origin} vào "
+        + "ASSISTANT_ALLOWED_ORIGINS trên máy chủ trợ lý ảo." },
+    en: { open: "Open the assistant", close: "Close the assistant", title: "Public-service Q&A",
+      blocked: "The assistant is not enabled for this site. Its administrator must add {origin} to "
+        + "ASSISTANT_ALLOWED_ORIGINS on the assistant's server." }
   }[lang];
   var title = (ds.title || "").trim().slice(0, 80) || text.title;
   var panelId = "vnps-assistant-panel";
@@ -74,9 +85,31 @@
   var frame = document.createElement("iframe");
   frame.title = title;
   frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
-  frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-forms");
   css(frame, { width: "100%", height: "100%", border: "0", display: "block", background: "#fff" });
   panel.appendChild(frame);
+
+  var notice = document.createElement("div");
+  notice.setAttribute("role", "alert");
+  notice.setAttribute("data-vnps-assistant", "blocked");
+  notice.hidden = true;
+  css(notice, { display: "none", padding: "24px", "font-family": "system-ui, sans-serif", "font-size": "18px",
+    "line-height": "1.5", color: "#1a1a1a", background: "#fff", height: "100%", "box-sizing": "border-box" });
+  notice.textContent = text.blocked.replace("{origin}", window.location.origin);
+  panel.appendChild(notice);
+
+  var ready = false;
+  var warned = false;
+  function showBlocked() {
+    if (ready) { return; }
+    frame.style.setProperty("display", "none");
+    notice.hidden = false;
+    notice.style.setProperty("display", "block");
+    if (!warned && window.console) {
+      warned = true;
+      window.console.warn("[assistant widget] " + window.location.origin + " is not allowed to embed " + origin +
+        ": add it to ASSISTANT_ALLOWED_ORIGINS on that server (comma-separated origins) and restart it.");
+    }
+  }
 
   var mobile = window.matchMedia ? window.matchMedia("(max-width: 599px)") : null;
   function layout() {
@@ -104,8 +137,13 @@
       u.searchParams.set("lang", lang);
       u.searchParams.set("title", title);
       u.searchParams.set("color", color);
+      u.searchParams.set("parent", window.location.origin);
       frame.src = u.toString();
-      frame.addEventListener("load", function () { focusFrame(); });
+      frame.addEventListener("load", function () {
+        focusFrame();
+        // The chat page says "ready" as soon as it runs; a page the browser refused to frame never does.
+        window.setTimeout(showBlocked, 2500);
+      });
     }
     panel.hidden = false;
     panel.style.setProperty("display", "block");
@@ -117,7 +155,7 @@
   function focusFrame() {
     try {
       frame.focus();
-      if (frame.contentWindow) { frame.contentWindow.postMessage({ type: "vnps-assistant:focus" }, origin); }
+      if (ready && frame.contentWindow) { frame.contentWindow.postMessage({ type: "vnps-assistant:focus" }, origin); }
     } catch (e) { /* not loaded yet */ }
   }
 
@@ -132,9 +170,9 @@
   button.addEventListener("click", function () { if (isOpen()) { close(); } else { open(); } });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && isOpen()) { close(); } });
   window.addEventListener("message", function (e) {
-    if (e.origin === origin && e.source === frame.contentWindow && e.data && e.data.type === "vnps-assistant:close") {
-      close();
-    }
+    if (e.origin !== origin || e.source !== frame.contentWindow || !e.data) { return; }
+    if (e.data.type === "vnps-assistant:ready") { ready = true; focusFrame(); }
+    else if (e.data.type === "vnps-assistant:close") { close(); }
   });
 
   function mount() {
