@@ -39,8 +39,8 @@ EXAMPLES: dict[str, dict[str, list[str]]] = {
             "Ở Bình Định đi khám bệnh bảo hiểm y tế bằng CCCD gắn chip được không?",
             "Ở Bắc Ninh có thể xin phiếu lý lịch tư pháp trên VNeID không?",
             "binh dinh co bao nhieu to cong nghe so cong dong",
-            "Đăng ký thường trú ở nhà thuê thì cần những giấy tờ gì?",
-            "Chữ ký điện tử có giá trị pháp lý như chữ ký tay không?",
+            "Cơ sở dữ liệu quốc gia về dân cư lưu những thông tin gì của công dân?",
+            "Giao dịch điện tử phải tuân theo những nguyên tắc nào?",
         ],
         "official": [
             "Tính đến quý I/2025, Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?",
@@ -53,8 +53,8 @@ EXAMPLES: dict[str, dict[str, list[str]]] = {
             "Can I use my chip-based ID card for health insurance visits in Binh Dinh?",
             "Can people in Bac Ninh get a criminal record certificate through VNeID?",
             "How many public services of Bac Kan are integrated on the National Public Service Portal?",
-            "What papers do I need to register permanent residence in a rented home?",
-            "Is an electronic signature legally valid like a handwritten one?",
+            "What information about citizens does the national population database hold?",
+            "What principles must electronic transactions follow?",
         ],
         "official": [
             "How many fully online public services did Binh Dinh have in Q1 2025?",
