@@ -98,17 +98,22 @@ class SynonymTable:
 
     Why data: which words citizens use for a law's terms is knowledge about the corpus, reviewed and
     extended by people who know it, not code. Matching is folded (no diacritics, any case) on whole
-    words; ``expand`` adds the other side of every pair a question mentions, one hop only.
+    words; ``expand`` adds the official side of every pair a question mentions, one hop only. Pairs
+    marked two-way also go back (a question in the law's words also searches "VNeID", which the reports
+    use); the others do not, because a legal term asked in legal words only gains noise from its
+    everyday variants (measured on evals/laws-fit.jsonl: README, "Legal texts").
     """
 
     pairs: tuple[tuple[str, str], ...] = ()
+    two_way: frozenset[int] = frozenset()  # indexes of pairs searched in both directions
 
     def expand(self, text: str) -> tuple[str, ...]:
         """The phrases to search besides ``text``: the other side of each pair it mentions, when absent."""
         folded = f" {_words(text)} "
         out: list[str] = []
-        for a, b in self.pairs:
-            for have, add in ((a, b), (b, a)):
+        for i, (a, b) in enumerate(self.pairs):
+            directions = ((a, b), (b, a)) if i in self.two_way else ((a, b),)
+            for have, add in directions:
                 if f" {_words(have)} " in folded and f" {_words(add)} " not in folded and add not in out:
                     out.append(add)
         return tuple(out)
@@ -122,7 +127,8 @@ def _words(phrase: str) -> str:
 
 
 def load_synonyms(path: Path | str | None) -> SynonymTable:
-    """Read a synonyms file: one ``phrase<TAB>phrase`` pair a line, ``#`` comments, UTF-8 (NFC on read).
+    """Read a synonyms file: one ``everyday<TAB>official`` pair a line, optionally ``<TAB>both`` to search
+    it both ways; ``#`` comments; UTF-8 (NFC on read).
 
     A missing path gives an empty table (searching then works as before); a malformed line is an error
     that names the file and the line, so a typo in the pack is found at start, not by bad answers.
@@ -130,12 +136,16 @@ def load_synonyms(path: Path | str | None) -> SynonymTable:
     if path is None or not Path(path).is_file():
         return SynonymTable()
     pairs: list[tuple[str, str]] = []
+    two_way: set[int] = set()
     for n, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         cols = [normalize_text(c).strip() for c in line.split("\t")]
-        if len(cols) != 2 or not all(_words(c) for c in cols):
-            raise ValueError(f"{path}, line {n}: expected 'phrase<TAB>phrase', got {raw!r}")
+        both = len(cols) == 3 and cols[2].lower() == "both"
+        if len(cols) not in (2, 3) or (len(cols) == 3 and not both) or not all(_words(c) for c in cols[:2]):
+            raise ValueError(f"{path}, line {n}: expected 'everyday<TAB>official[<TAB>both]', got {raw!r}")
+        if both:
+            two_way.add(len(pairs))
         pairs.append((cols[0], cols[1]))
-    return SynonymTable(tuple(pairs))
+    return SynonymTable(tuple(pairs), frozenset(two_way))

@@ -19,10 +19,17 @@ def test_the_default_pack_loads() -> None:
     assert "VNeID" not in table.expand("VNeID")  # nothing already asked is added back
 
 
-def test_expansion_goes_both_ways_one_hop(tmp_path: Path) -> None:
+def test_expansion_is_one_hop_and_two_way_only_when_marked(tmp_path: Path) -> None:
     table = SynonymTable((("nhập hộ khẩu", "đăng ký thường trú"), ("đăng ký thường trú", "đăng ký cư trú")))
     assert table.expand("nhập hộ khẩu") == ("đăng ký thường trú",)  # no chain to "đăng ký cư trú"
-    assert table.expand("Điều kiện đăng ký thường trú") == ("nhập hộ khẩu", "đăng ký cư trú")
+    assert table.expand("Điều kiện đăng ký thường trú") == ("đăng ký cư trú",)  # legal words stay legal
+    two = SynonymTable((("nhập hộ khẩu", "đăng ký thường trú"),), frozenset({0}))
+    assert two.expand("Điều kiện đăng ký thường trú") == ("nhập hộ khẩu",)
+    pack = tmp_path / "s.tsv"
+    pack.write_text("vneid\tứng dụng định danh quốc gia\tboth\nnhập hộ khẩu\tđăng ký thường trú\n", encoding="utf-8")
+    loaded = load_synonyms(pack)
+    assert loaded.expand("ứng dụng định danh quốc gia") == ("vneid",)
+    assert loaded.expand("đăng ký thường trú") == ()
     assert table.expand("hộ khẩu") == ()  # whole phrases only
     assert table.expand("Bình Định có bao nhiêu dịch vụ công") == ()
 
