@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One command from a fresh machine: install, index the bundled corpus (if needed) and serve the assistant.
+# One command from a fresh machine: install, index the bundled corpus (reports in data/corpus/ and laws in
+# data/corpus-law/; incremental, so a second start embeds nothing) and serve the assistant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
