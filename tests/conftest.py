@@ -57,7 +57,9 @@ def fresh_settings() -> Callable[..., Any]:
     from assistant.settings import Settings
 
     def make(index_dir: Path, **overrides: Any) -> Settings:
-        values: dict[str, Any] = {"index_dir": Path(index_dir), "corpus_dir": CORPUS_DIR, "chroma_host": ""}
+        values: dict[str, Any] = {"index_dir": Path(index_dir), "corpus_dir": CORPUS_DIR, "chroma_host": "",
+                                  # rate-limit buckets of test servers never mix with a developer's var/
+                                  "state_db": Path(index_dir).parent / f"{Path(index_dir).name}-state.sqlite3"}
         values.update(overrides)
         return Settings(**values)
 

@@ -89,7 +89,9 @@ class ServeProcess:
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             assistant_cmd("serve", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(self.port)),
-            cwd=PROJECT_ROOT, env=subprocess_env(**(env or {})), stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            # own rate-limit state unless the test shares one on purpose (never the developer's var/)
+            env=subprocess_env(**{"ASSISTANT_STATE_DB": str(log_path.with_suffix(".state.sqlite3")), **(env or {})}),
         )
         deadline = time.monotonic() + startup_s
         while True:
