@@ -282,25 +282,34 @@ class QueryInfo:
     expansion: str = ""  # Vietnamese rendering of an English question's key terms ("" for Vietnamese)
     # the legal wording of the everyday words the question uses, and the other way round ("nhập hộ khẩu"
     # -> "đăng ký thường trú"), from the corpus pack's synonyms file; searched along with the question
+    # Retrieval only (``search_forms``): the answering side reads the question's own words.
     synonyms: tuple[str, ...] = ()
 
-    def _with_synonyms(self, text: str) -> str:
-        return " ".join([text, *self.synonyms]) if self.synonyms and text else text
+    @staticmethod
+    def _with(text: str, extra: tuple[str, ...]) -> str:
+        return " ".join([text, *extra]) if extra and text else text
+
+    def search_forms(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(dense, lexical) forms retrieval searches: ``dense_texts`` / ``lexical_texts`` with the pack's
+        synonyms appended to the Vietnamese form, so "nhập hộ khẩu" also finds "đăng ký thường trú"."""
+        dense = tuple(self._with(t, self.synonyms) if t != self.question or self.language == "vi" else t
+                      for t in self.dense_texts)
+        return dense, tuple(self._with(t, self.synonyms) for t in self.lexical_texts)
 
     @property
     def dense_texts(self) -> tuple[str, ...]:
         """Forms to embed: the restored Vietnamese (e5 reads unaccented text poorly); English as asked
         (the model is multilingual) plus its Vietnamese rendering."""
         if self.language == "en":
-            return tuple(t for t in (self.question, self._with_synonyms(self.expansion)) if t)
-        return (self._with_synonyms(self.restored),)
+            return tuple(t for t in (self.question, self.expansion) if t)
+        return (self.restored,)
 
     @property
     def lexical_texts(self) -> tuple[str, ...]:
         """Forms for BM25: Vietnamese words only (English words match nothing in the corpus)."""
         if self.language == "en":
-            return (self._with_synonyms(self.expansion or self.question),)
-        return (self._with_synonyms(self.restored),)
+            return (self.expansion or self.question,)
+        return (self.restored,)
 
     @property
     def search_texts(self) -> tuple[str, ...]:

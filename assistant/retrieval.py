@@ -184,8 +184,9 @@ class HybridRetriever:
                         sig[key] = float(rank)
                         sig[kind] = float(sc.score)
 
-        add("dense", w.dense_weight, info.dense_texts, self._reader.dense)
-        add("lexical", w.lexical_weight, info.lexical_texts, self._reader.lexical)
+        dense_forms, lexical_forms = info.search_forms()  # with the corpus pack's synonyms
+        add("dense", w.dense_weight, dense_forms, self._reader.dense)
+        add("lexical", w.lexical_weight, lexical_forms, self._reader.lexical)
 
         places = _comparable_places(info.places)
         known = {p for meta in docs.values() for p in _doc_places(meta)}
