@@ -83,6 +83,7 @@ CSS = """
 #header h1 { font-size: 1.9rem; margin: 0 0 .2em; }
 #header p { margin: 0; }
 .example-btn button, button.example-btn { min-height: 44px; }
+#question textarea { min-height: 3.4em; }  /* room for the whole hint; Enter still sends */
 .example-btn button, button.example-btn { text-align: left; white-space: normal; }
 *:focus-visible { outline: 3px solid #f5a623 !important; outline-offset: 2px; }
 /* WCAG AA contrast for the main action (the default orange on white is about 2.8:1). */
@@ -269,7 +270,7 @@ def build_ui(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo |
                              feedback_options=("Like", "Dislike"), buttons=[], autoscroll=False)
         with gr.Row(equal_height=True, elem_id="ask-row"):
             question = gr.Textbox(label=i18n.t("question_label", vi), placeholder=i18n.t("question_placeholder", vi),
-                                  lines=2, max_lines=5, scale=5, autofocus=False, elem_id="question",
+                                  lines=1, max_lines=5, scale=5, autofocus=False, elem_id="question",
                                   max_length=settings.max_question_chars)
             send = gr.Button(i18n.t("send", vi), variant="primary", scale=1, min_width=80, elem_id="send")
         with gr.Row(elem_id="examples"):
