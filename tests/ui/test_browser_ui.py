@@ -153,3 +153,68 @@ def test_phone_screen_readable_and_keyboard_usable(server: Any, browser: Any, ar
         page.screenshot(path=str(artifacts / "ui-phone.png"), full_page=True)
     finally:
         ctx.close()
+
+
+def test_phone_first_layout_answer_in_view_and_axe_clean(server: Any, browser: Any, artifacts: Any,
+                                                         docs_screenshot: Any) -> None:
+    """390×844: the page opens at the top with no empty chat box, the examples are on the first screen,
+    a tapped example far down the page brings its answer into view, and axe finds nothing serious."""
+    from axe_check import assert_no_serious_violations
+
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                              bypass_csp=True, locale="vi-VN")
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_ui(page, server.base_url)
+        page.wait_for_timeout(800)
+        assert page.evaluate("() => window.scrollY") == 0, "the page must open at its top"
+        assert not page.locator("#chat").is_visible(), "no empty chat box before the first question"
+        box = page.locator("#question textarea").bounding_box()
+        first_example = page.locator(".example-btn").first.bounding_box()
+        assert box["y"] + box["height"] < 844 * 0.6 and first_example["y"] + first_example["height"] < 844
+        assert page.evaluate("() => document.activeElement.tagName") != "TEXTAREA", \
+            "no autofocus on a phone (it would pop the keyboard up and scroll the page)"
+        assert_no_serious_violations(page, "chat page on a phone")
+        page.screenshot(path=str(artifacts / "ui-phone-start.png"))
+
+        examples = page.locator(".example-btn")
+        target = examples.nth(examples.count() - 2)  # one far below the first screen
+        target.scroll_into_view_if_needed()
+        label = target.inner_text().strip()
+        target.tap()
+        page.wait_for_function(
+            """() => { const b = document.querySelectorAll('#chat [data-testid="bot"]');
+                       return b.length && b[b.length - 1].querySelector('.lead'); }""", timeout=90_000)
+        page.wait_for_timeout(500)
+        lead = page.locator('#chat [data-testid="bot"] .lead').last.bounding_box()
+        assert lead["y"] >= 0 and lead["y"] + min(lead["height"], 60) <= 844, f"answer off-screen: {lead}"
+        assert label in page.locator('#chat [data-testid="user"]').last.inner_text()
+        # the quotes are folded under labelled sources (a title or label, never a hashed file name)
+        bot = page.locator('#chat [data-testid="bot"]').last
+        summaries = bot.locator("details.src > summary").all_inner_texts()
+        assert summaries and not any(s.strip().endswith(".txt") for s in summaries), summaries
+        assert not bot.locator("blockquote.quote").first.is_visible()
+        assert_no_serious_violations(page, "chat page with an answer")
+        page.screenshot(path=str(artifacts / "ui-phone.png"))
+        docs_screenshot(artifacts / "ui-phone.png", "ui-phone.png")
+    finally:
+        ctx.close()
+
+
+def test_keyboard_only_focus_order_and_visible_focus(server: Any, page: Any) -> None:
+    """From the page start, Tab reaches the question box before the example questions, and every focused
+    control shows a focus ring."""
+    open_ui(page, server.base_url)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    order = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("""() => { const e = document.activeElement;
+            const ring = getComputedStyle(e).outlineStyle !== 'none' || getComputedStyle(e).boxShadow !== 'none';
+            return [e.closest('#question') ? 'question' : e.closest('.example-btn') || e.classList.contains(
+                'example-btn') ? 'example' : e.id || e.tagName, ring]; }"""))
+    names = [n for n, _ in order]
+    assert "question" in names and "example" in names, names
+    assert names.index("question") < names.index("example"), names
+    assert all(ring for _, ring in order), order

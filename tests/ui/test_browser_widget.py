@@ -171,3 +171,82 @@ def test_allowlisted_portal_may_call_the_api_cross_origin(server: Any, portals: 
         catch (e) { return 'blocked:' + e.name; }
     }""", server.base_url)
     assert other == "blocked:TypeError"
+
+
+def test_widget_on_a_blocked_portal_says_what_to_configure(server: Any, portals: Any, browser: Any,
+                                                           artifacts: Any) -> None:
+    url = portals.page(portals.other_origin, "blocked.html", portal_html(server.base_url))
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = ctx.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    try:
+        page.goto(url)
+        open_widget(page)
+        notice = page.locator('[data-vnps-assistant="blocked"]')
+        notice.wait_for(state="visible", timeout=15_000)
+        text = notice.inner_text()
+        assert "ASSISTANT_ALLOWED_ORIGINS" in text and portals.other_origin in text, text
+        assert not page.locator("#vnps-assistant-panel iframe").is_visible()
+        ours = [m for m in console if "ASSISTANT_ALLOWED_ORIGINS" in m]
+        assert len(ours) == 1 and ours[0].startswith("warning:") and portals.other_origin in ours[0], console
+        page.screenshot(path=str(artifacts / "widget-blocked.png"))
+    finally:
+        ctx.close()
+
+
+def test_widget_frame_is_safe_talks_to_one_origin_and_is_accessible(server: Any, portals: Any, browser: Any,
+                                                                     artifacts: Any) -> None:
+    """No sandbox-escape attributes, messages only from/to the checked origins, buttons never wrap at
+    320 px, and axe-core finds nothing serious inside the panel."""
+    from axe_check import assert_no_serious_violations
+
+    url = portals.page(portals.allowed_origin, "portal-safe.html",
+                       "<!doctype html><html lang='vi'><head><meta charset='utf-8'><title>Cổng</title>"
+                       "<meta name='viewport' content='width=device-width, initial-scale=1'></head><body>"
+                       "<script>window.got = []; addEventListener('message', e => window.got.push([e.origin, "
+                       "e.data && e.data.type]));</script>"
+                       f"<script src='{server.base_url}/widget.js' defer></script></body></html>")
+    ctx = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True,
+                              bypass_csp=True)
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    try:
+        page.goto(url)
+        frame = open_widget(page)
+        frame.locator("#q").wait_for()
+        iframe = page.locator("#vnps-assistant-panel iframe")
+        sandbox = iframe.get_attribute("sandbox") or ""
+        assert not ("allow-scripts" in sandbox and "allow-same-origin" in sandbox), sandbox
+        page.wait_for_function("() => window.got.some(m => m[1] === 'vnps-assistant:ready')")
+        assert {tuple(m) for m in page.evaluate("window.got")} == {(server.base_url, "vnps-assistant:ready")}
+        # the chat page knows its parent only when the server allowlisted it
+        assert frame.locator("body").get_attribute("data-parent-origin") == portals.allowed_origin
+        # a message forged by the portal page itself (not the frame) does not close the panel
+        page.evaluate("() => window.postMessage({type: 'vnps-assistant:close'}, '*')")
+        page.wait_for_timeout(300)
+        assert page.locator("#vnps-assistant-panel").is_visible()
+
+        answer = ask_in_widget(frame, QUESTION)
+        assert answer.locator(".text.lead").inner_text().strip()
+        summary = answer.locator("details.src summary").first.inner_text()
+        assert not summary.strip().endswith(".txt"), summary  # a label or title, never a hashed file name
+        for rating in ("up", "down"):
+            lines = answer.locator(f'.fb button[data-rating="{rating}"]').evaluate(
+                "b => { const r = document.createRange(); r.selectNodeContents(b); "
+                "return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }")
+            assert lines == 1, f"the {rating} button's label wraps"
+        frame_obj = next(f for f in page.frames if f.url.startswith(server.base_url + "/widget/chat"))
+        assert_no_serious_violations(frame_obj, "widget chat panel")
+        page.screenshot(path=str(artifacts / "widget-phone-320.png"))
+        noisy = [m for m in console if "postMessage" in m or "sandbox" in m.lower()]
+        assert not noisy, noisy
+    finally:
+        ctx.close()
+
+
+def test_chat_page_ignores_a_parent_origin_that_is_not_allowlisted(server: Any, page: Any) -> None:
+    page.goto(server.base_url + "/widget/chat?parent=https://evil.example")
+    assert page.locator("body").get_attribute("data-parent-origin") == ""
