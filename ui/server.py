@@ -26,11 +26,13 @@ from assistant.protocols import AnswerPipeline, StreamEvent
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
 from ui import i18n
+from ui.admin_routes import AdminDeps, add_admin_routes
 from ui.client_address import TrustedProxies, TrustedProxyMiddleware
-from ui.feedback import FeedbackStore
 from ui.pipeline_access import IndexInfo, index_chunk_count
 from ui.public_routes import ClosedRoutesMiddleware
 from ui.ratelimit import ConcurrencyGate, RateLimited, SqliteBucketStore, TokenBucketLimiter
+from ui.records import open_records
+from ui.refusals import RefusalLog
 from ui.request_guard import BodyLimits, RequestGuardMiddleware
 from ui.security import CHAT_PATHS, EdgePolicyMiddleware
 from ui.widget_routes import add_widget_routes
@@ -61,6 +63,7 @@ class FeedbackRequest(BaseModel):
     retrieved: list[StrictStr] = Field(default_factory=list, max_length=100)
     comment: StrictStr = Field(default="", max_length=2_000)
     channel: Literal["api", "ui", "widget"] = "api"
+    sources: list[StrictStr] = Field(default_factory=list, max_length=100, description="What the answer cited.")
 
 
 class ErrorDetail(BaseModel):
@@ -254,7 +257,8 @@ async def stream_answer_events(pipeline: AnswerPipeline, gate: ConcurrencyGate, 
 
 
 async def _sse_body(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: str,
-                    history: list[Turn]) -> AsyncIterator[bytes]:
+                    history: list[Turn], refusals: RefusalLog | None = None,
+                    channel: str = "api") -> AsyncIterator[bytes]:
     answered = False
     try:
         async for ev in stream_answer_events(pipeline, gate, question, history):
@@ -263,6 +267,8 @@ async def _sse_body(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: s
             elif ev.type == "answer" and ev.answer is not None and not answered:
                 answered = True
                 yield sse("answer", ev.answer.to_dict())
+                if refusals is not None:
+                    await anyio.to_thread.run_sync(refusals.record_answer, question, ev.answer, channel)
         if not answered:
             raise RuntimeError("pipeline stream ended without an answer")
         yield sse("done", {})
@@ -288,7 +294,8 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     proxies = TrustedProxies.parse(settings.trusted_proxies)  # a typo fails here, at startup
     limiter = TokenBucketLimiter(settings.rate_limit_per_minute, store=SqliteBucketStore(settings.state_db))
     gate = ConcurrencyGate(settings.max_concurrent_requests, settings.max_queue)
-    feedback = FeedbackStore(settings.feedback_path)
+    records = open_records(settings)  # feedback + refused questions (SQLite), old feedback.jsonl migrated
+    feedback = records.feedback
 
     app = FastAPI(
         title="Trợ lý ảo dịch vụ công — API",
@@ -320,17 +327,20 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
         history = check_history(req.history, settings.max_history_turns, settings.max_question_chars)
         async with gate.slot():
             answer: Answer = await anyio.to_thread.run_sync(pipeline.ask, question, history)
+        await anyio.to_thread.run_sync(records.refusals.record_answer, question, answer, "api")
         return JSONResponse(answer.to_dict())
 
     @app.post("/api/chat/stream", dependencies=limited, responses=_ERROR_RESPONSES, tags=["chat"])
-    async def chat_stream(req: ChatRequest) -> Response:
+    async def chat_stream(req: ChatRequest, request: Request) -> Response:
         """Server-sent events: ``delta`` {text}…, then ``answer`` (Answer JSON), then ``done``; or ``error``."""
         question = check_question(req.question, settings.max_question_chars)
         history = check_history(req.history, settings.max_history_turns, settings.max_question_chars)
         if gate.is_full():
             raise Overloaded("busy")
+        channel = "widget" if "/widget/chat" in request.headers.get("referer", "") else "api"
         return StreamingResponse(
-            _sse_body(pipeline, gate, question, history), media_type="text/event-stream; charset=utf-8",
+            _sse_body(pipeline, gate, question, history, records.refusals, channel),
+            media_type="text/event-stream; charset=utf-8",
             headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
         )
 
@@ -339,7 +349,8 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
         """Store a thumbs up/down (personal data is masked before it is written)."""
         await anyio.to_thread.run_sync(
             lambda: feedback.add(question=req.question, answer=req.answer, rating=req.rating,
-                                 retrieved=req.retrieved, comment=req.comment, channel=req.channel))
+                                 retrieved=req.retrieved, comment=req.comment, channel=req.channel,
+                                 sources=req.sources))
         return JSONResponse({"status": "stored"}, status_code=201)
 
     @app.get("/api/health", tags=["ops"])
@@ -357,11 +368,13 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
         return JSONResponse(body, status_code=200 if chunks > 0 else 503)
 
     add_widget_routes(app, settings)
+    add_admin_routes(app, AdminDeps(settings, records.db, feedback, records.refusals, index))
 
     if with_ui:
         from ui.gradio_app import mount_ui
 
-        mount_ui(app, settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback)
+        mount_ui(app, settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback,
+                 refusals=records.refusals)
     return app
 
 
