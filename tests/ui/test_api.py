@@ -14,6 +14,7 @@ from assistant.settings import DEFAULT_CORPUS
 from index.normalize import normalize_text
 from ui.feedback import FeedbackStore, mask_personal_data
 from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
+from ui.storage import Database
 
 RunningServer = Any  # tests/ui/conftest.py RunningServer (conftest modules are not importable)
 
@@ -346,10 +347,11 @@ def test_feedback_is_stored_with_personal_data_masked(server: RunningServer) -> 
             "retrieved": ["c1", "c2"], "comment": "sai, liên hệ 0987654321"}
     r = post(server, "/api/feedback", body)
     assert r.status_code == 201, r.text
-    records = FeedbackStore(server.settings.feedback_path).read_all()
+    records = FeedbackStore(Database(server.settings.database_path)).read_all()
     rec = records[-1]
     assert rec.rating == "down" and rec.retrieved == ("c1", "c2")
-    raw = server.settings.feedback_path.read_text(encoding="utf-8")
+    raw = b"".join(p.read_bytes() for p in server.settings.database_path.parent.glob("assistant.db*")).decode(
+        "utf-8", "replace")
     for secret in ("001099012345", "912 345 678", "an.nguyen@example.com", "912345678", "123456789", "0987654321"):
         assert secret not in raw
     assert "[CCCD]" in rec.question and "[SĐT]" in rec.question and "[EMAIL]" in rec.question
