@@ -18,6 +18,7 @@ def served(corpus_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
     index_dir = root / "index"
     shutil.copytree(corpus_index.index_dir, index_dir, ignore=shutil.ignore_patterns(".ingest.lock"))
     env = {"ASSISTANT_ALLOWED_ORIGINS": ALLOWED_ORIGIN, "ASSISTANT_FEEDBACK_PATH": str(root / "feedback.jsonl"),
+           "ASSISTANT_DATABASE_PATH": str(root / "assistant.db"), "ASSISTANT_STATE_DB": str(root / "state.sqlite3"),
            "ASSISTANT_LOG_LEVEL": "INFO", "ASSISTANT_RATE_LIMIT_PER_MINUTE": "10000",
            "ASSISTANT_CORPUS_DIR": str(corpus_index.settings.corpus_dir)}
     proc = ServeProcess(index_dir, root / "serve.log", env=env)

@@ -23,7 +23,7 @@ from assistant.settings import Settings
 
 CCCD, CMND, PHONE, PHONE_INTL, EMAIL = "031415926535", "271828459", "0917263548", "+84 983 746 152", \
     "nguyen.van.an.h8@example.com"
-SECRETS = (CCCD, CMND, PHONE, "983 746 152", "983746152", EMAIL, "nguyen.van.an.h8")
+SECRETS = (CCCD, CMND, PHONE, "983 746 152", "983746152", EMAIL, "nguyen.van.an.h8", "983%20746%20152", "746%20152")
 PII_QUESTION = (f"CCCD của tôi là {CCCD}, CMND cũ {CMND}, số điện thoại {PHONE} hoặc {PHONE_INTL}, "
                 f"email {EMAIL}: làm sao kích hoạt VNeID mức 2?")
 
@@ -88,7 +88,8 @@ def app_server(corpus_index: Any, tmp_path: Path) -> Iterator[tuple[ThreadServer
     from ui.server import create_app
 
     settings = corpus_index.settings.model_copy(update={
-        "feedback_path": tmp_path / "var" / "feedback.jsonl", "rate_limit_per_minute": 10_000})
+        "feedback_path": tmp_path / "var" / "feedback.jsonl", "database_path": tmp_path / "var" / "assistant.db",
+        "state_db": tmp_path / "var" / "state.sqlite3", "rate_limit_per_minute": 10_000})
     pipeline = build_pipeline(settings, reader=corpus_index.reader)
     server = ThreadServer(create_app(settings, pipeline, index=corpus_index.reader, with_ui=False), log_level="info")
     yield server, settings
@@ -105,6 +106,7 @@ def test_logs_of_the_real_server_are_masked(app_server: tuple[ThreadServer, Sett
         with caplog.at_level(logging.DEBUG):
             base = server.base_url
             httpx.get(f"{base}/api/health?cccd={CCCD}&email={EMAIL}&phone={PHONE}", timeout=30)
+            httpx.get(f"{base}/api/health?q=+84%20983%20746%20152&cccd=cccd{CCCD}", timeout=30)
             httpx.get(f"{base}/widget/chat?title=Hỏi%20{PHONE}", timeout=30)
             httpx.post(f"{base}/api/chat", json={"question": PII_QUESTION}, timeout=120)
             httpx.post(f"{base}/api/chat/stream", json={"question": PII_QUESTION,
@@ -112,7 +114,9 @@ def test_logs_of_the_real_server_are_masked(app_server: tuple[ThreadServer, Sett
                        timeout=120)
             httpx.post(f"{base}/api/chat", json={"question": PII_QUESTION + "\x00"}, timeout=30)
             httpx.post(f"{base}/api/feedback", json={"question": PII_QUESTION, "answer": "…", "rating": "down",
-                                                     "comment": f"gọi lại {PHONE}"}, timeout=30)
+                                                     "comment": f"gọi lại {PHONE}",
+                                                     "retrieved": ["000_fa699dd7983e293e.txt#3", PII_QUESTION]},
+                       timeout=30)
             logging.getLogger("assistant.pipeline").info("a record carrying %s", PII_QUESTION)
     finally:
         access.removeHandler(caplog.handler)
@@ -122,15 +126,22 @@ def test_logs_of_the_real_server_are_masked(app_server: tuple[ThreadServer, Sett
     assert "[CCCD]" in text and "[SĐT]" in text and "[EMAIL]" in text
     leaked = [s for s in SECRETS if s in text]
     assert not leaked, leaked
-    # feedback on disk: masked too
-    raw = settings.feedback_path.read_text(encoding="utf-8")
-    assert "[CCCD]" in raw and not [s for s in SECRETS if s in raw], raw
+    # everything on disk (the feedback database with every field, incl. retrieved; the rate-limit state): masked
+    raw = _stored_text(settings.database_path.parent)
+    assert "[CCCD]" in raw and "000_fa699dd7983e293e.txt#3" in raw, "the feedback was not stored: vacuous check"
+    assert not [s for s in SECRETS if s in raw], [s for s in SECRETS if s in raw]
+
+
+def _stored_text(folder: Path) -> str:
+    """Every byte written under ``folder`` (SQLite files with their WAL, JSON Lines), as text."""
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(folder.rglob("*")) if p.is_file())
 
 
 @pytest.mark.slow
 def test_logs_of_assistant_serve_are_masked(served: Any) -> None:
     base = served.base_url
     httpx.get(f"{base}/api/health?cccd={CCCD}&email={EMAIL}", timeout=30)
+    httpx.get(f"{base}/api/health?q=+84%20983%20746%20152", timeout=30)
     httpx.get(f"{base}/widget/chat?title={PHONE}", timeout=30)
     httpx.post(f"{base}/api/chat", json={"question": PII_QUESTION}, timeout=120)
     r = httpx.post(f"{base}/api/feedback", json={"question": PII_QUESTION, "answer": "x", "rating": "up"}, timeout=30)
@@ -138,8 +149,9 @@ def test_logs_of_assistant_serve_are_masked(served: Any) -> None:
     logs = served.logs()
     assert "/api/health?cccd=[CCCD]" in logs, logs[-2000:]
     assert not [s for s in SECRETS if s in logs], logs[-2000:]
-    stored = Path(served.feedback_path).read_text(encoding="utf-8")
-    assert not [s for s in SECRETS if s in stored]
+    assert "/api/health?q=[SĐT]" in logs, logs[-2000:]
+    stored = _stored_text(Path(served.feedback_path).parent)
+    assert "[CCCD]" in stored and not [s for s in SECRETS if s in stored]
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
