@@ -125,7 +125,8 @@ class LoadReport:
             f"  steady: {self.users} users with think time, {s['requests']} requests in {s['seconds']} s "
             f"({s['throughput_rps']} req/s)",
             f"    latency p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms (200 answers)",
-            f"    errors {s['errors']} ({s['error_rate']:.2%}), busy {s['busy']}, statuses {s['statuses']}",
+            f"    errors {s['errors']} ({s['error_rate']:.2%}), busy {s['busy']} (429/503; slowest "
+            f"{s['busy_max_ms']} ms), statuses {s['statuses']}",
         ]
         if self.overload is not None:
             o = self.overload.summary()
