@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,10 +121,21 @@ def _spelling_ok(span: str, spelling: str) -> bool:
 
 
 def _written_as_name(span: str, spelling: str) -> bool:
-    """A document writes a place name as a name: exactly as the gazetteer spells it, or in capitals
-    (a headline). "người Việt Nam định cư" holds the syllables of "Nam Định" but not the name."""
+    """A document writes a place name as a name: as the gazetteer spells it, in capitals (a headline), or
+    capitalised without diacritics (a text typed without them). "người Việt Nam định cư" holds the
+    syllables of "Nam Định" but not the name."""
     span = " ".join(span.split())
-    return span == spelling or (span.isupper() and span == spelling.upper())
+    if span == spelling or (span.isupper() and span == spelling.upper()):
+        return True
+    # a text typed without diacritics still capitalises names: "Binh Dinh", "BINH DINH"
+    plain = _strip_marks(spelling)
+    return span == plain or (span.isupper() and span == plain.upper())
+
+
+def _strip_marks(name: str) -> str:
+    """``name`` without diacritics, keeping its capitals ("Bình Định" -> "Binh Dinh")."""
+    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _place_matches(text: str, folded: str | None = None) -> list[tuple[int, str]]:

@@ -200,6 +200,8 @@ def test_a_law_is_not_about_nam_dinh() -> None:
     ("Đoàn công tác làm việc tại tỉnh nam định về Đề án 06.", ("Nam Định",)),  # after a prefix
     ("NAM ĐỊNH ĐẨY MẠNH CHUYỂN ĐỔI SỐ\nNội dung.", ("Nam Định",)),  # a headline in capitals
     ("Kiều bào là người Việt Nam định cư ở nước ngoài.", ()),
+    ("Binh Dinh co 1.230 dich vu cong truc tuyen.", ("Bình Định",)),  # typed without diacritics
+    ("nguoi Viet Nam dinh cu o nuoc ngoai", ()),
     ("Bình định kỳ hằng năm, các đơn vị báo cáo.", ()),  # "bình định kỳ": not the province
 ])
 def test_document_places_need_the_name_as_written(text: str, places: tuple[str, ...]) -> None:
