@@ -21,120 +21,226 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer_model import AnswerFeatures, AnswerModel
+from assistant.answer_typing import AnswerTyper
 from assistant.evidence import Evidence, ScoredSentence, Sentence, stated_years, tokens
 from assistant.query import QueryInfo
 from assistant.question_cues import defined_term, defines
+from assistant.types import ScoredChunk
 from assistant.vocabulary import STOPWORDS
 from index.normalize import fold
 
-__all__ = ["Thresholds", "Verdict", "assess", "refusal_message"]
+__all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message"]
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    min_coverage: float = 0.30  # share of weighted question terms the chosen sentences must match
-    min_best_coverage: float = 0.22  # ... and the single best sentence
-    rare_idf: float = 4.0  # terms at least this rare are "topic" terms ...
-    max_absent_share: float = 0.2  # ... and may carry at most this share of the question's weight
-                                    # when the candidate documents never state them
-    max_absent_term_share: float = 0.07  # ... or one such phrase (bigram) alone
-    min_how_to_coverage: float = 0.8  # a "how do I ..." needs a sentence that really describes it
+    """Cut-offs of the declared features (data/models/answerability.json overrides none of these; the
+    learned model weighs the features, these only define them)."""
+
+    rare_idf: float = 4.0  # terms at least this rare are "topic" terms
+    max_absent_term_share: float = 0.07  # one absent topic phrase this heavy marks the topic as absent
+    min_how_to_coverage: float = 0.8  # a "how do I ..." sentence that really describes it
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """The shared answer-stage decision: every answerer (extractive or LLM) obeys it."""
+
     answerable: bool
     reason: str  # "ok" or why not (see module doc)
     detail: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ()  # places/years/terms not found, for the refusal message
+    answer_type: str = ""  # the value the question asks for ("duration", "person", ...; "" for none)
+    features: AnswerFeatures | None = None
+    probability: float = 1.0
 
 
-def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds) -> Verdict:
+def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
+           model: AnswerModel | None = None, typer: AnswerTyper | None = None,
+           contexts: Sequence[ScoredChunk] = ()) -> Verdict:
+    """Whether the chosen sentences answer the question.
+
+    Two refusals are structural (nothing retrieved; a place no document covers). Everything else is a
+    declared feature of the evidence (coverage, absent topic terms, a conflicting year, the asked
+    value type missing, a definition not stated, ...) weighed by the fitted model; the reason given
+    for a refusal is the strongest failing feature.
+    """
     info = ev.info
+    expected = asked_type(info, typer)
     if not chosen:
-        return Verdict(False, "no_context")
+        return Verdict(False, "no_context", answer_type=expected)
     if ev.missing_places:
-        return Verdict(False, "place_not_covered", missing=ev.missing_places)
+        return Verdict(False, "place_not_covered", missing=ev.missing_places, answer_type=expected)
+    feats, reasons, detail = extract_features(ev, chosen, th, typer, expected, contexts)
+    vetoes = [r for r in reasons if r[0] in _VETOES or r[0].startswith("no_")]
+    if model is None:
+        p = 1.0 if not reasons else 0.0
+        ok = not reasons
+    else:
+        p = model.probability(feats)
+        ok = p >= model.threshold and not vetoes
+    detail["flags"] = [r[0] for r in reasons]
+    detail["vetoed"] = bool(vetoes)
+    if vetoes:
+        reasons = vetoes + [r for r in reasons if r not in vetoes]
+    detail["p"] = round(p, 3)
+    if ok:
+        return Verdict(True, "ok", detail, answer_type=expected, features=feats, probability=p)
+    reason, missing = reasons[0] if reasons else ("low_support", ())
+    return Verdict(False, reason, detail, missing=missing, answer_type=expected, features=feats, probability=p)
+
+
+# What the question asks for is provably absent: the asked value type (a date, a fee, a place) is not in
+# the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
+# These hold whatever the other features say; the model weighs the rest.
+_VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered"])
+
+
+def asked_type(info: QueryInfo, typer: AnswerTyper | None) -> str:
+    """The value type the question asks for; a comparison ("which province is higher, A or B")
+    chooses between sides it names, so its answer is their figures, not a new place or name."""
+    if typer is None:
+        return ""
+    kind = typer.expected(info.question)
+    if info.qtype == "compare" and kind in ("place", "person", "organization"):
+        return ""
+    return kind
+
+
+def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds, typer: AnswerTyper | None,
+                     expected: str, contexts: Sequence[ScoredChunk] = ()
+                     ) -> tuple[AnswerFeatures, list[tuple[str, tuple[str, ...]]], dict[str, Any]]:
+    """The declared features of the evidence, the failing ones as (reason, missing) strongest first."""
+    info = ev.info
     best = chosen[0]
+    reasons: list[tuple[str, tuple[str, ...]]] = []
     covered_terms: set[str] = set()
     for r in chosen:
         covered_terms |= r.matched
     covered_terms |= _place_terms_answered(ev, chosen)
     coverage = sum(ev.terms.weights[t] for t in covered_terms) / ev.terms.total
     detail: dict[str, Any] = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
-              "best_score": round(best.score, 3)}
+                              "best_score": round(best.score, 3)}
 
-    # years ("đến năm 2025" in the question is a target: it may match a target in the text)
+    year_conflict = _year_conflict(ev, chosen)
+    if year_conflict:
+        reasons.append(("year_not_covered", (year_conflict,)))
+
+    # rare topic terms that the candidate documents never mention
+    weights = ev.terms.weights
+    absent = [t for t in weights
+              if not ev.in_candidates(t) and ev.stats is not None and ev.stats.known(t)
+              and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)]
+    absent_share = sum(weights[t] for t in absent) / ev.terms.total
+    heavy = [t for t in absent if " " in t and weights[t] / ev.terms.total >= th.max_absent_term_share]
+    detail["absent_terms"] = {t: round(weights[t] / ev.terms.total, 3) for t in absent}
+    detail["absent_share"] = round(absent_share, 3)
+    if heavy:
+        reasons.append(("topic_not_covered", tuple(absent)))
+
+    type_missing = False
+    if expected and typer is not None:
+        type_missing = not any(typer.has(r.sentence.text, expected) for r in chosen)
+        if type_missing:
+            reasons.append((f"no_{expected}", ()))
+    how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage
+    if how_to_low:
+        reasons.append(("how_to_not_described", ()))
+    term = defined_term(info)
+    definition_missing = bool(term) and not any(defines(r.sentence.folded, term) for r in chosen)
+    if definition_missing:
+        reasons.append(("definition_not_stated", (term,)))
+    focus_missing = bool(ev.terms.focus) and not any(_states(r, f) for f in ev.terms.focus for r in chosen)
+    if focus_missing:
+        reasons.append(("focus_missing", ev.terms.focus))
+    head = counted_noun(info)
+    count_missing = bool(head) and not any(_counts(r.sentence, head) for r in chosen)
+    if count_missing:
+        reasons.append(("count_not_stated", (" ".join(head),)))
+    asked = _quarters(fold(info.question))
+    period_missing = bool(asked) and not any(asked & _quarters(ev.docs[r.sentence.source].folded) for r in chosen)
+    if period_missing:
+        reasons.append(("period_not_covered", tuple(f"quý {q}" for q in sorted(asked))))
+    dense = _chunk_signal(best, contexts, "dense")
+    pred_cov, pred_gap = _predicate_support(ev, chosen, typer)
+    feats = AnswerFeatures(
+        coverage=coverage, best_coverage=best.coverage, absent_share=absent_share, heavy_absent=float(bool(heavy)),
+        year_conflict=float(bool(year_conflict)), expects_type=float(bool(expected)), type_missing=float(type_missing),
+        definition_missing=float(definition_missing), focus_missing=float(focus_missing),
+        count_missing=float(count_missing), period_missing=float(period_missing), how_to_low=float(how_to_low),
+        best_is_question=float(best.sentence.text.rstrip().endswith("?")), dense=dense,
+        chunk_rank=1.0 / (1 + best.in_chunk_rank) if best.in_chunk_rank < 99 else 0.0,
+        sources=float(len({r.sentence.source for r in chosen}) - 1), english=float(info.language == "en"),
+        best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
+    )
+    detail["features"] = feats.as_dict()
+    return feats, reasons, detail
+
+
+def _predicate_support(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper | None
+                       ) -> tuple[float, float]:
+    """How well the evidence states what the question asks *about* its subject.
+
+    Names (capitalised words: a person, a place, a law) are rare and so weigh most in coverage; a
+    sentence naming "Lý Thường Kiệt" covers "Lý Thường Kiệt mất năm nào?" well without saying when he
+    died. Leaving the name terms out measures the predicate ("mất") on its own."""
+    names: set[str] = set()
+    if typer is not None:
+        q = ev.info.question
+        for kind in ("person", "organization"):
+            for sp in typer.spans(q, kind):
+                names.update(tokens(sp.text))
+    names.update(t for p in ev.info.places for t in tokens(p))
+    if ev.info.places:
+        names |= _PLACE_KINDS | {"thanh", "pho", "phuong"}  # "thị xã La Gi": the kind goes with the name
+    rest = {t: w for t, w in ev.terms.weights.items() if not set(t.split()) & names}
+    total = sum(rest.values())
+    if total <= 0:
+        return 1.0, 0.0
+    best = chosen[0]
+    cov = sum(w for t, w in rest.items() if t in best.matched) / total
+    stated: set[str] = set()
+    for r in chosen:
+        stated |= r.matched
+    gaps = [w for t, w in rest.items() if " " not in t and t not in stated]
+    return cov, (max(gaps) / ev.terms.total if gaps else 0.0)
+
+
+def _chunk_signal(r: ScoredSentence, contexts: Sequence[ScoredChunk], key: str) -> float:
+    """A retrieval signal of the chunk holding the sentence (its best one), 0 when none holds it."""
+    vals = [c.signals.get(key, 0.0) for c in contexts if c.chunk.source == r.sentence.source
+            and c.chunk.start <= r.sentence.start and r.sentence.end <= c.chunk.end + 1]
+    return max(vals, default=0.0)
+
+
+def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
+    """The asked year the evidence contradicts: its figure is stated for another year (a report on
+    2023 for a 2024 question). A year that is only a date inside the question ("hạn đến năm 2031")
+    and that no chosen sentence contradicts is not a conflict."""
+    info = ev.info
     q_years = set(info.years)
-    q_folded = fold(info.question)
-    targets = set(info.years) - stated_years(q_folded)
+    best = chosen[0]
     for y in info.years:
         sent_years = [stated_years(r.sentence.folded) for r in chosen]
         if any(y in ys for ys in sent_years):
-            continue
-        if y in targets and any(str(y) in r.sentence.folded for r in chosen):
             continue
         near: set[int] = set()
         for r in chosen:
             for s in ev.paragraph(r.sentence):
                 near |= stated_years(s.folded)
-        # a figure stated for another year contradicts the asked year; for who/why/list questions a
-        # date inside the quoted sentence (a resolution's date, say) is incidental
         measured = info.qtype in ("how_many", "compare", "when", "other")
         conflicting = measured and any(ys and not (ys & q_years) for ys in sent_years)
         if info.qtype in ("how_many", "compare"):
-            # a near-equal sentence giving the same measure for another year: the asked year is missing
             rivals = [r for r in ev.ranked[:5] if r.coverage >= 0.9 * best.coverage and r not in chosen
                       and re.search(r"\d", r.sentence.text.replace(str(y), ""))]
             conflicting = conflicting or any(
                 (ys := stated_years(r.sentence.folded)) and not (ys & q_years) for r in rivals)
+        reports_years = any(ev.report_years.get(r.sentence.source) for r in chosen)
         in_docs = any(y in ev.doc_years(r.sentence.source) for r in chosen)
-        if (conflicting and y not in near) or not in_docs:
-            return Verdict(False, "year_not_covered", detail, missing=(str(y),))
-
-    # rare topic terms that the candidate documents never mention
-    stats_weights = ev.terms.weights
-    absent = [t for t in stats_weights
-              if not ev.in_candidates(t) and ev.stats is not None and ev.stats.known(t)
-              and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)]
-    share = sum(stats_weights[t] for t in absent) / ev.terms.total
-    detail["absent_terms"] = {t: round(stats_weights[t] / ev.terms.total, 3) for t in absent}
-    detail["focus"] = list(ev.terms.focus)
-    detail["absent_share"] = round(share, 3)
-    # a "why" question names the situation in its own words ("khó chủ động" for "còn bị động"): one
-    # phrase the reports do not use is no sign the cause is missing
-    term_share = th.max_absent_term_share * (2 if info.qtype == "why" else 1)
-    heavy = [t for t in absent if " " in t and stats_weights[t] / ev.terms.total >= term_share]
-    if share > th.max_absent_share or heavy:
-        return Verdict(False, "topic_not_covered", detail, missing=tuple(absent))
-
-    multi_place = sum(1 for p in info.places if ev.place_docs.get(p)) >= 2
-    if coverage < th.min_coverage or (best.coverage < th.min_best_coverage and not multi_place):
-        return Verdict(False, "low_support", detail)
-
-    wanted = answer_kind(info)
-    if wanted and not any(_KIND_PATTERNS[wanted].search(r.sentence.folded) for r in chosen):
-        return Verdict(False, f"no_{wanted}", detail)
-    if is_how_to(info) and best.coverage < th.min_how_to_coverage:
-        return Verdict(False, "how_to_not_described", detail)
-    if _ASKS_WHERE.search(fold(info.question)) and not any(_GIVES_PLACE.search(r.sentence.folded) for r in chosen):
-        # "làm CCCD ở đâu": a sentence that mentions CCCD but names no office or address is no answer
-        return Verdict(False, "how_to_not_described", detail)
-    term = defined_term(info)
-    if term and not any(defines(r.sentence.folded, term) for r in chosen):
-        # "VNeID là gì": sentences that use the word without saying what it is do not answer
-        return Verdict(False, "definition_not_stated", detail, missing=(term,))
-    if ev.terms.focus and not any(_states(r, f) for f in ev.terms.focus for r in chosen):
-        return Verdict(False, "focus_missing", detail, missing=ev.terms.focus)
-    if info.qtype == "how_many" and not any(re.search(r"\d|\b[IVXL]{1,5}\b", r.sentence.text) for r in chosen):
-        return Verdict(False, "no_number", detail)
-    head = counted_noun(info)
-    if head and not any(_counts(r.sentence, head) for r in chosen):
-        return Verdict(False, "count_not_stated", detail, missing=(" ".join(head),))
-    asked = _quarters(q_folded)
-    if asked and not any(asked & _quarters(ev.docs[r.sentence.source].folded) for r in chosen):
-        return Verdict(False, "period_not_covered", detail, missing=tuple(f"quý {q}" for q in sorted(asked)))
-    return Verdict(True, "ok", detail)
+        if (conflicting and y not in near) or (reports_years and not in_docs and measured):
+            return str(y)
+    return ""
 
 
 # "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
@@ -241,51 +347,11 @@ def _place_terms_answered(ev: Evidence, chosen: Sequence[ScoredSentence]) -> set
     return out
 
 
-# What kind of value a question wants, from its folded wording, and how that value looks in a sentence.
-_KIND_CUES: tuple[tuple[str, str], ...] = (
-    ("money", r"\bbao nhieu tien\b|\bbao nhieu (?:ty|trieu|nghin|ngan)? ?dong\b|\bbao nhieu (?:ty|trieu)\b|\bhet bao nhieu\b|^(?:\w+ ){0,3}(?:le phi|muc phi|phi|gia)\b.*\bbao nhieu\b(?! lan)"
-              r"|\bmuc phi\b|(?<!quoc )(?<!tham )\bgia bao nhieu\b"
-              r"|\bhow much (?:does|is|do)\b.*\b(?:cost|fee|charge)|\bfee\b|\bcost\b"),
-    ("clock", r"\bgio nao\b|\bmay gio\b|\bgio lam viec\b|\bwhat time\b|\bopening hours\b"),
-    ("phone", r"\bso dien thoai\b|\bduong day nong\b|\btong dai\b|\bhotline\b|\bphone\b"),
-    ("percent", r"\bty le\b.*\bbao nhieu\b|\bti le\b.*\bbao nhieu\b|\bbao nhieu phan tram\b"
-                r"|\bwhat (?:percentage|share|proportion)\b"),
-    ("duration", r"\bbao nhieu ngay\b|\bmat bao lau\b|\btrong bao lau\b|\bbao lau thi\b|\bhow long\b"),
-    ("date", r"\bngay nao\b|\bkhi nao\b|\btu khi nao\b|\bthoi diem nao\b|\bnam nao\b|\bthang nao\b"
-             r"|\bon what date\b|\bwhat date\b|\bwhen\b"),
-)
-_KIND_PATTERNS: dict[str, re.Pattern[str]] = {
-    "money": re.compile(r"\d[\d.,]*\s*(?:dong|vnd|d\b|nghin|trieu|ty)|\bmien phi\b|\bkhong (?:mat|thu) phi\b"),
-    # "01 năm", "6 tháng": a count of units (a year number like "năm 2025" is not a duration)
-    "duration": re.compile(r"\b\d+\s*(?:ngay|gio|tuan|thang|phut|nam)\b|\bngay lam viec\b|\btrong ngay\b"),
-    "clock": re.compile(r"\b\d{1,2}\s*(?:h|gio)\s*\d{0,2}\b|\b\d{1,2}:\d{2}\b"),
-    "phone": re.compile(r"\b\d[\d .]{5,}\d\b|\b1900\b|\b18001\b|\b113\b|\b115\b"),
-    "percent": re.compile(r"%|phan tram|\d+/\d+"),
-    "date": re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b|\b(?:19|20)\d\d\b|\bquy\s+[iv1-4]+\b"
-                       r"|\bthang\s+\d{1,2}\b"),
-}
-# "ở đâu" asks where to go, except for a rank ("đứng ở đâu trên bảng xếp hạng")
-_WHERE_TO_GO = r"(?<!dung )(?<!xep )\bo dau\b(?! tren bang)|\bdia chi\b"
 _HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
                      r"|\bhuong dan (?:\w+ ){0,3}?(?:tung buoc|cach|chi tiet|thu tuc)"
                      r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
                      r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky))\b"
-                     rf"|{_WHERE_TO_GO}"
                      r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
-
-
-_ASKS_WHERE = re.compile(rf"{_WHERE_TO_GO}|\bwhere\b")
-_GIVES_PLACE = re.compile(r"\b(?:tai|o) (?:tru so|bo phan|cong an|ubnd|uy ban|trung tam|co quan|diem|quay|cong)\b"
-                          r"|\bdia chi\b|https?://|\.gov\.vn\b|\bbo phan (?:mot cua|tiep nhan)\b")
-
-
-def answer_kind(info: QueryInfo) -> str:
-    """"money", "clock", "phone", "percent", "duration", "date" when the question wants such a value."""
-    f = fold(info.question)
-    for kind, rx in _KIND_CUES:
-        if re.search(rx, f):
-            return kind
-    return ""
 
 
 def is_how_to(info: QueryInfo) -> bool:

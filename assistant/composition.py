@@ -125,6 +125,7 @@ def covered_places(reader: IndexReader) -> list[str]:
 def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any:
     """The ``AnswerPipeline`` every surface uses: hybrid retrieval + extractive answers (+ LLM when configured)."""
     from assistant import followup
+    from assistant.answer_model import load_model
     from assistant.answer_typing import load_typer
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
@@ -141,7 +142,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                             text_by_hash=reader.text_by_hash)
     labeler = getattr(reader, "label_for", None)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
-                                    typer=load_typer(), labeler=labeler)
+                                    typer=load_typer(), model=load_model(), labeler=labeler)
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
-from assistant.answerability import Thresholds, Verdict, assess, refusal_message
+from assistant.answer_model import AnswerModel
+from assistant.answer_typing import AnswerTyper
+from assistant.answerability import Thresholds, Verdict, asked_type, assess, refusal_message
 from assistant.article_meta import article_meta_kind, find_meta_line
 from assistant.citations import citation_from_span, finalize_citations
 from assistant.evidence import (
@@ -21,6 +24,7 @@ from assistant.evidence import (
     ScoredSentence,
     Sentence,
 )
+from assistant.lead import compose_lead, grounded, render_lead
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
 from assistant.selection import select_sentences
@@ -41,8 +45,13 @@ class ExtractiveAnswerer:
     """
 
     def __init__(self, finder: EvidenceFinder, *, analyzer: Callable[[str], QueryInfo] = analyze,
-                 covered_places: Sequence[str] = (), thresholds: Thresholds | None = None) -> None:
+                 covered_places: Sequence[str] = (), thresholds: Thresholds | None = None,
+                 typer: AnswerTyper | None = None, model: AnswerModel | None = None,
+                 labeler: Callable[[str, int, int], tuple[str, str]] | None = None) -> None:
         self._finder = finder
+        self._typer = typer
+        self._model = model
+        self._labeler = labeler
         self._analyze = analyzer
         self._covered_places = tuple(covered_places)
         self._thresholds = thresholds or Thresholds()
@@ -63,7 +72,7 @@ class ExtractiveAnswerer:
                 return Answer(text, True, (), retrieved, meta=meta)
             return Answer(text, False, citations, retrieved, meta=meta)
         chosen = select_sentences(ev)
-        verdict = assess(ev, chosen, self._thresholds)
+        verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
         if not verdict.answerable:
@@ -88,7 +97,7 @@ class ExtractiveAnswerer:
         info = self._analyze(question)
         ev = self._finder.find(info, contexts)
         chosen = select_sentences(ev)
-        return ev, chosen, assess(ev, chosen, self._thresholds)
+        return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
 
     def _article_meta(self, ev: Evidence, language: str) -> tuple[str, tuple[Citation, ...], str] | None:
         """Quote the byline/date line of the best-matching report for "who wrote / which paper / when
@@ -114,27 +123,60 @@ class ExtractiveAnswerer:
     # --- composition ------------------------------------------------------------------------------
     def compose(self, ev: Evidence, chosen: Sequence[ScoredSentence],
                 language: str) -> tuple[str, tuple[Citation, ...]]:
-        """Lead-in naming each source, then the quoted sentences in document order, each with ``[n]``."""
+        """The direct answer first (see assistant/lead.py), then the quoted sentences, each with ``[n]``.
+
+        A list's items are shown as a list under the lead (they are the quotes); the other chosen
+        sentences follow, grouped by source in document order, under the source's label.
+        """
+        lead = None
+        if self._typer is not None:
+            lead = compose_lead(ev, chosen, self._typer, language, asked_type(ev.info, self._typer))
+        candidates: list[Citation] = []
+        index_of: dict[tuple[str, int], int] = {}
+
+        def cite(s: Sentence) -> int:
+            key = (s.source, s.index)
+            if key not in index_of:
+                doc = ev.docs[s.source]
+                c = citation_from_span(len(candidates) + 1, s.source, ev.titles.get(s.source, "") or s.source,
+                                       doc.text, s.start, s.end)
+                if self._labeler is not None:
+                    label, note = self._labeler(s.source, s.start, s.end)
+                    c = replace(c, label=label, note=note)
+                candidates.append(c)
+                index_of[key] = len(candidates)
+            return index_of[key]
+
+        lines: list[str] = []
+        shown: set[tuple[str, int]] = set()
+        if lead is not None and self._typer is not None:
+            n = cite(lead.sentence)
+            other_n = cite(lead.other) if lead.other is not None else 0
+            lines.append(render_lead(lead, n, language, self._typer, other_n))
+            for item in lead.items:
+                lines.append(f"- {item.text.rstrip(' ;.,')} [{cite(item)}]")
+                shown.add((item.source, item.index))
+            if lead.items:  # the list is the answer: its intro and neighbours are not quoted again
+                shown |= {(r.sentence.source, r.sentence.index) for r in chosen
+                          if r.sentence.source == lead.sentence.source}
+            quotes = [candidates[n - 1].quote] + ([candidates[other_n - 1].quote] if other_n else [])
+            if grounded(lines[0], quotes):
+                log.info("lead dropped: figures or names not in its quote")
+                lines = lines[1:]
         groups: dict[str, list[Sentence]] = {}
         for r in chosen:
-            groups.setdefault(r.sentence.source, []).append(r.sentence)
-        candidates: list[Citation] = []
-        parts: list[str] = []
+            if (r.sentence.source, r.sentence.index) not in shown:
+                groups.setdefault(r.sentence.source, []).append(r.sentence)
         for source, sents in groups.items():
             sents = _dedupe(sorted(sents, key=lambda s: s.start))
-            doc = ev.docs[source]
             title = ev.titles.get(source, "") or source
-            label = _label(ev, source, title, language)
-            quoted: list[str] = []
-            for s in sents:
-                candidates.append(citation_from_span(len(candidates) + 1, source, title, doc.text, s.start, s.end))
-                quoted.append(_with_marker(s.text, len(candidates), language))
+            quoted = [_with_marker(s.text, cite(s), language) for s in sents]
+            label = candidates[index_of[(source, sents[0].index)] - 1].label or _label(ev, source, title, language)
             if language == "en":
-                parts.append(f"According to {label}: " + " ".join(quoted))
+                lines.append(f"According to {label}: " + " ".join(quoted))
             else:
-                parts.append(f"Theo {label}: " + " ".join(quoted))
-        text = "\n".join(parts)
-        return finalize_citations(text, candidates)
+                lines.append(f"Theo {label}: " + " ".join(quoted))
+        return finalize_citations("\n".join(lines), candidates)
 
 
 def _dedupe(sents: list[Sentence]) -> list[Sentence]:

@@ -57,6 +57,7 @@ def defines(folded: str, term: str) -> bool:
     an acronym spelled out before it ("Chỉ số chuyển đổi số (DTI)", "Cục … (C06, Bộ CA)")."""
     f = " ".join(_DEF_TOKEN.findall(folded))
     t = re.escape(term)
+    f = re.sub(r"^(?:\d{1,2} |[a-z] \) )", "", f)  # a clause or point number ("12. Chứng thư … là")
     return bool(re.search(rf"(?:^|[,:(] )(?:(?:theo do|trong do|hien nay|do la) )?{t} (?:\( [^)]* \) )?"
                           rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f))
 

@@ -1,0 +1,236 @@
+"""General answer typing: what kind of value a question asks for, and where a sentence states one.
+
+Why data-driven and genre-free: the old checks demanded a 19xx/20xx year for "when", an office word
+for "where" and a digit for "how many", so centuries, "năm 938", "hai lần", a river's name or a fee
+in a table row were refused. The cues and value shapes live in ``data/lang/answer_types.toml``
+(language knowledge, the same for reports, laws, encyclopedia prose and FAQ pages); this module only
+compiles them and finds typed spans. Names (persons, organisations) are capitalised syllable runs.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.normalize import fold
+
+__all__ = ["AnswerTyper", "Span", "TYPES", "load_typer"]
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
+TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
+         "person", "place")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A typed value in a sentence; offsets are relative to the sentence text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    question: tuple[tuple[str, re.Pattern[str]], ...]
+    values: dict[str, re.Pattern[str]]
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    ambiguous: frozenset[str]
+    not_before: frozenset[str]
+    not_names: frozenset[str]
+    place_words: frozenset[str]
+    leading_connectors: tuple[str, ...]
+    negations: re.Pattern[str]
+    question_tails: re.Pattern[str]
+    verdict_words: dict[str, dict[str, str]]
+
+
+class AnswerTyper:
+    """Compiled answer-type cues; build with ``load_typer`` (once, in the composition root)."""
+
+    def __init__(self, lexicon: _Lexicon) -> None:
+        self._lx = lexicon
+
+    # --- questions --------------------------------------------------------------------------------
+    def expected(self, question: str) -> str:
+        """The type of value the question asks for ("" when it asks for none of them)."""
+        f = fold(question)
+        for kind, rx in self._lx.question:
+            if rx.search(f):
+                return kind
+        return ""
+
+    def asks(self, question: str, kind: str) -> bool:
+        """Whether the question carries a cue for ``kind`` (whatever type wins overall)."""
+        f = fold(question)
+        return any(k == kind and rx.search(f) for k, rx in self._lx.question)
+
+    def is_yes_no_tail(self, question: str) -> bool:
+        return bool(self._lx.question_tails.search(fold(question).strip()))
+
+    def strip_leading_connector(self, text: str) -> str:
+        """"và 278 dịch vụ …" -> "278 dịch vụ …": a clause cut from a sentence reads on its own."""
+        low = text.lower()
+        for c in self._lx.leading_connectors:
+            if low.startswith(c + " ") or low.startswith(c + ", "):
+                return text[len(c):].lstrip(" ,")
+        return text
+
+    def strip_yes_no_tail(self, folded: str) -> str:
+        """The question without its yes/no particle ("… được không?"), so that the particle's "không"
+        is not read as a negation of the question's claim."""
+        return self._lx.question_tails.sub(" ", folded)
+
+    def negated(self, folded: str) -> bool:
+        return bool(self._lx.negations.search(folded))
+
+    def negation_spans(self, folded: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self._lx.negations.finditer(folded)]
+
+    def verdict_word(self, key: str, language: str) -> str:
+        return self._lx.verdict_words["en" if language == "en" else "vi"][key]
+
+    # --- sentences --------------------------------------------------------------------------------
+    def spans(self, text: str, kind: str) -> list[Span]:
+        """Where ``text`` states a value of ``kind`` (best-effort; empty when it states none)."""
+        if kind == "person":
+            # "ai" is answered by a person or by an office ("Thủ tướng Chính phủ", "cơ quan quản lý căn cước")
+            return self._names(text, organisations=False) + self.spans(text, "organization")
+        if kind == "organization":
+            # an organisation starts at a head word ("Công an", "Bộ", "UBND", "Cơ quan") and runs to the
+            # next punctuation, at most five syllables: "Công an cấp tỉnh", "Cơ quan quản lý căn cước"
+            rx = self._lx.values.get(kind)
+            f = fold(text)
+            out = [s for s in self._names(text, organisations=True) if " " in s.text or s.text.isupper()]
+            for m in rx.finditer(f) if rx is not None else ():
+                tail = re.match(r"(?:\s+[^\s,.;:()]+){0,4}", text[m.end():])
+                end = m.end() + (tail.end() if tail else 0)
+                out.append(Span(kind, m.start(), end, text[m.start():end]))
+            return out
+        rx = self._lx.values.get(kind)
+        if rx is None:
+            return []
+        f = fold(text)
+        found = [Span(kind, m.start(), m.end(), text[m.start():m.end()]) for m in rx.finditer(f)
+                 if m.end() > m.start()]
+        if kind in ("number", "duration"):
+            found = [s for s in found if not self._false_number_word(f, s)]
+        if kind == "place":
+            # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng")
+            for sp in self._names(text, organisations=False):
+                before = " ".join(fold(text[:sp.start]).split()[-2:])
+                if any(before == w or before.endswith(" " + w) for w in self._lx.place_words):
+                    found.append(Span("place", sp.start, sp.end, sp.text))
+        return found
+
+    def has(self, text: str, kind: str) -> bool:
+        return bool(self.spans(text, kind))
+
+    def _false_number_word(self, folded: str, span: Span) -> bool:
+        """"trong năm", "vào năm 2024": an ambiguous number word that is not a number here."""
+        word = folded[span.start:span.end].strip().split(" ")[0]
+        if word.isdigit() or not word or word[0].isdigit():
+            return False
+        if word not in self._lx.ambiguous:
+            return False
+        before = folded[:span.start].split()[-1:] if span.start else []
+        after = folded[span.end:].split()[:1]
+        if before and before[0] in self._lx.not_before:
+            return True
+        return bool(after and after[0][:1].isdigit())
+
+    def _names(self, text: str, *, organisations: bool) -> list[Span]:
+        """Runs of two or more capitalised syllables that are not sentence furniture ("Theo", "Điều")."""
+        out: list[Span] = []
+        # a capitalised syllable (Vietnamese or Latin): "Nguyễn", "Curie"; "XIII", "UBND" are not
+        words = [m for m in _WORD.finditer(text)
+                 if m.group(0)[0].isupper() and (len(m.group(0)) == 1 or not m.group(0)[1:].isupper())
+                 and not m.group(0)[0].isdigit()]
+        i = 0
+        while i < len(words):
+            j = i
+            while j + 1 < len(words) and text[words[j].end():words[j + 1].start()] in (" ", " - "):
+                j += 1
+            run = words[i:j + 1]
+            while run and run[0].group(0) in self._lx.not_names and not organisations:
+                run = run[1:]
+            if len(run) >= 2 or (run and organisations):
+                s, e = run[0].start(), run[-1].end()
+                out.append(Span("organization" if organisations else "person", s, e, text[s:e]))
+            i = j + 1
+        if organisations:
+            org_heads = {w for w in self._lx.not_names if w in ("Bộ", "Sở", "Cục", "Công", "Ủy", "UBND",
+                                                                 "Trường", "Viện", "Chính", "Quốc")}
+            out = [s for s in out if s.text.split(" ")[0] in org_heads]
+            out += [Span("organization", m.start(), m.end(), m.group(0))
+                    for m in re.finditer(r"\b[A-ZĐ]{2,6}\d{0,3}\b", text)]
+        return out
+
+    # --- number words -----------------------------------------------------------------------------
+    def number_value(self, token: str) -> float | None:
+        """A number written in digits ("1.230", "98,81") or as a Vietnamese/English word ("hai")."""
+        t = token.strip()
+        if t[:1].isdigit():
+            return _parse_number(t)
+        f = fold(t)
+        if f in self._lx.number_words:
+            return float(self._lx.number_words[f])
+        return None
+
+
+def _parse_number(token: str) -> float | None:
+    """Vietnamese digits: "." groups thousands, "," is the decimal mark ("1.230", "98,81")."""
+    t = re.sub(r"[^\d.,]", "", token)
+    if not t:
+        return None
+    if "," in t and "." in t:
+        t = t.replace(".", "").replace(",", ".")
+    elif "," in t:
+        head, _, tail = t.rpartition(",")
+        t = head.replace(",", "") + ("." + tail if len(tail) != 3 else tail)
+    elif t.count(".") >= 1:
+        parts = t.split(".")
+        t = "".join(parts) if all(len(p) == 3 for p in parts[1:]) else t.replace(".", "", t.count(".") - 1)
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def load_typer(path: Path | None = None) -> AnswerTyper:
+    """Compile ``data/lang/answer_types.toml`` (or ``path``); raises ValueError naming a bad pattern."""
+    p = path or DEFAULT_PATH
+    data = tomllib.loads(p.read_text(encoding="utf-8"))
+    nums = data["numbers"]
+    words = {k.rstrip("_"): int(v) for k, v in nums["words"].items()}
+    mults = {k: int(v) for k, v in nums["multipliers"].items()}
+    numword = "(?:" + "|".join(sorted(set(words) | set(mults), key=len, reverse=True)) + ")(?: (?:" + "|".join(
+        sorted(set(words) | set(mults), key=len, reverse=True)) + "))*"
+
+    def compile_all(pats: list[str], where: str) -> re.Pattern[str]:
+        joined = "|".join(f"(?:{x.replace('{numword}', numword)})" for x in pats) or r"(?!x)x"
+        try:
+            return re.compile(joined)
+        except re.error as err:
+            raise ValueError(f"{p}: bad pattern in {where}: {err}") from err
+
+    q = data["question"]
+    question = tuple((kind, compile_all(q[kind], f"question.{kind}")) for kind in q["order"])
+    values = {kind: compile_all(pats, f"values.{kind}") for kind, pats in data["values"].items() if pats}
+    yn = data["yes_no"]
+    lex = _Lexicon(
+        question=question, values=values, number_words=words, multipliers=mults,
+        ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
+        not_names=frozenset(data["names"]["not_names"]),
+        place_words=frozenset(data["names"]["place_words"]),
+        leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
+        negations=compile_all(yn["negations"], "yes_no.negations"),
+        question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
+        verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
+    )
+    return AnswerTyper(lex)

@@ -1,0 +1,369 @@
+"""The direct answer that opens every answer: one short sentence that answers, then the quotes.
+
+Why: a citizen reads the first line. Quoting three whole sentences makes them hunt for "1.230" or
+"05 ngày làm việc" themselves. The lead is built only from the evidence (the smallest clause of the
+best sentence that holds the asked value, a yes/no verdict the sentence supports, both sides of a
+comparison, or the items of a list), so every figure and name in it is in a quote it cites; the
+``grounded`` check enforces that in code, and a lead that fails it is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answer_typing import AnswerTyper, Span
+from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
+from index.normalize import fold
+
+__all__ = ["Lead", "compose_lead", "grounded", "list_items", "render_lead"]
+
+_MAX_LEAD = 280  # characters: the contract's "at most ~300"
+_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|,\s+|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
+_ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|bước\s+\d+|step\s+\d+)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_NAME = re.compile(r"\b[A-ZĐÀ-Ỵ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỵ][\wÀ-ỹ]*)+")
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The opening sentence (without its marker) and the evidence sentence it cites."""
+
+    text: str
+    sentence: Sentence
+    kind: str  # "value" | "yes_no" | "compare" | "list" | "statement"
+    verdict: str = ""  # yes_no: "yes" | "no" | "not_yet" | "" (no verdict the evidence supports)
+    items: tuple[Sentence, ...] = ()  # list items shown under the lead
+    other: Sentence | None = None  # comparison: the other side's sentence
+    value: str = ""  # the asked value as written in the sentence ("05 ngày làm việc"), when typed
+
+
+def _enum_kind(text: str) -> str:
+    m = _ENUMERATED.match(text)
+    if m is None:
+        return ""
+    head = m.group(0).strip().lower()
+    if head[:1].isdigit():
+        return "digit"
+    if head.endswith(")"):
+        return "letter"
+    return head[:4]
+
+
+def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
+    """The enumerated lines that follow a sentence announcing them ("… gồm:", "a) …", "1. …"), up to
+    the next line enumerated at another level (the next clause after a clause's points)."""
+    doc = ev.docs[s.source]
+    out: list[Sentence] = []
+    kind = ""
+    nxt = s.index + 1
+    announces = s.text.rstrip().endswith(":")
+    while nxt < len(doc.sentences) and len(out) < limit:
+        cand = doc.sentences[nxt]
+        line_start = doc.text.rfind("\n", 0, cand.start) + 1
+        starts_line = doc.text[line_start:cand.start].strip() == ""
+        this = _enum_kind(cand.text) if starts_line else ""
+        if this and (not kind or this == kind):
+            kind = kind or this
+            out.append(cand)
+        elif announces and starts_line and not out and not this:
+            out.append(cand)  # a plain line right after "…:"
+            kind = "line"
+        elif kind == "line" and starts_line and not this and cand.para == out[-1].para + 1 and len(out) < 6:
+            out.append(cand)
+        elif not starts_line and out:
+            pass  # the rest of the same line (a second sentence of an item)
+        else:
+            break
+        nxt += 1
+    return out
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    cuts = [0]
+    for m in _CLAUSE_BREAK.finditer(text):
+        # a comma inside a number ("98,81") is not a clause break: the regex needs ", " with a space
+        cuts.extend([m.start(), m.end()])
+    cuts.append(len(text))
+    spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _matched_in(text: str, terms: Sequence[str]) -> int:
+    toks = tokens(text)
+    joined = f" {' '.join(toks)} "
+    return sum(1 for t in terms if f" {t} " in joined)
+
+
+def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str]) -> str:
+    """The smallest run of clauses holding ``span`` (or the best-matching clause) and enough of the
+    question's terms to be read on its own, at most ``_MAX_LEAD`` characters."""
+    text = sent.text.strip()
+    if span is None and len(text) <= _MAX_LEAD:
+        return _ENUMERATED.sub("", text, count=1).rstrip(" .;:")  # short enough to read whole
+    clauses = _clauses(text)
+    if not clauses:
+        return text[:_MAX_LEAD]
+    if span is not None:
+        idx = next((i for i, (s, e) in enumerate(clauses) if s <= span.start < e), 0)
+    else:
+        idx = max(range(len(clauses)), key=lambda i: (_matched_in(text[clauses[i][0]:clauses[i][1]], terms), -i))
+    lo = hi = idx
+    want = min(2, _matched_in(text, terms))
+    while lo > 0 and (_matched_in(text[clauses[lo][0]:clauses[hi][1]], terms) < want
+                      or clauses[hi][1] - clauses[lo][0] < 30):
+        if clauses[hi][1] - clauses[lo - 1][0] > _MAX_LEAD:
+            break
+        lo -= 1
+    while hi + 1 < len(clauses) and clauses[hi][1] - clauses[lo][0] < 30:
+        hi += 1
+    piece = _ENUMERATED.sub("", text[clauses[lo][0]:clauses[hi][1]], count=1).strip(" ,;:-–(").rstrip(".")
+    if len(piece) > _MAX_LEAD:
+        piece = piece[:_MAX_LEAD].rsplit(" ", 1)[0] + "…"
+    if piece.count("(") > piece.count(")"):
+        piece += ")"  # the clause was cut inside a parenthesis: close it
+    return piece
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _question_terms(ev: Evidence) -> list[str]:
+    return [t for t in ev.terms.weights if " " not in t]
+
+
+_WINDOW = 8  # syllables either side of a value that tell what it measures
+
+
+_CUE = re.compile(r"\b(?:bao nhieu|bao lau|bao gio|khi nao|the nao|ra sao|may|nao|gi|ai|dau|how many|how much|"
+                  r"how long|when|what|which|who|where)\b")
+
+
+def _anchors(question: str) -> list[str]:
+    """The words next to the question word ("xếp thứ mấy" -> "xep", "thu"): the answer sits beside
+    them in the sentence ("xếp thứ 63/63")."""
+    f = fold(question)
+    m = _CUE.search(f)
+    if m is None:
+        return []
+    return tokens(f[:m.start()])[-2:] + tokens(f[m.end():])[:2]
+
+
+def _span_support(ev: Evidence, sent: Sentence, span: Span) -> float:
+    """Share of the question's term weight stated in the value's own clause (and up to ``_WINDOW``
+    syllables before it): the measure "63,4%" reports is named beside it ("riêng số hóa dữ liệu hộ
+    tịch … đạt 63,4%"), not in the clause of another figure."""
+    text = sent.text
+    clauses = _clauses(text)
+    idx = next((i for i, (s, e) in enumerate(clauses) if s <= span.start < e), 0)
+    lo = clauses[idx][0] if clauses else 0
+    if clauses and idx > 0 and len(tokens(text[lo:span.start])) < 3:
+        lo = clauses[idx - 1][0]
+    hi = clauses[idx][1] if clauses else len(text)
+    before = tokens(text[lo:span.start])[-_WINDOW:]
+    seq = before + tokens(text[span.start:hi])[:_WINDOW]
+    uni = set(seq)
+    bi = {f"{a} {b}" for a, b in zip(seq, seq[1:], strict=False)}
+    w = ev.terms.weights
+    return sum(v for t, v in w.items() if (t in bi if " " in t else t in uni)) / ev.terms.total
+
+
+def _measure_terms(ev: Evidence) -> dict[str, float]:
+    """The question's terms minus its scope (places, and the time phrase around a year: "quý I/2025"):
+    the scope holds for every figure of the passage, so it does not tell which figure is asked."""
+    q = tokens(ev.info.question)
+    scope = {t for p in ev.info.places for t in tokens(p)}
+    for i, t in enumerate(q):
+        if t.isdigit() and len(t) == 4:
+            scope.update(q[max(0, i - 2):i + 1])
+    return {t: v for t, v in ev.terms.weights.items() if not set(t.split()) & scope}
+
+
+def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span]) -> list[float]:
+    """For each value in a sentence, the question's term weight stated closer to it than to any other
+    value of the same type, within its clause window: in "… có 1.230 dịch vụ … toàn trình (…) và 278
+    dịch vụ … một phần", "một phần" belongs to 278, "toàn trình" to 1.230."""
+    seq = sent.seq
+    at = [len(tokens(sent.text[:sp.start])) for sp in spans]
+    windows = []
+    for sp in spans:
+        text = sent.text
+        clauses = _clauses(text)
+        idx = next((i for i, (s0, e0) in enumerate(clauses) if s0 <= sp.start < e0), 0)
+        lo = clauses[idx][0] if clauses else 0
+        if clauses and idx > 0 and len(tokens(text[lo:sp.start])) < 3:
+            lo = clauses[idx - 1][0]
+        hi = clauses[idx][1] if clauses else len(text)
+        windows.append((len(tokens(text[:lo])), len(tokens(text[:hi]))))
+    w = _measure_terms(ev)
+    out = [0.0] * len(spans)
+    seen: list[set[str]] = [set() for _ in spans]
+    for i, tok in enumerate(seq):
+        grams = [tok] + ([f"{tok} {seq[i + 1]}"] if i + 1 < len(seq) else [])
+        for g in grams:
+            if g not in w:
+                continue
+            near = min(range(len(spans)), key=lambda k: abs(at[k] - i))
+            lo, hi = windows[near]
+            if lo - _WINDOW <= i < hi + 1 and g not in seen[near]:
+                seen[near].add(g)
+                out[near] += w[g] / ev.terms.total
+    return out
+
+
+def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence],
+               kind: str) -> tuple[ScoredSentence, Span] | None:
+    """The value of the asked type best tied to the question's words, over the chosen sentences;
+    values the question itself states (its year) and, unless a date is asked, years come last."""
+    question = ev.info.question
+    q_digits = set(re.sub(r"\D", " ", question).split())
+    q_words = f" {' '.join(tokens(question))} "
+    best: tuple[tuple[int, float], ScoredSentence, Span] | None = None
+    for rank, r in enumerate(chosen):
+        dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
+        spans = [sp for sp in typer.spans(r.sentence.text, kind)
+                 if not any(d.start <= sp.start < d.end and _plausible_date(d.text) for d in dates)
+                 and not (kind == "number" and r.sentence.text[sp.end:sp.end + 2].strip().startswith("%"))]
+        if not spans:
+            continue
+        demoted = []
+        for sp in spans:
+            digits = re.sub(r"\D", "", sp.text)
+            # what the question itself says ("một phần", its year) is not the answer
+            echoed = digits in q_digits if digits else f" {' '.join(tokens(sp.text))} " in q_words
+            demoted.append(echoed or (kind not in ("date", "duration", "age") and _is_year(digits)))
+        live = [sp for sp, d in zip(spans, demoted, strict=True) if not d] or spans
+        support = dict(zip(map(id, live), _nearest_support(ev, r.sentence, live), strict=True))
+        for sp, d in zip(spans, demoted, strict=True):
+            key = (-int(d), support.get(id(sp), 0.0) - 0.05 * rank)
+            if best is None or key > best[0]:
+                best = (key, r, sp)
+    return (best[1], best[2]) if best is not None else None
+
+
+def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence[str]) -> str:
+    """"yes", "no", "not_yet" when the sentence settles the question; "" when it does not.
+
+    The verdict compares polarity: the clause that states the question's terms is negated ("không
+    được", "chưa") or not, and so is the question (its final "… không?" particle aside). A figure the
+    question names that the sentence contradicts ("2 triệu … đúng không?" vs "728.400") is a "no".
+    """
+    q = fold(ev.info.question)
+    body = typer.strip_yes_no_tail(q)
+    q_nums = [n for n in _NUMBER.findall(ev.info.question) if not _is_year(n)]
+    s_nums = [n for n in _NUMBER.findall(r.sentence.text) if not _is_year(n)]
+    if q_nums:
+        if all(_same_number(n, s_nums) for n in q_nums):
+            return "yes"
+        if s_nums:
+            return "no"
+        return ""
+    if r.coverage < 0.45:
+        return ""  # the sentence is about something else: state it, give no verdict
+    clause = fold(_clause_around(r.sentence, None, terms))
+    s_neg = typer.negated(clause)
+    q_neg = typer.negated(body)
+    if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
+        return "not_yet"
+    return "no" if s_neg != q_neg else "yes"
+
+
+def _plausible_date(text: str) -> bool:
+    """"12/7/2023", "9.5": day and month in range; "63/63" and "128/212" are not dates."""
+    parts = [int(p) for p in re.findall(r"\d+", text)]
+    if len(parts) < 2 or not re.search(r"\d\s*[/.-]\s*\d", text):
+        return False
+    return 1 <= parts[0] <= 31 and 1 <= parts[1] <= 12
+
+
+def _is_year(n: str) -> bool:
+    return len(n) == 4 and n.isdigit() and n[:2] in ("19", "20")
+
+
+def _same_number(n: str, others: Sequence[str]) -> bool:
+    norm = n.replace(".", "").replace(",", "")
+    return any(o.replace(".", "").replace(",", "") == norm for o in others)
+
+
+def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper, language: str,
+                 expected: str) -> Lead | None:
+    """The direct answer for the chosen evidence; None when there is nothing to lead with."""
+    if not chosen:
+        return None
+    terms = _question_terms(ev)
+    best = chosen[0]
+    qtype = ev.info.qtype
+    if qtype == "yes_no" or (typer.is_yes_no_tail(ev.info.question) and qtype not in ("list", "why")):
+        verdict = _yes_no(ev, best, typer, terms)
+        clause = _clause_around(best.sentence, None, terms)
+        return Lead(clause, best.sentence, "yes_no", verdict)
+    if qtype == "compare" and len(chosen) >= 2:
+        kind = expected or ("percent" if typer.asks(ev.info.question, "percent") else "number")
+        other = next((r for r in chosen[1:] if r.sentence.source != best.sentence.source), chosen[1])
+        a = _best_span(ev, typer, [best], kind) or _best_span(ev, typer, [best], "number")
+        b = _best_span(ev, typer, [other], kind) or _best_span(ev, typer, [other], "number")
+        if a and b:
+            sides = [(a[1], _clause_around(best.sentence, a[1], terms), best.sentence),
+                     (b[1], _clause_around(other.sentence, b[1], terms), other.sentence)]
+            va, vb = (typer.number_value(sp.text) for sp, _, _ in sides)
+            if va is not None and vb is not None and vb > va:
+                sides.reverse()  # the higher figure first
+            ordered = va is not None and vb is not None and va != vb
+            (_, hi, hi_s), (lo_sp, lo, lo_s) = sides
+            return Lead(f"{hi}; {lo}", hi_s, "compare", other=lo_s, value=lo_sp.text if ordered else "",
+                        verdict="ordered" if ordered else "")
+    announces = best.sentence.text.rstrip().endswith(":")
+    items = list_items(ev, best.sentence) if announces or qtype == "list" else []
+    if items and (announces or _enum_kind(items[0].text) == "letter"):
+        return Lead(_clause_around(best.sentence, None, terms), best.sentence, "list", items=tuple(items))
+    if expected:
+        found = _best_span(ev, typer, chosen[:4], expected)
+        if found is not None:
+            r, span = found
+            value = span.text.strip(" ,.;:")
+            clause = typer.strip_leading_connector(_clause_around(r.sentence, span, terms))
+            return Lead(clause, r.sentence, "value", value=value)
+    return Lead(_clause_around(best.sentence, None, terms), best.sentence, "statement")
+
+
+def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: int = 0) -> str:
+    """The lead as shown: verdict word (yes/no), the clause, its ``[n]`` marker."""
+    clause = lead.text.rstrip(" .")
+    if language == "en" and lead.kind != "compare":
+        if lead.kind == "yes_no":
+            word = typer.verdict_word(lead.verdict or "states", "en")
+            return f"{word}: “{clause}” [{n}]."
+        if lead.value:
+            return f"{lead.value}: “{clause}” [{n}]."
+        return f"The documents state: “{clause}” [{n}]."
+    if lead.kind == "yes_no":
+        if lead.verdict:
+            return f"{typer.verdict_word(lead.verdict, 'vi')}. {_sentence_case(clause)} [{n}]."
+        return f"{typer.verdict_word('states', 'vi')}: {clause} [{n}]."
+    if lead.kind == "compare" and other_n:
+        left, _, right = clause.partition("; ")
+        hi, lo = ("higher", "lower") if lead.verdict else ("side", "other_side")
+        word, other = typer.verdict_word(hi, language), typer.verdict_word(lo, language)
+        if language == "en":
+            return f"{word}: “{left}” [{n}]; {other}: “{right}” [{other_n}]."
+        if lead.verdict:
+            return f"{word}: {left} [{n}]; {other}: {right} [{other_n}]."
+        return f"{_sentence_case(left)} [{n}]; {right} [{other_n}]."
+    return f"{_sentence_case(clause)} [{n}]."
+
+
+def grounded(lead_text: str, quotes: Sequence[str]) -> list[str]:
+    """Numbers and names of the lead that no quote states (empty: the lead is grounded).
+
+    Numbers must keep the same digits; names (runs of capitalised words) must appear verbatim."""
+    body = re.sub(r"\[\d+\]", " ", lead_text)
+    joined = " ".join(quotes)
+    digits_in_quotes = {re.sub(r"\D", "", n) for n in _NUMBER.findall(joined)}
+    missing = [n for n in _NUMBER.findall(body) if re.sub(r"\D", "", n) not in digits_in_quotes]
+    for m in _NAME.finditer(body):
+        words = m.group(0).split()
+        if len(words) >= 2 and m.group(0) not in joined and not any(w in joined for w in words[1:]):
+            missing.append(m.group(0))
+    return missing

@@ -1,0 +1,166 @@
+"""Fit the answerability model on Q&A sets of several genres; report leave-one-genre-out accuracy.
+
+Why a script: the weights that decide "answer or say the documents do not say" must come from data
+of every genre (reports, laws, FAQ pages, encyclopedia prose), with the figure that shows they hold on
+a genre they were not fitted on. The threshold is set from a target false-refusal rate.
+
+    python -m evals.fit_answer_model --genre reports=IDX:evals/qa.jsonl,evals/holdout.jsonl \\
+        --genre laws=IDX2:evals/laws-fit.jsonl ... [--target-frr 0.03] [--out data/models/answerability.json]
+
+Labels: an answerable item whose chosen sentences hold one of its ``must_include`` phrases is a 1 (answering
+is right); an unanswerable item is a 0; an answerable item whose evidence holds none is left out (neither
+answering nor refusing is right for it, and it would teach the model about retrieval misses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answer_model import FEATURE_NAMES, AnswerModel
+from assistant.settings import Settings
+from evals.dataset import load_dataset
+from evals.metrics import contains_phrase
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Example:
+    genre: str
+    item_id: str
+    x: tuple[float, ...]
+    y: int
+    reasons: bool  # whether any feature flag fired (for comparison with the flags-only decision)
+    veto: bool  # whether a veto fired (the answer stage refuses whatever the model says)
+
+
+def collect(genre: str, index_dir: Path, datasets: Sequence[Path]) -> list[Example]:
+    """Features and labels of every item, read through the same pipeline the server uses."""
+    from assistant import composition
+    from assistant.pipeline import validate_history
+
+    settings = Settings(index_dir=index_dir, chroma_host="")
+    pipeline = composition.build_pipeline(settings)
+    extractive = pipeline._fallback  # noqa: SLF001 - the script reads the shared answer stage directly
+    out: list[Example] = []
+    for path in datasets:
+        for item in load_dataset(path):
+            if item.type == "injection":
+                continue
+            turns = validate_history(list(item.history), 10, 2000)
+            standalone = pipeline._standalone(item.question, turns)  # noqa: SLF001
+            contexts = pipeline._retriever.retrieve(standalone, settings.top_k)  # noqa: SLF001
+            ev, chosen, verdict = extractive.evidence(standalone, contexts)
+            if verdict.features is None:
+                continue  # structural refusal (nothing retrieved, place not covered): not the model's call
+            if item.expects_refusal:
+                y = 0
+            else:
+                text = " ".join(r.sentence.text for r in chosen)
+                if not any(contains_phrase(text, m) for m in item.must_include):
+                    continue
+                y = 1
+            fired = verdict.reason != "ok" or bool(verdict.detail.get("flags"))
+            out.append(Example(genre, item.id, tuple(verdict.features.vector()), y, fired,
+                               bool(verdict.detail.get("vetoed"))))
+    return out
+
+
+def fit(xs: np.ndarray, ys: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression on standardised features; weights returned in raw units."""
+    mu = xs.mean(axis=0)
+    sd = xs.std(axis=0)
+    sd[sd == 0] = 1.0
+    z = (xs - mu) / sd
+    w = np.zeros(z.shape[1])
+    b = 0.0
+    pos = ys.mean()
+    # balance the classes so the threshold, not the class ratio of our sets, sets the trade-off
+    sw = np.where(ys == 1, 0.5 / max(pos, 1e-6), 0.5 / max(1 - pos, 1e-6))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = (p - ys) * sw
+        w -= lr * (z.T @ g / len(ys) + l2 * w)
+        b -= lr * g.mean()
+    raw_w = w / sd
+    raw_b = b - float((w * mu / sd).sum())
+    return raw_w, raw_b
+
+
+def threshold_for(p_pos: np.ndarray, target_frr: float) -> float:
+    """The highest threshold that refuses at most ``target_frr`` of the answerable examples."""
+    if len(p_pos) == 0:
+        return 0.5
+    return float(np.clip(np.quantile(p_pos, target_frr), 0.01, 0.99))
+
+
+def evaluate(p: np.ndarray, ys: np.ndarray, thr: float) -> dict[str, float]:
+    ans = p >= thr
+    pos, neg = ys == 1, ys == 0
+    return {"n": int(len(ys)), "accuracy": float((ans == pos).mean()),
+            "answerable_refused": float((~ans[pos]).mean()) if pos.any() else 0.0,
+            "unanswerable_refused": float((~ans[neg]).mean()) if neg.any() else 0.0}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--genre", action="append", required=True,
+                    help="NAME=INDEX_DIR:set.jsonl[,set2.jsonl] (repeat per genre)")
+    ap.add_argument("--target-frr", type=float, default=0.03)
+    ap.add_argument("--out", type=Path, default=Path("data/models/answerability.json"))
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    examples: list[Example] = []
+    for spec in args.genre:
+        name, rest = spec.split("=", 1)
+        index, sets = rest.split(":", 1)
+        got = collect(name, Path(index), [Path(s) for s in sets.split(",")])
+        print(f"{name}: {len(got)} examples ({sum(e.y for e in got)} answerable with evidence)")
+        examples.extend(got)
+    genres = sorted({e.genre for e in examples})
+    xs = np.array([e.x for e in examples], dtype=float)
+    ys = np.array([e.y for e in examples], dtype=float)
+    gs = np.array([e.genre for e in examples])
+    logo: dict[str, Any] = {}
+    print(f"\n{'held-out genre':16} {'n':>4} {'accuracy':>9} {'ans. refused':>13} {'unans. refused':>15} | flags only")
+    for g in genres:
+        tr, te = gs != g, gs == g
+        w, b = fit(xs[tr], ys[tr])
+        p_tr = 1 / (1 + np.exp(-(xs[tr] @ w + b)))
+        thr = threshold_for(p_tr[ys[tr] == 1], args.target_frr)
+        p_te = 1 / (1 + np.exp(-(xs[te] @ w + b)))
+        vetoed = np.array([e.veto for e in examples])[te]
+        res = evaluate(np.where(vetoed, 0.0, p_te), ys[te], thr)
+        rules = np.array([0.0 if e.reasons else 1.0 for e in examples])[te]
+        rule_res = evaluate(rules, ys[te], 0.5)
+        logo[g] = {"model": res, "rules_only": rule_res}
+        print(f"{g:16} {res['n']:4} {res['accuracy']:9.3f} {res['answerable_refused']:13.3f} "
+              f"{res['unanswerable_refused']:15.3f} | {rule_res['accuracy']:.3f} / {rule_res['answerable_refused']:.3f}"
+              f" / {rule_res['unanswerable_refused']:.3f}")
+    w, b = fit(xs, ys)
+    p_all = 1 / (1 + np.exp(-(xs @ w + b)))
+    thr = threshold_for(p_all[ys == 1], args.target_frr)
+    overall = evaluate(np.where(np.array([e.veto for e in examples]), 0.0, p_all), ys, thr)
+    model = AnswerModel(weights={n: round(float(v), 5) for n, v in zip(FEATURE_NAMES, w, strict=True)},
+                        bias=round(b, 5), threshold=round(thr, 4))
+    print(f"\nall genres (fitted on all): {overall}; threshold {model.threshold} for target FRR {args.target_frr}")
+    payload = {"weights": model.weights, "bias": model.bias, "threshold": model.threshold,
+               "target_false_refusal": args.target_frr, "fitted_on": {g: int((gs == g).sum()) for g in genres},
+               "training_figures": overall, "leave_one_genre_out": logo,
+               "note": "written by python -m evals.fit_answer_model; do not edit by hand"}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
