@@ -26,7 +26,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "chat_label": {"vi": "Hội thoại", "en": "Conversation"},
     "question_label": {"vi": "Câu hỏi của bạn", "en": "Your question"},
     "question_placeholder": {
-        "vi": "Nhập câu hỏi, nhấn Enter để gửi (gõ không dấu cũng được)",
+        "vi": "Nhập câu hỏi (gõ không dấu cũng được)",
         "en": "Type a question and press Enter…",
     },
     "send": {"vi": "Gửi", "en": "Send"},

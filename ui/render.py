@@ -44,17 +44,31 @@ def render_question(question: str) -> str:
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+[.!?…]?")
 
 
+_SENTENCE_END = re.compile(r"[.!?…](?:\s*\[\d+\])*(?=\s|$)")
+_LEAD_MAX_TAIL = 300  # characters after the first marker that may still belong to the lead
+
+
 def split_lead(text: str) -> tuple[str, str]:
-    """(direct answer, the rest): the lead is the text up to and including its first ``[n]`` markers.
+    """(direct answer, the rest): the lead is the line (or sentence) holding the first ``[n]`` marker.
 
     Answers open with a short direct answer followed by the verbatim quotes (CONTRACT.md); a citizen on a
-    phone needs the first part at once and the quotes on request. No marker (a refusal): all is lead.
+    phone needs the first part at once and the quotes on request. A lead may continue after its first
+    marker ("… 85% [1]; 100% … [2]."), so it runs to the end of its line, or of its sentence when the
+    answer is one line. No marker (a refusal): all is lead.
     """
     text = text.strip()
     m = _MARKERS.search(text)
     if m is None or not text[: m.start()].strip():
         return text, ""
-    return text[: m.end()].strip(), text[m.end():].strip()
+    end = m.end()
+    newline = text.find("\n", end)
+    if 0 <= newline - end <= _LEAD_MAX_TAIL:
+        end = newline
+    elif newline < 0 and text[end:end + 1] in (",", ";", ":"):
+        stop = _SENTENCE_END.search(text, end)
+        if stop is not None and stop.end() - end <= _LEAD_MAX_TAIL:
+            end = stop.end()
+    return text[:end].strip(), text[end:].strip()
 
 
 def source_label(c: Citation, lang: str) -> str:

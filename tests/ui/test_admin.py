@@ -146,3 +146,16 @@ def test_upload_limits_type_and_size(start_server: Callable[..., Any]) -> None:
     r = client.post("/admin/documents/upload", files={"file": ("big.txt", b"a" * (1024 * 1024 + 10), "text/plain")},
                     headers=headers)
     assert r.status_code in (400, 413), r.text
+
+
+def test_session_cookie_is_secure_behind_an_https_proxy(start_server: Callable[..., Any]) -> None:
+    srv = start_server(with_ui=False, admin_password_hash=HASH, trusted_proxies="127.0.0.1")
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    client = httpx.Client(base_url=srv.base_url, timeout=60, headers=proxied)
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin").text).group(1)  # type: ignore[union-attr]
+    # httpx does not send Secure cookies over plain HTTP: pass the login cookie by hand
+    r = client.post("/admin/login", data={"password": PASSWORD, "csrf": token},
+                    headers={"Cookie": f"assistant_admin_login={token}"})
+    assert r.status_code == 303, r.text
+    set_cookie = [h for h in r.headers.get_list("set-cookie") if h.startswith("assistant_admin=")][0]
+    assert "Secure" in set_cookie and "HttpOnly" in set_cookie

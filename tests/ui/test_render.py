@@ -58,3 +58,25 @@ def test_surrounding_paragraph_is_the_line_of_the_quote_clipped() -> None:
     s = long.index("QUOTE")
     left, right = surrounding_paragraph(long, s, s + 5, max_chars=105)
     assert "QUOTE" in long[left:right] and right - left <= 105
+
+
+def test_the_direct_answer_is_split_from_its_quotes() -> None:
+    from ui.render import split_lead
+
+    two = "Bình Định đạt 85% [1]; La Gi đạt 99% [2].\nTheo Báo Bình Định: “… 85% …” [1].\nTheo X: “…” [2]."
+    assert split_lead(two) == ("Bình Định đạt 85% [1]; La Gi đạt 99% [2].",
+                               "Theo Báo Bình Định: “… 85% …” [1].\nTheo X: “…” [2].")
+    assert split_lead("Có [1]. Theo báo: “Có.” [1]") == ("Có [1].", "Theo báo: “Có.” [1]")
+    assert split_lead("A đạt 5 [1], B đạt 6 [2]. Theo báo: “x” [1]") == ("A đạt 5 [1], B đạt 6 [2].",
+                                                                          "Theo báo: “x” [1]")
+    assert split_lead("Tài liệu không có thông tin này.") == ("Tài liệu không có thông tin này.", "")
+
+
+def test_sources_are_labelled_never_by_file_name() -> None:
+    cites = (Citation(1, "000_fa699dd7983e293e.txt", "Sáng 9.5, tại trụ sở…", "q", 0, 1,
+                      label="Báo Bình Định, 09/5/2025"),
+             Citation(2, "002_a0ff83433cb52b61.txt", "Bắc Kạn sơ kết", "q", 0, 1),
+             Citation(3, "003_55716df2aa7fbea7.txt", "", "q", 0, 1))
+    out = render_answer(Answer("Có [1].", False, cites), "vi")
+    assert "[1] Báo Bình Định, 09/5/2025" in out and "[2] Bắc Kạn sơ kết" in out and "[3] Tài liệu 3" in out
+    assert ".txt" not in out

@@ -47,11 +47,21 @@
   function requestClose() { tellParent("vnps-assistant:close"); }
 
   /* The direct answer is the text up to its first [n] markers; the rest (the quotes) is folded. */
-  function splitLead(text) {
+  function splitLead(text) {  /* the same rule as ui/render.py split_lead */
     var t = String(text || "").trim();
     var m = /(?:\s*\[\d+\])+[.!?\u2026]?/.exec(t);
     if (!m || !t.slice(0, m.index).trim()) { return [t, ""]; }
-    return [t.slice(0, m.index + m[0].length).trim(), t.slice(m.index + m[0].length).trim()];
+    var end = m.index + m[0].length;
+    var nl = t.indexOf("\n", end);
+    if (nl >= 0 && nl - end <= 300) {
+      end = nl;
+    } else if (nl < 0 && ",;:".indexOf(t.charAt(end)) >= 0 && t.charAt(end) !== "") {
+      var stop = /[.!?\u2026](?:\s*\[\d+\])*(?=\s|$)/g;
+      stop.lastIndex = end;
+      var s = stop.exec(t);
+      if (s && s.index + s[0].length - end <= 300) { end = s.index + s[0].length; }
+    }
+    return [t.slice(0, end).trim(), t.slice(end).trim()];
   }
 
   function renderSources(box, answer) {
@@ -119,10 +129,11 @@
   async function ask(question) {
     busy = true;
     sendBtn.disabled = true;
-    addMessage("user", question);
+    var asked = addMessage("user", question);
     var bot = addMessage("bot", cfg.thinking || "…");
     bot.box.setAttribute("aria-busy", "true");
     var streamed = "";
+    var answeredInView = false;
     var final = null;
     try {
       var resp = await fetch("/api/chat/stream", {
@@ -170,6 +181,9 @@
       if (final.refused) { bot.box.classList.add("refused"); }
       renderSources(bot.box, final);
       renderFeedback(bot.box, question, final);
+      // Keep the answer in view: the question at the top of the log, the direct answer right under it.
+      log.scrollTop = Math.max(0, asked.box.offsetTop - 8);
+      answeredInView = true;
       history.push({ role: "user", content: question });
       history.push({ role: "assistant", content: String(final.answer || "") });
       if (history.length > maxTurns) { history = history.slice(-maxTurns); }
@@ -180,7 +194,7 @@
       bot.box.removeAttribute("aria-busy");
       busy = false;
       sendBtn.disabled = false;
-      scrollDown();
+      if (!answeredInView) { scrollDown(); }
       input.focus();
     }
   }
