@@ -30,7 +30,13 @@ from ui.admin_routes import AdminDeps, add_admin_routes
 from ui.client_address import TrustedProxies, TrustedProxyMiddleware
 from ui.pipeline_access import IndexInfo, index_chunk_count
 from ui.public_routes import ClosedRoutesMiddleware
-from ui.ratelimit import ConcurrencyGate, RateLimited, SqliteBucketStore, TokenBucketLimiter
+from ui.ratelimit import (
+    BusyShortcutMiddleware,
+    ConcurrencyGate,
+    RateLimited,
+    SqliteBucketStore,
+    TokenBucketLimiter,
+)
 from ui.records import open_records
 from ui.refusals import RefusalLog
 from ui.request_guard import BodyLimits, RequestGuardMiddleware
@@ -311,11 +317,17 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     app.add_middleware(RequestGuardMiddleware, limits=BodyLimits(
         default=settings.max_body_bytes, by_prefix=_body_limit_prefixes(settings),
         timeout_s=settings.body_timeout_s))
+    busy_vi, busy_en = i18n.both("err_busy")
+    app.add_middleware(BusyShortcutMiddleware, gate=gate, paths=frozenset({"/api/chat", "/api/chat/stream"}),
+                       body=json.dumps({"error": {"code": "busy", "message": busy_vi, "message_en": busy_en}},
+                                       ensure_ascii=False).encode())
     app.add_middleware(ClosedRoutesMiddleware)
     app.add_middleware(EdgePolicyMiddleware, allowed_origins=settings.allowed_origins, cors_paths=CHAT_PATHS)
     app.add_middleware(TrustedProxyMiddleware, proxies=proxies)
 
-    def rate_limit(request: Request) -> None:
+    async def rate_limit(request: Request) -> None:
+        # in the event loop, not a worker thread: one SQLite transaction (sub-millisecond) is cheaper than
+        # a thread hop, which under load waits for the GIL behind the answering threads (slow 429s)
         limiter.acquire(client_key(request))
 
     limited = [Depends(rate_limit)]
