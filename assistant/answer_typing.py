@@ -75,6 +75,7 @@ class AnswerTyper:
 
     def strip_leading_connector(self, text: str) -> str:
         """"và 278 dịch vụ …" -> "278 dịch vụ …": a clause cut from a sentence reads on its own."""
+        text = text.lstrip(" :;,-–")
         low = text.lower()
         for c in self._lx.leading_connectors:
             if low.startswith(c + " ") or low.startswith(c + ", "):

@@ -70,7 +70,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
     expected = asked_type(info, typer)
     if not chosen:
         return Verdict(False, "no_context", answer_type=expected)
-    if ev.missing_places:
+    if ev.missing_places and _place_scoped(ev):
         return Verdict(False, "place_not_covered", missing=ev.missing_places, answer_type=expected)
     feats, reasons, detail = extract_features(ev, chosen, th, typer, expected, contexts)
     vetoes = [r for r in reasons if r[0] in _VETOES or r[0].startswith("no_")]
@@ -95,6 +95,14 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
 _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered"])
+
+
+def _place_scoped(ev: Evidence) -> bool:
+    """Whether the documents that answer are about places (reports on a province), so a place they do
+    not cover means the figure asked for is missing. A law or an FAQ page holds wherever the citizen
+    lives: "chồng tôi làm việc ở Bình Dương" does not make a question about residence law unanswerable."""
+    top = [r.sentence.source for r in ev.ranked[:5]]
+    return not top or any(ev.chunk_places.get(s) for s in top)
 
 
 def asked_type(info: QueryInfo, typer: AnswerTyper | None) -> str:

@@ -136,6 +136,26 @@ def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
     return uni, bi
 
 
+_TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")
+_HEADING_END = (".", ";", ",", ":", "?", "!", "…")
+
+
+def _is_heading(line: str) -> bool:
+    """A short line that opens a section: "Điều 20. Điều kiện đăng ký thường trú", "2. Giờ làm việc",
+    "## Lệ phí" (not a sentence: no closing punctuation, or an article title)."""
+    if len(line) > 120 or _TABLE_ROW.search(line):
+        return False
+    head = fold(line[:6])
+    return head.startswith(("dieu ", "chuong", "muc ", "#")) or (
+        not line.endswith(_HEADING_END) and len(line.split()) <= 14)
+
+
+def _terms_of(folded: str) -> frozenset[str]:
+    toks = _TOKEN.findall(folded)
+    uni, bi = _expand(toks)
+    return frozenset(uni) | frozenset(bi)
+
+
 class CorpusStats:
     """Sentence-level document frequencies of folded syllables and bigrams.
 
@@ -180,6 +200,10 @@ class Sentence:
     bigrams: frozenset[str]
     length: int  # number of syllables
     seq: tuple[str, ...] = ()  # the folded syllables in order
+    # terms the sentence states through its place in the document, not its own words: the heading of
+    # its section or article, the question an FAQ answer follows, the header row of its table
+    context: frozenset[str] = frozenset()
+    is_question: bool = False  # a question in the document (an FAQ heading) states no fact itself
 
     def states(self, term: str, window: int = 4) -> bool:
         """Whether the sentence states ``term``: the syllable, the bigram, or the bigram's two
@@ -304,14 +328,35 @@ class EvidenceFinder:
         clutter = clutter_spans(text)
         sentences: list[Sentence] = []
         pos = 0
+        heading: frozenset[str] = frozenset()  # the current section/article heading's terms
+        asked: frozenset[str] = frozenset()  # the FAQ question the following lines answer
+        header: frozenset[str] = frozenset()  # the header row of the current table
         for para, line in enumerate(text.split("\n")):
+            stripped = line.strip()
+            if not stripped:
+                pos += len(line) + 1
+                continue
+            row = _TABLE_ROW.search(stripped) is not None
+            if not row:
+                header = frozenset()
+            elif not header:
+                header = _terms_of(folded[pos:pos + len(line)])
+                row = False  # the header row itself
+            if _is_heading(stripped):
+                heading = _terms_of(folded[pos:pos + len(line)])
+                asked = frozenset()
             for s, e in split_sentences(text, pos, pos + len(line)):
                 toks = _TOKEN.findall(folded[s:e])
                 if not toks or any(cs <= s and e <= ce for cs, ce in clutter):
                     continue  # page furniture (image names, view counters, date headers) states nothing
                 uni, bi = _expand(toks)
+                question = text[s:e].rstrip().endswith("?")
+                context = heading | asked | (header if row else frozenset())
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
-                                          frozenset(uni), frozenset(bi), len(toks), tuple(toks)))
+                                          frozenset(uni), frozenset(bi), len(toks), tuple(toks),
+                                          context - frozenset(uni) - frozenset(bi), question))
+                if question and s == pos + len(line) - len(line.lstrip()):
+                    asked = frozenset(uni) | frozenset(bi)  # what follows answers this question
             pos += len(line) + 1
         terms: set[str] = set()
         for sent in sentences:
@@ -504,7 +549,8 @@ class EvidenceFinder:
         """``said``: terms naming a speaker that the paragraph introduced (they support the sentence);
         ``about``: the place its report is about, which ranks the sentence but is not counted as its
         own support (the refusal decision sees only what the sentence and its speaker state)."""
-        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)) | said
+        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)
+                            or t in sent.context) | said
         coverage = sum(terms.weights[t] for t in matched) / terms.total
         score = coverage + sum(terms.weights[t] for t in about - matched) / terms.total
         f = sent.folded
@@ -549,6 +595,8 @@ class EvidenceFinder:
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
         if rank < 99:
             score += 0.04 / (1 + rank)
+        if sent.is_question:
+            score -= 0.2  # a question in the document (an FAQ heading) is answered by what follows it
         if sent.length < 4:  # captions and labels say little
             score -= 0.1
         elif not sent.text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")")) and sent.length < 25:

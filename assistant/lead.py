@@ -330,7 +330,7 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
 
 def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: int = 0) -> str:
     """The lead as shown: verdict word (yes/no), the clause, its ``[n]`` marker."""
-    clause = lead.text.rstrip(" .")
+    clause = typer.strip_leading_connector(lead.text).rstrip(" .")
     if language == "en" and lead.kind != "compare":
         if lead.kind == "yes_no":
             word = typer.verdict_word(lead.verdict or "states", "en")

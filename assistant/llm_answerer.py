@@ -80,6 +80,7 @@ class LLMAnswerer:
         fallback: Answerer,
         prompts: PromptSet | None = None,
         max_context_chars: int = 9000,
+        shared_verdict: bool = True,
     ) -> None:
         if not isinstance(chat, ChatModel):
             raise TypeError(f"chat must implement ChatModel (complete/stream), got {type(chat).__name__}")
@@ -91,6 +92,9 @@ class LLMAnswerer:
         self._fallback = fallback
         self._prompts = prompts or load_prompts()
         self._max_context_chars = max_context_chars
+        # True (the product): refuse on the extractive verdict and show the LLM only the chosen evidence.
+        # False: the LLM reads the retrieved passages as they are (tests of the citation plumbing).
+        self._shared_verdict = shared_verdict
         self._system = self._prompts.answer_system.render(refusal_marker=REFUSAL_MARKER)
         self._leak_probes = _leak_probes(self._system, self._prompts.answer_user.text)
 
@@ -100,16 +104,19 @@ class LLMAnswerer:
         started = time.monotonic()
         if not contexts:  # nothing to ground on: the fallback owns the "not in the documents" reply
             return self._use_fallback(question, contexts, language, "no context retrieved")
+        refusal, evidence = self._shared_stage(question, contexts, language)
+        if refusal is not None:
+            return _with_latency(refusal, started)
         try:
-            raw = self._chat.complete(self.messages(question, contexts, language=language))
+            raw = self._chat.complete(self.messages(question, evidence, language=language))
         except LLMError as err:
             return self._use_fallback(question, contexts, language, str(err))
         except Exception as err:  # a bug in a ChatModel must not cost the user their answer
             return self._use_fallback(question, contexts, language, f"{type(err).__name__}: {err}")
-        verdict = self._judge(raw, question, contexts, language)
+        verdict = self._judge(raw, question, evidence, language)
         if verdict.answer is None:
             return self._use_fallback(question, contexts, language, verdict.problem)
-        return _with_latency(verdict.answer, started)
+        return _with_latency(replace(verdict.answer, retrieved=_retrieved(contexts)), started)
 
     def stream(
         self, question: str, contexts: Sequence[ScoredChunk], *, language: str = "vi"
@@ -124,12 +131,17 @@ class LLMAnswerer:
         if not contexts:
             yield from self._fallback_stream(question, contexts, language, "no context retrieved", emitted=False)
             return
+        refusal, evidence = self._shared_stage(question, contexts, language)
+        if refusal is not None:
+            yield StreamEvent(type="delta", text=refusal.answer)
+            yield StreamEvent(type="answer", answer=_with_latency(refusal, started))
+            return
         gate = _DeltaGate()
-        screen = _SentenceScreen(self._leak_probes, question, contexts)
+        screen = _SentenceScreen(self._leak_probes, question, evidence)
         parts: list[str] = []
         emitted = False
         try:
-            for piece in self._chat.stream(self.messages(question, contexts, language=language)):
+            for piece in self._chat.stream(self.messages(question, evidence, language=language)):
                 parts.append(piece)
                 shown = screen.feed(gate.feed(piece))
                 if shown:
@@ -145,11 +157,40 @@ class LLMAnswerer:
             emitted = True
             for word in _WORDS_RE.findall(tail):
                 yield StreamEvent(type="delta", text=word)
-        verdict = self._judge("".join(parts), question, contexts, language)
+        verdict = self._judge("".join(parts), question, evidence, language)
         if verdict.answer is None:
             yield from self._fallback_stream(question, contexts, language, verdict.problem, emitted=emitted)
             return
-        yield StreamEvent(type="answer", answer=_with_latency(verdict.answer, started))
+        yield StreamEvent(type="answer", answer=_with_latency(replace(verdict.answer, retrieved=_retrieved(contexts)),
+                                                              started))
+
+    # --- the shared answer stage ------------------------------------------------------------------------
+
+    def _shared_stage(self, question: str, contexts: Sequence[ScoredChunk],
+                      language: str) -> tuple[Answer | None, Sequence[ScoredChunk]]:
+        """The same verdict as the extractive answerer: a refusal (the fallback's, word for word) when
+        the evidence does not answer; otherwise the chosen evidence sentences as the LLM's only
+        context, so what it may say is what the extractive answer would quote."""
+        evidence = getattr(self._fallback, "evidence", None)
+        if evidence is None or not self._shared_verdict:
+            return None, contexts
+        _ev, chosen, verdict = evidence(question, contexts)
+        if not verdict.answerable:
+            ans = self._fallback.answer(question, contexts, language=language)
+            return replace(ans, meta={**ans.meta, "answerer": "llm", "llm_skipped": verdict.reason}), contexts
+        if not chosen:
+            return None, contexts
+        by_source = {sc.chunk.source: sc for sc in contexts}
+        sentences: list[ScoredChunk] = []
+        for r in sorted(chosen, key=lambda r: (r.sentence.source, r.sentence.start)):
+            st = r.sentence
+            base = by_source.get(st.source)
+            title = base.chunk.title if base is not None else st.source
+            sentences.append(ScoredChunk(
+                chunk=Chunk(chunk_id=f"{st.source}#{st.start}", source=st.source, text=st.text, start=st.start,
+                            end=st.end, title=title, doc_hash=base.chunk.doc_hash if base is not None else ""),
+                score=r.score))
+        return None, sentences
 
     # --- prompt -----------------------------------------------------------------------------------------
 
@@ -204,6 +245,9 @@ class LLMAnswerer:
         invented = _unsupported_numbers(new_text, normalize_text(question), contexts)
         if invented:
             return _Verdict(None, f"numbers not in the documents: {invented[:5]}")
+        unknown = _unsupported_names(new_text, normalize_text(question), contexts)
+        if unknown:
+            return _Verdict(None, f"names not in the documents: {unknown[:5]}")
         dropped = _out_of_range(text, len(contexts))
         if dropped:
             log.info("dropped out-of-range citation markers %s (only %d contexts)", dropped, len(contexts))
@@ -449,6 +493,35 @@ def _unsupported_numbers(text: str, question: str, contexts: Sequence[ScoredChun
     known |= {_number_key(t) for t in _tokens(question) if any(c.isdigit() for c in t)}
     body = MARKER_RE.sub(" ", text)
     return [t for t in _tokens(body) if any(c.isdigit() for c in t) and _number_key(t) not in known]
+
+
+_WORD_RE = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def _unsupported_names(text: str, question: str, contexts: Sequence[ScoredChunk]) -> list[str]:
+    """Names (runs of two or more capitalised words, not opening a sentence) in the answer that neither
+    the evidence nor the question states: an invented person, office or place."""
+    known = fold(" ".join([question, *(sc.chunk.text for sc in contexts)]))
+    body = MARKER_RE.sub(" ", text)
+    runs: list[list[re.Match[str]]] = [[]]
+    for m in _WORD_RE.finditer(body):
+        prev = runs[-1][-1] if runs[-1] else None
+        if m.group(0)[0].isupper() and (prev is None or body[prev.end():m.start()] == " "):
+            runs[-1].append(m)
+        else:
+            runs.append([])
+            if m.group(0)[0].isupper():
+                runs[-1].append(m)
+    out: list[str] = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        head = body[:run[0].start()].rstrip()
+        words = run if head and head[-1] not in ".!?:\n" else run[1:]  # a sentence's first word is capitalised anyway
+        name = body[words[0].start():words[-1].end()] if len(words) >= 2 else ""
+        if name and fold(name) not in known:
+            out.append(name)
+    return out
 
 
 def _candidate_citations(text: str, contexts: Sequence[ScoredChunk]) -> list[Citation]:

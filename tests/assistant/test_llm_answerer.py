@@ -81,7 +81,9 @@ def contexts(chunks: list[Chunk]) -> list[ScoredChunk]:
 def _answerer(server_or_url: FakeOpenAIServer | str, extractive: ExtractiveAnswerer,
               timeout_s: float = TIMEOUT_S) -> LLMAnswerer:
     url = server_or_url if isinstance(server_or_url, str) else server_or_url.base_url
-    return LLMAnswerer(OpenAICompatibleChat(base_url=url, model="fake", timeout_s=timeout_s), fallback=extractive)
+    # the citation plumbing over arbitrary numbered passages (the shared verdict is tested below)
+    return LLMAnswerer(OpenAICompatibleChat(base_url=url, model="fake", timeout_s=timeout_s), fallback=extractive,
+                       shared_verdict=False)
 
 
 def _assert_verbatim(answer: Answer, docs: dict[str, Document]) -> None:
