@@ -60,7 +60,8 @@ class AnswerModel:
 
     weights: dict[str, float]
     bias: float
-    threshold: float
+    threshold: float  # what a question on which some feature flag fired must clear
+    clean_threshold: float = 0.0  # what suffices when no flag fired (0: same as ``threshold``)
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(FEATURE_NAMES)
@@ -68,6 +69,10 @@ class AnswerModel:
             raise ValueError(f"answerability model has unknown features {sorted(unknown)}; refit it")
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"answerability threshold must be in (0, 1), got {self.threshold}")
+
+    def answers(self, p: float, flagged: bool) -> bool:
+        """Whether probability ``p`` answers: a lower bar when no feature flag fired."""
+        return p >= (self.threshold if flagged or not self.clean_threshold else self.clean_threshold)
 
     def probability(self, f: AnswerFeatures) -> float:
         z = self.bias + sum(self.weights.get(n, 0.0) * v for n, v in zip(FEATURE_NAMES, f.vector(), strict=True))
@@ -80,6 +85,7 @@ def load_model(path: Path | None = None) -> AnswerModel:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
         return AnswerModel(weights={k: float(v) for k, v in data["weights"].items()}, bias=float(data["bias"]),
-                           threshold=float(data["threshold"]))
+                           threshold=float(data["threshold"]),
+                           clean_threshold=float(data.get("clean_threshold", 0.0)))
     except (OSError, KeyError, TypeError, ValueError) as err:
         raise ValueError(f"cannot read the answerability model {p}: {err}; run python -m evals.fit_answer_model") from err

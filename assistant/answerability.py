@@ -79,7 +79,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
         ok = not reasons
     else:
         p = model.probability(feats)
-        ok = p >= model.threshold and not vetoes
+        ok = model.answers(p, flagged=bool(reasons)) and not vetoes
     detail["flags"] = [r[0] for r in reasons]
     detail["vetoed"] = bool(vetoes)
     if vetoes:
@@ -94,7 +94,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # What the question asks for is provably absent: the asked value type (a date, a fee, a place) is not in
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
-_VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered"])
+_VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated"])
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -322,7 +322,14 @@ _COUNT_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+")
 
 
 def _is_count(token: str) -> bool:
-    return token[0].isdigit() and not token.endswith("%")
+    """A count: digits that are not a share ("100%"), or a number word ("hai", "ba mươi")."""
+    if token[0].isdigit():
+        return not token.endswith("%")
+    return token in _NUMBER_WORDS
+
+
+# number words (folded) a count may be written in: "hai lần", "ba cuộc kháng chiến"
+_NUMBER_WORDS = frozenset(["hai", "ba", "bon", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin", "trieu"])
 
 
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")

@@ -204,6 +204,7 @@ class Sentence:
     # its section or article, the question an FAQ answer follows, the header row of its table
     context: frozenset[str] = frozenset()
     is_question: bool = False  # a question in the document (an FAQ heading) states no fact itself
+    section: int = -1  # paragraph number of the heading the sentence sits under (-1: none)
 
     def states(self, term: str, window: int = 4) -> bool:
         """Whether the sentence states ``term``: the syllable, the bigram, or the bigram's two
@@ -329,6 +330,7 @@ class EvidenceFinder:
         sentences: list[Sentence] = []
         pos = 0
         heading: frozenset[str] = frozenset()  # the current section/article heading's terms
+        section = -1
         asked: frozenset[str] = frozenset()  # the FAQ question the following lines answer
         header: frozenset[str] = frozenset()  # the header row of the current table
         for para, line in enumerate(text.split("\n")):
@@ -345,6 +347,7 @@ class EvidenceFinder:
             if _is_heading(stripped):
                 heading = _terms_of(folded[pos:pos + len(line)])
                 asked = frozenset()
+                section = para
             for s, e in split_sentences(text, pos, pos + len(line)):
                 toks = _TOKEN.findall(folded[s:e])
                 if not toks or any(cs <= s and e <= ce for cs, ce in clutter):
@@ -354,7 +357,7 @@ class EvidenceFinder:
                 context = heading | asked | (header if row else frozenset())
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
                                           frozenset(uni), frozenset(bi), len(toks), tuple(toks),
-                                          context - frozenset(uni) - frozenset(bi), question))
+                                          context - frozenset(uni) - frozenset(bi), question, section))
                 if question and s == pos + len(line) - len(line.lstrip()):
                     asked = frozenset(uni) | frozenset(bi)  # what follows answers this question
             pos += len(line) + 1

@@ -80,6 +80,26 @@ def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
     return out
 
 
+def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence, list[Sentence]] | None:
+    """A list question answered by a whole section: "những hành vi nào bị nghiêm cấm" is answered by
+    the enumerated lines under the heading "Điều 7. Các hành vi bị nghiêm cấm" (the heading, and its
+    clauses and points), not by the one clause that matched best. None when the sentence's section is
+    not an enumeration."""
+    if s.section < 0:
+        return None
+    doc = ev.docs[s.source]
+    same = [x for x in doc.sentences if x.section == s.section]
+    head = next((x for x in reversed(same) if x.para == s.section), None)  # "Điều 7." | "Các hành vi …"
+    lines = []
+    for x in same:
+        line_start = doc.text.rfind("\n", 0, x.start) + 1
+        if x is not head and doc.text[line_start:x.start].strip() == "" and _enum_kind(x.text):
+            lines.append(x)
+    if head is None or len(lines) < 2:
+        return None
+    return head, lines[:limit]
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     cuts = [0]
     for m in _CLAUSE_BREAK.finditer(text):
@@ -318,6 +338,11 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     items = list_items(ev, best.sentence) if announces or qtype == "list" else []
     if items and (announces or _enum_kind(items[0].text) == "letter"):
         return Lead(_clause_around(best.sentence, None, terms), best.sentence, "list", items=tuple(items))
+    if qtype == "list" and not expected:
+        section = section_items(ev, best.sentence)
+        if section is not None:
+            head, items = section
+            return Lead(_clause_around(head, None, terms), head, "list", items=tuple(items))
     if expected:
         found = _best_span(ev, typer, chosen[:4], expected)
         if found is not None:
