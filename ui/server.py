@@ -393,7 +393,7 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
 def _body_limit_prefixes(settings: Settings) -> dict[str, int]:
     """Routes allowed a larger body than ``max_body_bytes``: the Gradio UI's calls carry the visible
     conversation, and the operator console (behind its login) uploads documents."""
-    upload_mb = int(getattr(settings, "upload_max_mb", 0) or 0)
+    upload_mb = settings.upload_max_mb
     limits = {"/gradio_api/": max(settings.max_ui_body_bytes, settings.max_body_bytes)}
     if upload_mb:
         limits["/admin"] = max(upload_mb * 1024 * 1024 + 64 * 1024, settings.max_body_bytes)
