@@ -62,6 +62,7 @@ class AnswerModel:
     bias: float
     threshold: float  # what a question on which some feature flag fired must clear
     clean_threshold: float = 0.0  # what suffices when no flag fired (0: same as ``threshold``)
+    coverage_floor: float = 0.0  # below this share of the question's terms nothing is answered
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(FEATURE_NAMES)
@@ -70,8 +71,11 @@ class AnswerModel:
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"answerability threshold must be in (0, 1), got {self.threshold}")
 
-    def answers(self, p: float, flagged: bool) -> bool:
-        """Whether probability ``p`` answers: a lower bar when no feature flag fired."""
+    def answers(self, p: float, flagged: bool, coverage: float = 1.0) -> bool:
+        """Whether probability ``p`` answers: a lower bar when no feature flag fired; never when the
+        evidence states less of the question than the fitted floor (garbled or off-corpus text)."""
+        if coverage < self.coverage_floor:
+            return False
         return p >= (self.threshold if flagged or not self.clean_threshold else self.clean_threshold)
 
     def probability(self, f: AnswerFeatures) -> float:
@@ -86,6 +90,7 @@ def load_model(path: Path | None = None) -> AnswerModel:
         data = json.loads(p.read_text(encoding="utf-8"))
         return AnswerModel(weights={k: float(v) for k, v in data["weights"].items()}, bias=float(data["bias"]),
                            threshold=float(data["threshold"]),
-                           clean_threshold=float(data.get("clean_threshold", 0.0)))
+                           clean_threshold=float(data.get("clean_threshold", 0.0)),
+                           coverage_floor=float(data.get("coverage_floor", 0.0)))
     except (OSError, KeyError, TypeError, ValueError) as err:
         raise ValueError(f"cannot read the answerability model {p}: {err}; run python -m evals.fit_answer_model") from err

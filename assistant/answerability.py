@@ -17,8 +17,10 @@ Thresholds were calibrated on the reference questions and on our own probe set
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from assistant.answer_model import AnswerFeatures, AnswerModel
@@ -79,7 +81,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
         ok = not reasons
     else:
         p = model.probability(feats)
-        ok = model.answers(p, flagged=bool(reasons)) and not vetoes
+        ok = model.answers(p, flagged=bool(reasons), coverage=feats.coverage) and not vetoes
     detail["flags"] = [r[0] for r in reasons]
     detail["vetoed"] = bool(vetoes)
     if vetoes:
@@ -378,34 +380,44 @@ def _states(r: ScoredSentence, term: str) -> bool:
     return r.sentence.states(term, window=3)
 
 
-_WHERE_VI = ("Bạn có thể tra cứu hoặc hỏi thêm tại Cổng Dịch vụ công quốc gia (dichvucong.gov.vn), "
-             "mục hỗ trợ trong ứng dụng VNeID, hoặc Bộ phận Một cửa của UBND xã/phường nơi bạn cư trú.")
-_WHERE_EN = ("You may find it on the National Public Service Portal (dichvucong.gov.vn), in the support "
-             "section of the VNeID app, or at the one-stop office (Bộ phận Một cửa) of your commune/ward.")
+@dataclass(frozen=True)
+class RefusalTexts:
+    """The refusal wording of one language, from the corpus pack's ``messages.toml``."""
+
+    prefix: str
+    default: str
+    place_not_covered: str
+    place_not_covered_covers: str
+    year_not_covered: str
+    definition_not_stated: str
+    where_to_ask: str
 
 
-def refusal_message(verdict: Verdict, info: QueryInfo, covered_places: Sequence[str], language: str) -> str:
+DEFAULT_MESSAGES = Path(__file__).resolve().parents[1] / "data" / "packs" / "default" / "messages.toml"
+
+
+def load_refusal_texts(path: Path | None = None) -> dict[str, RefusalTexts]:
+    """``{"vi": ..., "en": ...}`` from a messages file; a missing key is an error naming the file."""
+    p = path or DEFAULT_MESSAGES
+    data = tomllib.loads(p.read_text(encoding="utf-8"))
+    try:
+        return {lang: RefusalTexts(**data[lang]) for lang in ("vi", "en")}
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"{p}: refusal messages for 'vi' and 'en' need every field of RefusalTexts ({err})") from err
+
+
+def refusal_message(verdict: Verdict, info: QueryInfo, covered_places: Sequence[str], language: str,
+                    texts: dict[str, RefusalTexts] | None = None) -> str:
     """A polite refusal that says what is missing and where to ask; it states no facts of its own."""
-    places = ", ".join(covered_places)
-    if language == "en":
-        why = "The available documents do not contain this information"
-        if verdict.reason == "place_not_covered":
-            why += f": they contain no report on {', '.join(verdict.missing)}"
-            if places:
-                why += f" (they cover {places})"
-        elif verdict.reason == "year_not_covered":
-            why += f": they have no figures for {', '.join(verdict.missing)} on this topic"
-        elif verdict.reason == "definition_not_stated":
-            why = "The available documents mention this but do not explain what it is"
-        return f"Sorry — {why[0].lower()}{why[1:]}. {_WHERE_EN}"
-    why = "các tài liệu hiện có không chứa thông tin để trả lời câu hỏi này"
+    t = (texts or load_refusal_texts())["en" if language == "en" else "vi"]
+    missing = ", ".join(verdict.missing)
+    why = t.default
     if verdict.reason == "place_not_covered":
-        why = f"các tài liệu hiện có không có thông tin về {', '.join(verdict.missing)}"
-        if places:
-            why += f" (các tài liệu chỉ đề cập đến {places})"
+        why = t.place_not_covered.format(missing=missing)
+        if covered_places:
+            why += t.place_not_covered_covers.format(places=", ".join(covered_places))
     elif verdict.reason == "year_not_covered":
-        why = (f"các tài liệu hiện có không có số liệu năm {', '.join(verdict.missing)} "
-               "cho nội dung này")
+        why = t.year_not_covered.format(missing=missing)
     elif verdict.reason == "definition_not_stated":
-        why = "các tài liệu hiện có có nhắc đến nội dung này nhưng không giải thích nó là gì"
-    return f"Xin lỗi, {why}. {_WHERE_VI}"
+        why = t.definition_not_stated
+    return f"{t.prefix}{why}. {t.where_to_ask}"

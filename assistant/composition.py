@@ -127,6 +127,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant import followup
     from assistant.answer_model import load_model
     from assistant.answer_typing import load_typer
+    from assistant.answerability import load_refusal_texts
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
     from assistant.pipeline import Pipeline
@@ -138,11 +139,14 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
 
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
                                 synonyms=load_synonyms(settings.synonyms_path))
+    typer = load_typer(settings.answer_types_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash)
     labeler = getattr(reader, "label_for", None)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
-                                    typer=load_typer(), model=load_model(), labeler=labeler)
+                                    typer=typer,
+                                    model=load_model(settings.answer_model_path), labeler=labeler,
+                                    refusal_texts=load_refusal_texts(settings.messages_path))
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

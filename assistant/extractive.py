@@ -9,13 +9,22 @@ followed by the verbatim sentence(s), each marked ``[n]``.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answer_model import AnswerModel
 from assistant.answer_typing import AnswerTyper
-from assistant.answerability import Thresholds, Verdict, asked_type, assess, refusal_message
+from assistant.answerability import (
+    RefusalTexts,
+    Thresholds,
+    Verdict,
+    asked_type,
+    assess,
+    load_refusal_texts,
+    refusal_message,
+)
 from assistant.article_meta import article_meta_kind, find_meta_line
 from assistant.citations import citation_from_span, finalize_citations
 from assistant.evidence import (
@@ -47,11 +56,13 @@ class ExtractiveAnswerer:
     def __init__(self, finder: EvidenceFinder, *, analyzer: Callable[[str], QueryInfo] = analyze,
                  covered_places: Sequence[str] = (), thresholds: Thresholds | None = None,
                  typer: AnswerTyper | None = None, model: AnswerModel | None = None,
-                 labeler: Callable[[str, int, int], tuple[str, str]] | None = None) -> None:
+                 labeler: Callable[[str, int, int], tuple[str, str]] | None = None,
+                 refusal_texts: dict[str, RefusalTexts] | None = None) -> None:
         self._finder = finder
         self._typer = typer
         self._model = model
         self._labeler = labeler
+        self._refusals = refusal_texts or load_refusal_texts()
         self._analyze = analyzer
         self._covered_places = tuple(covered_places)
         self._thresholds = thresholds or Thresholds()
@@ -68,7 +79,8 @@ class ExtractiveAnswerer:
             meta = {"answerer": "extractive", "verdict": f"article_{kind}" if citations else "article_meta_missing",
                     "qtype": info.qtype, "answer_ms": round((time.perf_counter() - t0) * 1000, 2)}
             if not citations:  # the report has no byline/date line: its sentences do not say either
-                text = refusal_message(Verdict(False, "article_meta_missing"), info, self._covered_places, language)
+                text = refusal_message(Verdict(False, "article_meta_missing"), info, self._covered_places, language,
+                                       self._refusals)
                 return Answer(text, True, (), retrieved, meta=meta)
             return Answer(text, False, citations, retrieved, meta=meta)
         chosen = select_sentences(ev)
@@ -76,7 +88,7 @@ class ExtractiveAnswerer:
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
         if not verdict.answerable:
-            text = refusal_message(verdict, info, self._covered_places, language)
+            text = refusal_message(verdict, info, self._covered_places, language, self._refusals)
             meta["answer_ms"] = round((time.perf_counter() - t0) * 1000, 2)
             return Answer(text, True, (), retrieved, meta=meta)
         text, citations = self.compose(ev, chosen, language)
@@ -116,7 +128,8 @@ class ExtractiveAnswerer:
         label = _label(ev, source, title, language)
         cite = citation_from_span(1, source, title, doc.text, line.start, line.end)
         quoted = _with_marker(line.text, 1, language)
-        text = f"According to {label}: {quoted}" if language == "en" else f"Theo {label}: {quoted}"
+        # the line itself is the direct answer; the source is named after its marker
+        text = f"{quoted}\n(According to {label}.)" if language == "en" else f"{quoted}\n(Theo {label}.)"
         text, citations = finalize_citations(text, [cite])
         return text, citations, kind
 
@@ -172,11 +185,16 @@ class ExtractiveAnswerer:
             title = ev.titles.get(source, "") or source
             quoted = [_with_marker(s.text, cite(s), language) for s in sents]
             label = candidates[index_of[(source, sents[0].index)] - 1].label or _label(ev, source, title, language)
+            # the answer text states only what its quotes state: a report's date stays in its citation label
+            label = _LABEL_DATE.sub("", label)
             if language == "en":
                 lines.append(f"According to {label}: " + " ".join(quoted))
             else:
                 lines.append(f"Theo {label}: " + " ".join(quoted))
         return finalize_citations("\n".join(lines), candidates)
+
+
+_LABEL_DATE = re.compile(r",\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 
 
 def _dedupe(sents: list[Sentence]) -> list[Sentence]:

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     lexical_weight: float = 1.0
     max_question_chars: int = 2000
     max_history_turns: int = 10
+    # the answer stage's data: value types and their cues (language knowledge), the fitted answerability
+    # model (python -m evals.fit_answer_model), and the refusal / where-to-ask wording (corpus pack)
+    answer_types_path: Path = PROJECT_ROOT / "data" / "lang" / "answer_types.toml"
+    answer_model_path: Path = PROJECT_ROOT / "data" / "models" / "answerability.json"
+    messages_path: Path = PROJECT_ROOT / "data" / "packs" / "default" / "messages.toml"
 
     # --- optional LLM (any OpenAI-compatible endpoint) -------------------------------------------
     llm_base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama), http://host:8000/v1 (vLLM)

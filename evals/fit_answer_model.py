@@ -121,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--genre", action="append", required=True,
                     help="NAME=INDEX_DIR:set.jsonl[,set2.jsonl] (repeat per genre)")
     ap.add_argument("--target-frr", type=float, default=0.03)
+    ap.add_argument("--floor-frr", type=float, default=0.01,
+                    help="the coverage floor refuses at most this share of the answerable examples")
     ap.add_argument("--clean-factor", type=float, default=0.5,
                     help="questions no feature flag fires on need this share of the threshold (chosen by the "
                          "leave-one-genre-out table: 0.5 matched the better of the model and the flags on each genre)")
@@ -163,11 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     flagged = np.array([e.reasons for e in examples])
     thr_clean = args.clean_factor * thr
     overall = evaluate(decide(p_all, flagged, vetoed, thr, thr_clean), ys, 0.5)
+    cov = xs[:, FEATURE_NAMES.index("coverage")]
+    floor = float(np.quantile(cov[ys == 1], args.floor_frr))
     model = AnswerModel(weights={n: round(float(v), 5) for n, v in zip(FEATURE_NAMES, w, strict=True)},
-                        bias=round(b, 5), threshold=round(thr, 4), clean_threshold=round(min(thr, thr_clean), 4))
+                        bias=round(b, 5), threshold=round(thr, 4), clean_threshold=round(min(thr, thr_clean), 4),
+                        coverage_floor=round(floor, 4))
     print(f"\nall genres (fitted on all): {overall}; threshold {model.threshold} for target FRR {args.target_frr}")
     payload = {"weights": model.weights, "bias": model.bias, "threshold": model.threshold,
                "clean_threshold": model.clean_threshold, "clean_factor": args.clean_factor,
+               "coverage_floor": model.coverage_floor, "floor_false_refusal": args.floor_frr,
                "target_false_refusal": args.target_frr, "fitted_on": {g: int((gs == g).sum()) for g in genres},
                "training_figures": overall, "leave_one_genre_out": logo,
                "note": "written by python -m evals.fit_answer_model; do not edit by hand"}

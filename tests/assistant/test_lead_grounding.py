@@ -1,0 +1,84 @@
+"""The direct answer (the lead: the text before the first ``[n]``) over every shipped Q&A set.
+
+Every number and name in a lead must appear in a quote the answer cites, digits unchanged; the lead
+is short; an English question gets an English lead. Real indexes of each genre (reports + laws, FAQ
+pages, encyclopedia articles), the real pipeline, every item of every set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import composition
+from assistant.lead import grounded
+from assistant.pipeline import validate_history
+from evals.dataset import load_dataset
+
+EVALS = Path(__file__).resolve().parents[2] / "evals"
+REPORT_AND_LAW_SETS = ["qa.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "laws.jsonl",
+                       "laws-fit.jsonl"]
+MARKER = re.compile(r"\[\d+\]")
+
+
+def _index(tmp_path_factory: pytest.TempPathFactory, fresh_settings: Callable[..., Any], embedder: Any,
+           name: str, folders: list[Path]) -> Any:
+    settings = fresh_settings(tmp_path_factory.mktemp(name))
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    report = composition.ingest(settings, folders, progress=False, parts=parts)
+    assert not report.failed, report.summary_lines()
+    return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+
+
+@pytest.fixture(scope="module")
+def pipelines(law_corpus_index: Any, tmp_path_factory: pytest.TempPathFactory,
+              fresh_settings: Callable[..., Any], embedder: Any) -> dict[str, Any]:
+    laws = composition.build_pipeline(law_corpus_index.settings, reader=law_corpus_index.reader)
+    faq = _index(tmp_path_factory, fresh_settings, embedder, "faq-index", [EVALS / "corpora" / "faq"])
+    enc = _index(tmp_path_factory, fresh_settings, embedder, "enc-index", [EVALS / "corpora" / "encyclopedia"])
+    out = {name: laws for name in REPORT_AND_LAW_SETS}
+    out.update({"faq.jsonl": faq, "faq-fit.jsonl": faq, "encyclopedia.jsonl": enc, "encyclopedia-fit.jsonl": enc})
+    return out
+
+
+def _answers(pipelines: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+    for name, pipeline in pipelines.items():
+        for item in load_dataset(EVALS / name):
+            history = validate_history([{"role": t.role, "content": t.content} for t in item.history], 10, 2000)
+            yield name, item, pipeline.ask(item.question, history)
+
+
+@pytest.fixture(scope="module")
+def answered(pipelines: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    return [(n, i, a) for n, i, a in _answers(pipelines) if not a.refused]
+
+
+def test_every_lead_is_grounded_in_a_quote_it_cites(answered: list[tuple[str, Any, Any]]) -> None:
+    assert len(answered) > 400
+    problems = []
+    for name, item, ans in answered:
+        first = MARKER.search(ans.answer)
+        assert first is not None, (name, item.id, ans.answer[:200])
+        lead = ans.answer[:first.start()]
+        missing = grounded(lead, [c.quote for c in ans.citations])
+        if missing:
+            problems.append((name, item.id, missing, lead))
+    assert not problems, problems[:10]
+
+
+def test_leads_are_short(answered: list[tuple[str, Any, Any]]) -> None:
+    long = [(n, i.id, len(a.answer.split("[", 1)[0])) for n, i, a in answered
+            if len(a.answer.split("[", 1)[0]) > 300]
+    assert not long, long[:10]
+
+
+def test_english_questions_get_an_english_lead(answered: list[tuple[str, Any, Any]]) -> None:
+    english = [(n, i, a) for n, i, a in answered if i.type == "english"]
+    assert len(english) >= 15
+    for name, item, ans in english:
+        lead = ans.answer.split("[", 1)[0]
+        assert not lead.startswith(("Theo ", "Có.", "Không.", "Tài liệu")), (name, item.id, lead)
