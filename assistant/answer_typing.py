@@ -41,6 +41,7 @@ class _Lexicon:
     number_words: dict[str, int]
     multipliers: dict[str, int]
     ambiguous: frozenset[str]
+    figure: re.Pattern[str]
     not_before: frozenset[str]
     not_names: frozenset[str]
     place_words: frozenset[str]
@@ -173,6 +174,12 @@ class AnswerTyper:
         return out
 
     # --- number words -----------------------------------------------------------------------------
+    def figures(self, text: str) -> list[str]:
+        """The figures a text states, each with its scale word ("2 triệu", "728.400", "15%"), normalised
+        (no thousands separators, single spaces) so that a question's claim can be checked against them."""
+        return [re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", " ".join(m.group(0).split())).lower()
+                for m in self._lx.figure.finditer(text)]
+
     def number_value(self, token: str) -> float | None:
         """A number written in digits ("1.230", "98,81") or as a Vietnamese/English word ("hai")."""
         t = token.strip()
@@ -227,6 +234,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
     lex = _Lexicon(
         question=question, values=values, number_words=words, multipliers=mults,
         ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
+        figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"
+                          r"|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"),
         not_names=frozenset(data["names"]["not_names"]),
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),

@@ -272,13 +272,13 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     """
     q = fold(ev.info.question)
     body = typer.strip_yes_no_tail(q)
-    q_nums = [n for n in _NUMBER.findall(ev.info.question) if not _is_year(n)]
-    s_nums = [n for n in _NUMBER.findall(r.sentence.text) if not _is_year(n)]
+    q_nums = [n for n in typer.figures(ev.info.question) if not _is_year(n)]
+    s_nums = [n for n in typer.figures(r.sentence.text) if not _is_year(n)]
     if q_nums:
-        if all(_same_number(n, s_nums) for n in q_nums):
+        if all(n in s_nums for n in q_nums):
             return "yes"
         if s_nums:
-            return "no"
+            return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
     if r.coverage < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
@@ -300,11 +300,6 @@ def _plausible_date(text: str) -> bool:
 
 def _is_year(n: str) -> bool:
     return len(n) == 4 and n.isdigit() and n[:2] in ("19", "20")
-
-
-def _same_number(n: str, others: Sequence[str]) -> bool:
-    norm = n.replace(".", "").replace(",", "")
-    return any(o.replace(".", "").replace(",", "") == norm for o in others)
 
 
 def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper, language: str,
@@ -361,7 +356,7 @@ def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: 
             word = typer.verdict_word(lead.verdict or "states", "en")
             return f"{word}: “{clause}” [{n}]."
         if lead.value:
-            return f"{lead.value}: “{clause}” [{n}]."
+            return f"{typer.verdict_word('answer', 'en')}: {lead.value} — “{clause}” [{n}]."
         return f"The documents state: “{clause}” [{n}]."
     if lead.kind == "yes_no":
         if lead.verdict:
