@@ -115,6 +115,8 @@ def asked_type(info: QueryInfo, typer: AnswerTyper | None) -> str:
     kind = typer.expected(info.question)
     if info.qtype == "compare" and kind in ("place", "person", "organization"):
         return ""
+    if info.qtype == "why":
+        return ""  # a reason, whatever figures or dates the question mentions
     return kind
 
 
@@ -231,9 +233,13 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
     info = ev.info
     q_years = set(info.years)
     best = chosen[0]
+    # "đến năm 2030" in the question is a target: a sentence stating that target answers it
+    targets = q_years - stated_years(fold(info.question))
     for y in info.years:
         sent_years = [stated_years(r.sentence.folded) for r in chosen]
         if any(y in ys for ys in sent_years):
+            continue
+        if y in targets and any(str(y) in r.sentence.folded for r in chosen):
             continue
         near: set[int] = set()
         for r in chosen:

@@ -137,17 +137,18 @@ def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
 
 
 _TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")
-_HEADING_END = (".", ";", ",", ":", "?", "!", "…")
+
+
+_NUMBERED_HEADING = re.compile(r"^(?:dieu \d+|chuong [ivxlc\d]+|muc \d+|phan [ivxlc\d]+|#+ |(?:\d{1,2}|[ivx]{1,4})[.)] |buoc \d+)")
 
 
 def _is_heading(line: str) -> bool:
-    """A short line that opens a section: "Điều 20. Điều kiện đăng ký thường trú", "2. Giờ làm việc",
-    "## Lệ phí" (not a sentence: no closing punctuation, or an article title)."""
-    if len(line) > 120 or _TABLE_ROW.search(line):
-        return False
-    head = fold(line[:6])
-    return head.startswith(("dieu ", "chuong", "muc ", "#")) or (
-        not line.endswith(_HEADING_END) and len(line.split()) <= 14)
+    """A short line that opens a numbered section: "Điều 20. Điều kiện đăng ký thường trú", "2. Giờ làm
+    việc", "II. Hỏi đáp", "## Lệ phí". Unnumbered short lines (a report's captions, bylines, a title)
+    are not headings: their words would spread to every sentence after them."""
+    if len(line) > 120 or _TABLE_ROW.search(line) or line.endswith((".", ";", ",", ":", "?", "!", "…")):
+        return fold(line[:6]).startswith("dieu ") and len(line) <= 120
+    return bool(_NUMBERED_HEADING.match(fold(line))) and len(line.split()) <= 14
 
 
 def _terms_of(folded: str) -> frozenset[str]:
