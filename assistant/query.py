@@ -8,8 +8,10 @@ Computing them once, as a frozen ``QueryInfo``, keeps those parts consistent.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.vocabulary import ACRONYMS, TYPED_ACRONYMS, SynonymTable
@@ -112,159 +114,31 @@ def expand_shorthand(text: str) -> str:
     return _SHORTHAND_RE.sub(_shorthand, text)
 
 
-_GLOSSARY: tuple[tuple[str, str], ...] = (
-    ("electronic identification accounts?", "tài khoản định danh điện tử"),
-    ("electronic identity accounts?", "tài khoản định danh điện tử"),
-    ("e-?id accounts?", "tài khoản định danh điện tử VNeID"),
-    ("digital identity", "định danh điện tử"),
-    ("chip-?based (?:citizen )?id(?:entity)? cards?", "căn cước công dân gắn chip CCCD"),
-    ("chip-?embedded (?:citizen )?id(?:entity)? cards?", "căn cước công dân gắn chip CCCD"),
-    ("citizen id(?:entity)? cards?", "căn cước công dân CCCD"),
-    ("citizen ids?", "căn cước công dân CCCD"),
-    ("id cards?", "căn cước công dân CCCD"),
-    ("ministry of public security", "Bộ Công an"),
-    ("public security", "công an CA"),
-    ("police", "công an CA"),
-    ("project 06", "Đề án 06"),
-    ("scheme 06", "Đề án 06"),
-    ("national population database", "cơ sở dữ liệu quốc gia về dân cư"),
-    ("population data(?:base)?", "dữ liệu dân cư"),
-    ("essential public services?", "dịch vụ công thiết yếu"),
-    ("online public services?", "dịch vụ công trực tuyến"),
-    ("public services?", "dịch vụ công"),
-    ("national public service portal", "Cổng Dịch vụ công quốc gia"),
-    ("portal", "cổng"),
-    ("end-to-end", "toàn trình"),
-    ("full(?:y)? online", "trực tuyến toàn trình"),
-    ("partial(?:ly)? online", "trực tuyến một phần"),
-    ("partial", "một phần"),
-    ("online", "trực tuyến"),
-    ("administrative procedures?", "thủ tục hành chính TTHC"),
-    ("applications?|dossiers?|records? submitted", "hồ sơ"),
-    ("submitted|submission|filed", "nộp"),
-    ("on time|on-time", "đúng hạn"),
-    ("resolved|settled|processed|handled", "giải quyết"),
-    ("electronic results?", "kết quả giải quyết điện tử"),
-    ("digiti[sz]ation|digiti[sz]ed|digiti[sz]ing", "số hóa"),
-    ("reuse|re-use|reused", "tái sử dụng"),
-    ("digital transformation", "chuyển đổi số"),
-    ("digital signatures?", "chữ ký số"),
-    ("judicial records?", "lý lịch tư pháp"),
-    ("health insurance", "bảo hiểm y tế BHYT"),
-    ("medical (?:examination|treatment)|healthcare", "khám chữa bệnh"),
-    ("health facilities|medical facilities|hospitals?|clinics?", "cơ sở y tế"),
-    ("social insurance", "bảo hiểm xã hội BHXH"),
-    ("pensions?", "lương hưu"),
-    ("primary schools?", "trường tiểu học"),
-    ("digital (?:school )?(?:records?|transcripts?)|e-?transcripts?", "học bạ số"),
-    ("schools?", "trường"),
-    ("education", "giáo dục"),
-    ("tuition|school fees?", "khoản thu học phí"),
-    ("cashless|non-cash", "không dùng tiền mặt"),
-    ("cash", "tiền mặt"),
-    ("e-?invoices?|electronic invoices?", "hóa đơn điện tử"),
-    ("tax(?:es)?", "thuế"),
-    ("banks?|banking", "ngân hàng"),
-    ("payments?|pay", "thanh toán"),
-    ("fees?|charges?", "phí lệ phí"),
-    ("issued|issuance|issuing|granted", "cấp"),
-    ("activated|activation", "kích hoạt"),
-    ("in use|used|using", "sử dụng"),
-    ("eligible", "đủ điều kiện"),
-    ("completed|finished|completion", "hoàn thành"),
-    ("recorded|acknowledged", "ghi nhận"),
-    ("fib(?:er|re)[- ]optic|broadband", "cáp quang băng rộng"),
-    ("submarine cable|undersea cable", "cáp quang biển"),
-    ("mobile (?:base )?stations?|bts", "trạm thu phát sóng thông tin di động"),
-    ("e-?commerce", "thương mại điện tử sàn TMĐT"),
-    ("agricultural households?|farming households?", "hộ sản xuất nông nghiệp SXNN"),
-    ("community digital technology teams?", "tổ công nghệ số cộng đồng"),
-    ("smart city|operations cent(?:er|re)|ioc", "đô thị thông minh IOC"),
-    ("information systems?", "hệ thống thông tin"),
-    ("systems?", "hệ thống"),
-    ("units?|agencies|offices", "đơn vị cơ quan"),
-    ("high[- ]level|advanced level", "mức độ cao"),
-    ("software", "phần mềm"),
-    ("databases?", "cơ sở dữ liệu CSDL"),
-    ("cyber ?security|information security", "an toàn thông tin mạng"),
-    ("satisf(?:ied|action)", "hài lòng"),
-    ("rank(?:ing|ed)?", "xếp hạng"),
-    ("index", "chỉ số"),
-    ("conference|meeting|review meeting", "hội nghị"),
-    ("chaired|co-?chaired|presided", "chủ trì"),
-    ("difficult(?:y|ies)|challenges?", "khó khăn"),
-    ("limitations?|shortcomings?|weaknesses", "hạn chế"),
-    ("causes?|reasons?", "nguyên nhân"),
-    ("lessons?", "bài học kinh nghiệm"),
-    ("resolution", "Nghị quyết"),
-    ("plan", "kế hoạch"),
-    ("decisions?", "quyết định"),
-    ("directives?", "chỉ thị"),
-    ("official letters?|dispatches?", "công văn"),
-    ("party", "Đảng"),
-    ("people's committee|provincial committee", "UBND"),
-    ("provinces?|provincial", "tỉnh"),
-    ("towns?", "thị xã"),
-    ("districts?", "huyện"),
-    ("communes?|wards?", "xã phường"),
-    ("citizens?|residents?|people", "người dân công dân"),
-    ("enterprises?|businesses|companies", "doanh nghiệp DN"),
-    ("first quarter|quarter 1|q1", "quý I"),
-    ("first (?:half|six months)|first 6 months", "6 tháng đầu năm"),
-    ("end of", "cuối năm"),
-    ("level (\\d)", "mức độ \\1"),
-    ("one-?stop(?: shop| desk| department)?", "Một cửa"),
-    ("guid(?:ed|ance|elines?|e)|instruct(?:ed|ions?)", "hướng dẫn"),
-    ("look(?:ing)? up|lookups?|search(?:es|ed)?|queries", "tra cứu"),
-    ("verif(?:y|ied|ication)|authenticat(?:e|ed|ion)", "xác thực"),
-    ("staff|officials|civil servants|officers", "cán bộ công chức"),
-    ("households?", "hộ gia đình"),
-    ("cover(?:ed|age)", "phủ"),
-    ("smartphones?", "điện thoại di động thông minh"),
-    ("mobile", "di động"),
-    ("deploy(?:ed|ment)?|implement(?:ed|ation)?|roll(?:ed)? out", "triển khai"),
-    ("integrat(?:ed|ion)", "tích hợp"),
-    ("national", "quốc gia"),
-    ("campaign", "chiến dịch"),
-    ("certificates? of merit|commendations?", "Bằng khen"),
-    ("collectives?", "tập thể"),
-    ("individuals?", "cá nhân"),
-    ("received|receipt", "tiếp nhận"),
-    ("artificial intelligence|ai", "trí tuệ nhân tạo"),
-    ("semiconductors?", "bán dẫn"),
-    ("human resources|workforce|personnel", "nhân lực"),
-    ("train(?:ed|ing)", "đào tạo tập huấn"),
-    ("products?", "sản phẩm"),
-    ("invoices?", "hóa đơn"),
-    ("transactions?", "giao dịch"),
-    ("accounts? opening|open(?:ing)? accounts?", "mở tài khoản"),
-    ("biometric", "sinh trắc học"),
-    ("e-?wallets?", "ví điện tử"),
-    ("electricity|water bills?|utility bills?", "thanh toán điện nước"),
-    ("land tax", "thuế đất"),
-    ("steering committee", "Ban Chỉ đạo"),
-    ("working delegation|delegation", "Đoàn công tác"),
-    ("chairman|chairwoman|chair", "Chủ tịch"),
-    ("vice[- ]chairman|deputy", "Phó Chủ tịch"),
-    ("director", "Giám đốc"),
-    ("department of information and communications?", "Sở Thông tin và Truyền thông"),
-    ("goals?|objectives?|targets?", "mục tiêu chỉ tiêu"),
-    ("solutions?|measures?", "giải pháp"),
-    ("results?|achievements?", "kết quả"),
-    ("tasks?", "nhiệm vụ"),
-    ("projects?", "dự án"),
-    ("suspend(?:ed)?|stop(?:ped)?|halt(?:ed)?", "tạm dừng"),
-    ("mechanism|policy|policies", "cơ chế chính sách"),
-    ("digital citizens?", "công dân số"),
-    ("digital economy", "kinh tế số"),
-    ("digital society", "xã hội số"),
-    ("digital government|e-government", "chính quyền số chính quyền điện tử"),
-    ("percentage|percent|rate|share|proportion", "tỷ lệ"),
-    ("accounts?", "tài khoản"),
-    ("identification", "định danh"),
-    ("data", "dữ liệu"),
-    ("report", "báo cáo"),
-)
+def _default_glossary() -> tuple[tuple[str, str], ...]:
+    """The corpus pack's English -> Vietnamese glossary (data/packs/default/glossary.tsv), read on first use."""
+    return load_glossary(DEFAULT_GLOSSARY)
+
+
+DEFAULT_GLOSSARY = Path(__file__).resolve().parents[1] / "data" / "packs" / "default" / "glossary.tsv"
+
+
+@functools.cache
+def load_glossary(path: Path) -> tuple[tuple[str, str], ...]:
+    """``(english regex, vietnamese)`` pairs from a TSV file; a malformed line is an error naming it."""
+    out: list[tuple[str, str]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2:
+            raise ValueError(f"{path}:{n}: expected 'english<TAB>vietnamese', got {line!r}")
+        try:
+            re.compile(parts[0])
+        except re.error as err:
+            raise ValueError(f"{path}:{n}: bad pattern {parts[0]!r}: {err}") from err
+        out.append((parts[0], parts[1]))
+    return tuple(out)
+
 
 
 @dataclass(frozen=True)
@@ -366,7 +240,7 @@ def english_to_vietnamese(text: str) -> str:
     low = text.lower()
     terms: list[str] = []
     taken = [False] * len(low)
-    for pattern, vi in _GLOSSARY:
+    for pattern, vi in _default_glossary():
         for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", low):
             if any(taken[m.start() : m.end()]):
                 continue
