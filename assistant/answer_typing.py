@@ -47,6 +47,7 @@ class _Lexicon:
     place_words: frozenset[str]
     leading_connectors: tuple[str, ...]
     negations: re.Pattern[str]
+    affirmations: frozenset[str]
     question_tails: re.Pattern[str]
     verdict_words: dict[str, dict[str, str]]
 
@@ -87,6 +88,10 @@ class AnswerTyper:
         """The question without its yes/no particle ("… được không?"), so that the particle's "không"
         is not read as a negation of the question's claim."""
         return self._lx.question_tails.sub(" ", folded)
+
+    def affirms(self, folded_word: str) -> bool:
+        """Whether an answer's first word says yes ("có", "được", "đúng")."""
+        return folded_word in self._lx.affirmations
 
     def negated(self, folded: str) -> bool:
         return bool(self._lx.negations.search(folded))
@@ -240,6 +245,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
         negations=compile_all(yn["negations"], "yes_no.negations"),
+        affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
     )

@@ -280,10 +280,21 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         if s_nums:
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
+    opening = fold(typer.strip_leading_connector(r.sentence.text)).split()[:1]
+    if opening and typer.negated(opening[0]):
+        return "not_yet" if opening[0] == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
+    if opening and typer.affirms(opening[0]):
+        return "yes"  # "Có. …", "Được, …"
     if r.coverage < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
-    clause = fold(_clause_around(r.sentence, None, terms))
-    s_neg = typer.negated(clause)
+    # the polarity of the clause that states the question's terms, not of a side remark
+    text = r.sentence.text
+    spans = _clauses(text)
+    clause = fold(max((text[a:b] for a, b in spans), key=lambda c: _matched_in(c, terms), default=text))
+    # a clause under "Điều 7. Các hành vi bị nghiêm cấm" or "Địa điểm không được đăng ký …" is negated by
+    # its heading: the heading's words reach the sentence as its context
+    heading_neg = typer.negated(" ".join(sorted(t for t in r.sentence.context if " " in t)))
+    s_neg = typer.negated(clause) != heading_neg
     q_neg = typer.negated(body)
     if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
         return "not_yet"
