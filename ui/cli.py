@@ -134,7 +134,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     if args.command == "serve":
-        from ui.server import run_server
+        from ui.app import run_server
 
         run_server(settings)
         return 0

@@ -24,6 +24,8 @@ from assistant.protocols import AnswerPipeline
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Turn
 from ui import i18n
+from ui.answer_stream import stream_answer_events
+from ui.edge_errors import error_parts
 from ui.feedback import FeedbackStore
 from ui.pipeline_access import IndexInfo, document_meta_line, document_text, surrounding_paragraph
 from ui.ratelimit import ConcurrencyGate, RateLimited, TokenBucketLimiter
@@ -197,8 +199,6 @@ class ChatUI:
         chat += [{"role": "user", "content": render_question(question)},
                  {"role": "assistant", "content": escape_markdown(i18n.t("thinking", lang))}]
         yield chat, "", turns
-
-        from ui.server import error_parts, stream_answer_events
 
         text, final = "", None
         try:

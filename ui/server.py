@@ -1,16 +1,18 @@
-"""The one web process: FastAPI with the HTTP API under ``/api/``, the widget, and the Gradio UI at ``/``.
+"""The HTTP API under ``/api/``, the widget and the operator console: the FastAPI app the UI mounts onto.
 
 This is an edge: it validates requests, applies admission control (rate limit, bounded concurrency),
 runs the blocking pipeline in worker threads, and translates ``assistant.errors`` into JSON error bodies
 ``{"error": {"code", "message", "message_en"}}``. No stack trace ever leaves the process.
+It knows nothing of the Gradio UI: ``ui.app`` mounts the UI on the app built here, handing it this
+app's limiter, gate and records, so neither module imports the other.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import anyio
@@ -22,12 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import USER_ERRORS, InvalidInput, Overloaded
 from assistant.pipeline import validate_history, validate_question
-from assistant.protocols import AnswerPipeline, StreamEvent
+from assistant.protocols import AnswerPipeline
 from assistant.settings import Settings
 from assistant.types import Answer, Turn
 from ui import i18n
 from ui.admin_routes import AdminDeps, add_admin_routes
+from ui.answer_stream import stream_answer_events
 from ui.client_address import TrustedProxies, TrustedProxyMiddleware
+from ui.edge_errors import BilingualInvalidInput, error_parts, snake_case
 from ui.pipeline_access import IndexInfo, index_chunk_count
 from ui.public_routes import ClosedRoutesMiddleware
 from ui.ratelimit import (
@@ -37,7 +41,7 @@ from ui.ratelimit import (
     SqliteBucketStore,
     TokenBucketLimiter,
 )
-from ui.records import open_records
+from ui.records import Records, open_records
 from ui.refusals import RefusalLog
 from ui.request_guard import BodyLimits, RequestGuardMiddleware
 from ui.security import CHAT_PATHS, EdgePolicyMiddleware
@@ -90,46 +94,9 @@ _ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 # --- errors -------------------------------------------------------------------------------------------
 
 
-class BilingualInvalidInput(InvalidInput):
-    """An ``InvalidInput`` whose message exists in both languages (raised by the request checks here)."""
-
-    def __init__(self, code: str, vi: str, en: str) -> None:
-        super().__init__(en)
-        self.code, self.vi, self.en = code, vi, en
-
-
 def error_json(status: int, code: str, vi: str, en: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": vi, "message_en": en}}, status_code=status,
                         headers=headers)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def error_parts(err: BaseException) -> tuple[int, str, str, str]:
-    """(status, code, Vietnamese message, English message) for any exception; never a traceback."""
-    if isinstance(err, BilingualInvalidInput):
-        return 400, err.code, err.vi, err.en
-    if isinstance(err, RateLimited):
-        vi, en = i18n.both("err_rate_limited", seconds=err.retry_after)
-        return 429, "rate_limited", vi, en
-    if isinstance(err, Overloaded):
-        vi, en = i18n.both("err_busy")
-        return 503, "busy", vi, en
-    if isinstance(err, USER_ERRORS):
-        status = int(getattr(err, "http_status", 500))
-        code = _snake(type(err).__name__)
-        if code == "index_missing":
-            vi, en = i18n.both("err_index_missing")
-            return status, code, f"{vi} ({err})", f"{en} ({err})"
-        # Messages of the error hierarchy are written for users (see assistant/errors.py); many are
-        # "Vietnamese / English" already.
-        msg = str(err)
-        vi, sep, en = msg.partition(" / ")
-        return (status, code, vi.strip(), en.strip()) if sep else (status, code, msg, msg)
-    vi, en = i18n.both("err_internal")
-    return 500, "internal_error", vi, en
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -154,7 +121,7 @@ def _install_error_handlers(app: FastAPI) -> None:
             vi, en = i18n.both(key)
         else:
             vi = en = str(exc.detail)
-        return error_json(exc.status_code, _snake(f"Http{exc.status_code}"), vi, en,
+        return error_json(exc.status_code, snake_case(f"Http{exc.status_code}"), vi, en,
                           headers=getattr(exc, "headers", None))
 
     async def on_user_error(request: Request, exc: Exception) -> JSONResponse:
@@ -227,41 +194,6 @@ def sse(event: str, data: dict[str, Any]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
-_END = object()
-
-
-def _next(it: Iterator[StreamEvent]) -> object:
-    return next(it, _END)
-
-
-def _close(it: Iterator[StreamEvent]) -> None:
-    close = getattr(it, "close", None)
-    if close is not None:
-        close()
-
-
-async def stream_answer_events(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: str,
-                               history: list[Turn]) -> AsyncIterator[StreamEvent]:
-    """Run ``pipeline.stream`` in worker threads under the gate, yielding its events as they come.
-
-    Shared by the SSE endpoint and the Gradio UI so both obey the same concurrency bound.
-    A step already running in a thread finishes before the slot is released (threads can't be killed),
-    so a client that disconnects never leaves more than ``max_concurrent`` answers running.
-    """
-    async with gate.slot():
-        it = iter(await anyio.to_thread.run_sync(pipeline.stream, question, history))
-        try:
-            while True:
-                ev = await anyio.to_thread.run_sync(_next, it)
-                if ev is _END:
-                    return
-                assert isinstance(ev, StreamEvent)
-                yield ev
-        finally:
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_close, it)
-
-
 async def _sse_body(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: str,
                     history: list[Turn], refusals: RefusalLog | None = None,
                     channel: str = "api") -> AsyncIterator[bytes]:
@@ -288,9 +220,19 @@ async def _sse_body(pipeline: AnswerPipeline, gate: ConcurrencyGate, question: s
 # --- the app --------------------------------------------------------------------------------------------
 
 
-def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None = None,
-               with_ui: bool = True) -> FastAPI:
-    """The whole web app around an already built ``pipeline``.
+@dataclass(frozen=True)
+class ApiApp:
+    """The API app and what a UI mounted on it must share with it: one rate limiter, one concurrency
+    gate and one set of records, so the UI can't starve the API or write to another database."""
+
+    app: FastAPI
+    limiter: TokenBucketLimiter
+    gate: ConcurrencyGate
+    records: Records
+
+
+def create_api(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo | None = None) -> ApiApp:
+    """The web app around an already built ``pipeline``, without the Gradio UI (``ui.app`` adds it).
 
     ``index`` is the reader the pipeline answers from (``composition.open_reader``); it feeds
     ``/api/health`` and the UI's source viewer. Tests pass a pipeline built on a temp index.
@@ -381,13 +323,7 @@ def create_app(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
 
     add_widget_routes(app, settings)
     add_admin_routes(app, AdminDeps(settings, records.db, feedback, records.refusals, index))
-
-    if with_ui:
-        from ui.gradio_app import mount_ui
-
-        mount_ui(app, settings, pipeline, index=index, limiter=limiter, gate=gate, feedback=feedback,
-                 refusals=records.refusals)
-    return app
+    return ApiApp(app=app, limiter=limiter, gate=gate, records=records)
 
 
 def _body_limit_prefixes(settings: Settings) -> dict[str, int]:
@@ -400,25 +336,4 @@ def _body_limit_prefixes(settings: Settings) -> dict[str, int]:
     return limits
 
 
-def run_server(settings: Settings) -> None:
-    """``assistant serve``: build the pipeline once, then serve everything from one uvicorn process."""
-    import uvicorn
-
-    from assistant import composition
-    from assistant.pii import install_log_masking
-
-    install_log_masking()  # uvicorn's access log included: query strings may carry personal data
-    reader = composition.open_reader(settings)  # builds the index from the default corpus if there is none
-    pipeline = composition.build_pipeline(settings, reader=reader)
-    app = create_app(settings, pipeline, index=reader)
-    log.info("serving on http://%s:%d (UI /, API /api/, docs /api/docs, widget /widget.js)",
-             settings.host, settings.port)
-    # keep-alive longer than clients' idle expiry (httpx 5 s) and typical proxies' (60 s): with uvicorn's
-    # default of 5 s a client could send a POST on a connection the server was just closing (ReadError).
-    # proxy_headers off: the app resolves X-Forwarded-For itself, from ASSISTANT_TRUSTED_PROXIES only
-    # (uvicorn's default trusts 127.0.0.1, which let a local caller pick any address).
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(),
-                proxy_headers=False, server_header=False, timeout_keep_alive=75)
-
-
-__all__ = ["ChatRequest", "FeedbackRequest", "HistoryTurn", "create_app", "run_server", "stream_answer_events"]
+__all__ = ["ApiApp", "ChatRequest", "FeedbackRequest", "HistoryTurn", "create_api", "error_json"]

@@ -57,7 +57,7 @@ def test_chroma_outage_gives_actionable_503_then_recovers_without_restart(
     report = ingest(settings, [corpus], parts=parts)
     assert not report.failed and report.chunks_total > 0
     reader = open_reader(settings, parts=parts)
-    from ui.server import create_app
+    from ui.app import create_app
 
     server = ThreadServer(create_app(settings, build_pipeline(settings, reader=reader), index=reader,
                                      with_ui=False))

@@ -49,7 +49,7 @@ def test_answers_are_fully_old_or_fully_new_during_an_ingest(
     old_ids = old_manifest.chunk_ids()
     old_text = reader.document_text(DOC)
 
-    from ui.server import create_app
+    from ui.app import create_app
 
     server = ThreadServer(create_app(settings, build_pipeline(settings, reader=reader), index=reader,
                                      with_ui=False))

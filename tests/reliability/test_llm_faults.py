@@ -62,7 +62,7 @@ def baseline_s(corpus_index: Any) -> float:
 
 
 def _serve(corpus_index: Any, base_url: str, tmp: Any) -> ThreadServer:
-    from ui.server import create_app
+    from ui.app import create_app
 
     settings = corpus_index.settings.model_copy(update={
         "llm_base_url": base_url, "llm_model": "fake-model", "llm_timeout_s": TIMEOUT_S,

@@ -85,7 +85,7 @@ def test_filter_masks_message_args_and_tracebacks() -> None:
 
 @pytest.fixture
 def app_server(corpus_index: Any, tmp_path: Path) -> Iterator[tuple[ThreadServer, Settings]]:
-    from ui.server import create_app
+    from ui.app import create_app
 
     settings = corpus_index.settings.model_copy(update={
         "feedback_path": tmp_path / "var" / "feedback.jsonl", "database_path": tmp_path / "var" / "assistant.db",

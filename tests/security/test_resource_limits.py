@@ -55,7 +55,7 @@ OPEN_ROUTES = {
 
 @pytest.fixture(scope="module")
 def live(corpus_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ThreadServer, Any]]:
-    from ui.server import create_app
+    from ui.app import create_app
 
     root = tmp_path_factory.mktemp("limits")
     settings = corpus_index.settings.model_copy(update={

@@ -37,7 +37,7 @@ def _body(data: Any) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(corpus_index: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadServer]:
-    from ui.server import create_app
+    from ui.app import create_app
 
     root = tmp_path_factory.mktemp("unencodable")
     settings = corpus_index.settings.model_copy(update={

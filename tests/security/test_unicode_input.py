@@ -42,7 +42,7 @@ def pipeline(corpus_index: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def api(corpus_index: Any, pipeline: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from ui.server import create_app
+    from ui.app import create_app
 
     settings = corpus_index.settings.model_copy(update={
         "feedback_path": tmp_path_factory.mktemp("fb") / "feedback.jsonl", "rate_limit_per_minute": 10_000})

@@ -75,7 +75,7 @@ def _llm_reply(body: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def servers(xss_index: Any) -> Iterator[dict[str, ThreadServer]]:
-    from ui.server import create_app
+    from ui.app import create_app
 
     settings, reader = xss_index
     with FakeOpenAIServer() as llm:

@@ -66,7 +66,7 @@ def start_server(ui_pipeline: Any, corpus_index: Any,
     """Factory: ``start_server(**settings_overrides)`` -> a running server (stopped at session end)."""
     import uvicorn
 
-    from ui.server import create_app
+    from ui.app import create_app
 
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 

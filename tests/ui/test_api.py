@@ -376,7 +376,7 @@ def test_mask_personal_data(text: str, masked: str) -> None:
 
 
 def test_unexpected_errors_become_generic_500() -> None:
-    from ui.server import error_parts
+    from ui.edge_errors import error_parts
 
     status, code, vi, en = error_parts(RuntimeError("secret /etc/passwd details"))
     assert (status, code) == (500, "internal_error")
