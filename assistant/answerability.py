@@ -166,7 +166,8 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     focus_missing = bool(ev.terms.focus) and not any(_states(r, f) for f in ev.terms.focus for r in chosen)
     if focus_missing:
         reasons.append(("focus_missing", ev.terms.focus))
-    head = counted_noun(info)
+    # "bao nhiêu X" counts X only when a count is asked ("bao nhiêu tuổi" asks an age, "bao nhiêu ngày" a duration)
+    head = counted_noun(info) if expected in ("number", "") else ()
     count_missing = bool(head) and not any(_counts(r.sentence, head) for r in chosen)
     if count_missing:
         reasons.append(("count_not_stated", (" ".join(head),)))
