@@ -157,39 +157,6 @@ def _question_terms(ev: Evidence) -> list[str]:
 _WINDOW = 8  # syllables either side of a value that tell what it measures
 
 
-_CUE = re.compile(r"\b(?:bao nhieu|bao lau|bao gio|khi nao|the nao|ra sao|may|nao|gi|ai|dau|how many|how much|"
-                  r"how long|when|what|which|who|where)\b")
-
-
-def _anchors(question: str) -> list[str]:
-    """The words next to the question word ("xếp thứ mấy" -> "xep", "thu"): the answer sits beside
-    them in the sentence ("xếp thứ 63/63")."""
-    f = fold(question)
-    m = _CUE.search(f)
-    if m is None:
-        return []
-    return tokens(f[:m.start()])[-2:] + tokens(f[m.end():])[:2]
-
-
-def _span_support(ev: Evidence, sent: Sentence, span: Span) -> float:
-    """Share of the question's term weight stated in the value's own clause (and up to ``_WINDOW``
-    syllables before it): the measure "63,4%" reports is named beside it ("riêng số hóa dữ liệu hộ
-    tịch … đạt 63,4%"), not in the clause of another figure."""
-    text = sent.text
-    clauses = _clauses(text)
-    idx = next((i for i, (s, e) in enumerate(clauses) if s <= span.start < e), 0)
-    lo = clauses[idx][0] if clauses else 0
-    if clauses and idx > 0 and len(tokens(text[lo:span.start])) < 3:
-        lo = clauses[idx - 1][0]
-    hi = clauses[idx][1] if clauses else len(text)
-    before = tokens(text[lo:span.start])[-_WINDOW:]
-    seq = before + tokens(text[span.start:hi])[:_WINDOW]
-    uni = set(seq)
-    bi = {f"{a} {b}" for a, b in zip(seq, seq[1:], strict=False)}
-    w = ev.terms.weights
-    return sum(v for t, v in w.items() if (t in bi if " " in t else t in uni)) / ev.terms.total
-
-
 def _measure_terms(ev: Evidence) -> dict[str, float]:
     """The question's terms minus its scope (places, and the time phrase around a year: "quý I/2025"):
     the scope holds for every figure of the passage, so it does not tell which figure is asked."""
