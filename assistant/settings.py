@@ -106,27 +106,16 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, v: object) -> object:
         """Accept ``a,b`` as well as a JSON list, so the env var reads naturally."""
-        if isinstance(v, str):
-            v = v.strip()
-            if v.startswith("["):
-                import json
-
-                return json.loads(v)
-            return [o.strip().rstrip("/") for o in v.split(",") if o.strip()]
-        return v
+        items = _comma_list(v)
+        if isinstance(v, str) and isinstance(items, list) and not v.strip().startswith("["):
+            return [o.rstrip("/") for o in items]
+        return items
 
     @field_validator("corpus_dirs", mode="before")
     @classmethod
     def _split_dirs(cls, v: object) -> object:
         """``a,b`` (or a JSON list) from the environment."""
-        if isinstance(v, str):
-            v = v.strip()
-            if v.startswith("["):
-                import json
-
-                return json.loads(v)
-            return [p.strip() for p in v.split(",") if p.strip()]
-        return v
+        return _comma_list(v)
 
     @property
     def corpus_paths(self) -> list[Path]:
@@ -140,15 +129,20 @@ class Settings(BaseSettings):
     @classmethod
     def _split_proxies(cls, v: object) -> object:
         """``10.0.0.1, 10.1.0.0/16`` (or a JSON list); entries are parsed when the server starts."""
-        if isinstance(v, str):
-            v = v.strip()
-            if v.startswith("["):
-                import json
-
-                return json.loads(v)
-            return [p.strip() for p in v.split(",") if p.strip()]
-        return v
+        return _comma_list(v)
 
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+
+def _comma_list(v: object) -> object:
+    """A list setting from the environment: ``a, b`` or a JSON list; anything else is left to pydantic."""
+    if isinstance(v, str):
+        v = v.strip()
+        if v.startswith("["):
+            import json
+
+            return json.loads(v)
+        return [p.strip() for p in v.split(",") if p.strip()]
+    return v
