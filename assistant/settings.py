@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 30
     max_concurrent_requests: int = 4
     max_queue: int = 32
+    # Nice value the answering threads give themselves (0-19; 0 = off), so the event loop that sends the
+    # quick 503/429 refusals is scheduled ahead of them on a busy machine (measured: README, "Load").
+    worker_nice: int = 10
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
 
     # --- operator console and its database ---------------------------------------------------------

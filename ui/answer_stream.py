@@ -36,10 +36,10 @@ async def stream_answer_events(pipeline: AnswerPipeline, gate: ConcurrencyGate, 
     so a client that disconnects never leaves more than ``max_concurrent`` answers running.
     """
     async with gate.slot():
-        it = iter(await anyio.to_thread.run_sync(pipeline.stream, question, history))
+        it = iter(await anyio.to_thread.run_sync(gate.in_worker(pipeline.stream), question, history))
         try:
             while True:
-                ev = await anyio.to_thread.run_sync(_next, it)
+                ev = await anyio.to_thread.run_sync(gate.in_worker(_next), it)
                 if ev is _END:
                     return
                 assert isinstance(ev, StreamEvent)

@@ -20,13 +20,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import ParamSpec, Protocol, TypeVar
 
 import anyio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant.errors import Overloaded
+from ui.worker_priority import WorkerPriority
 
+P = ParamSpec("P")
+R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 
@@ -198,7 +201,8 @@ class ConcurrencyGate:
     Used from the event loop (async); the counters are only touched there, so no lock is needed.
     """
 
-    def __init__(self, max_concurrent: int, max_queue: int, *, queue_timeout_s: float = 60.0) -> None:
+    def __init__(self, max_concurrent: int, max_queue: int, *, queue_timeout_s: float = 60.0,
+                 worker_nice: int = 0) -> None:
         if max_concurrent < 1:
             raise ValueError("max_concurrent_requests must be >= 1")
         if max_queue < 0:
@@ -209,6 +213,11 @@ class ConcurrencyGate:
         self._running = 0
         self._waiting = 0
         self._semaphore: anyio.Semaphore | None = None  # created lazily inside the running event loop
+        self._priority = WorkerPriority(worker_nice)
+
+    def in_worker(self, fn: Callable[P, R]) -> Callable[P, R]:
+        """``fn`` as an admitted answer runs it in a worker thread: at the workers' lower CPU priority."""
+        return self._priority.wrap(fn)
 
     @property
     def running(self) -> int:
@@ -245,27 +254,43 @@ class ConcurrencyGate:
             self._semaphore.release()
 
 
-class BusyShortcutMiddleware:
-    """503 "busy" for a chat request while the gate is full, before its body is read or parsed.
+class AdmissionMiddleware:
+    """Quick refusals at the ASGI edge, before a request's body is read or parsed.
 
-    Why: under overload the refusal must be quick (the load test asks for every 503 under 200 ms), but
-    the normal path first reads and validates the body, and each of those steps waits for the GIL behind
-    the answering threads. Checking the gate at the ASGI edge answers in one step. The route handlers
-    keep their own check (``gate.slot``), so this only makes refusals earlier, never more frequent.
+    For a POST to a rate-limited path: 503 "busy" while the gate is full (chat paths only; no token is
+    spent on a request the server could not take anyway), then 429 when the client's bucket is empty.
+    Why here and not in the route: under overload every refusal must be quick (the load test asks for
+    each 503 and 429 in under 200 ms), but the normal path first reads and validates the body, and each
+    step waits its turn behind the answering threads. The chat routes keep their own gate check
+    (``gate.slot``), so this only makes refusals earlier, never more frequent. ``refuse`` renders the
+    error as the API's usual JSON error response; the client address is the one
+    ``TrustedProxyMiddleware`` resolved.
     """
 
-    def __init__(self, app: ASGIApp, gate: ConcurrencyGate, paths: frozenset[str], body: bytes) -> None:
+    def __init__(self, app: ASGIApp, *, gate: ConcurrencyGate, limiter: TokenBucketLimiter,
+                 gated_paths: frozenset[str], limited_paths: frozenset[str],
+                 refuse: Callable[[Exception], ASGIApp]) -> None:
         self.app = app
         self.gate = gate
-        self.paths = paths
-        self.body = body
+        self.limiter = limiter
+        self.gated_paths = gated_paths
+        self.limited_paths = limited_paths | gated_paths
+        self.refuse = refuse
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") in self.paths
-                and self.gate.is_full()):
-            await send({"type": "http.response.start", "status": 503, "headers": [
-                (b"content-type", b"application/json; charset=utf-8"), (b"retry-after", b"5"),
-                (b"content-length", str(len(self.body)).encode())]})
-            await send({"type": "http.response.body", "body": self.body})
-            return
+        if scope["type"] == "http" and scope.get("method") == "POST" and scope.get("path") in self.limited_paths:
+            refusal: Exception | None = None
+            if scope["path"] in self.gated_paths and self.gate.is_full():
+                refusal = Overloaded("busy: too many requests in flight")
+            else:
+                client = scope.get("client")
+                try:
+                    # in the event loop, not a worker thread: one SQLite transaction (sub-millisecond) is
+                    # cheaper than a thread hop, which under load waits behind the answering threads
+                    self.limiter.acquire(client[0] if client else "unknown")
+                except RateLimited as err:
+                    refusal = err
+            if refusal is not None:
+                await self.refuse(refusal)(scope, receive, send)
+                return
         await self.app(scope, receive, send)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
@@ -35,7 +35,7 @@ from ui.edge_errors import BilingualInvalidInput, error_parts, snake_case
 from ui.pipeline_access import IndexInfo, index_chunk_count
 from ui.public_routes import ClosedRoutesMiddleware
 from ui.ratelimit import (
-    BusyShortcutMiddleware,
+    AdmissionMiddleware,
     ConcurrencyGate,
     RateLimited,
     SqliteBucketStore,
@@ -99,6 +99,17 @@ def error_json(status: int, code: str, vi: str, en: str, headers: dict[str, str]
                         headers=headers)
 
 
+def user_error_response(exc: Exception, where: str = "") -> JSONResponse:
+    """The JSON error (with Retry-After for 429/503) for an error of the user-facing hierarchy."""
+    status, code, vi, en = error_parts(exc)
+    if status >= 500:
+        log.warning("%s -> %d %s: %s", where, status, code, exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if isinstance(exc, Overloaded):
+        headers = {"Retry-After": "5"}
+    return error_json(status, code, vi, en, headers=headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
@@ -125,13 +136,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                           headers=getattr(exc, "headers", None))
 
     async def on_user_error(request: Request, exc: Exception) -> JSONResponse:
-        status, code, vi, en = error_parts(exc)
-        if status >= 500:
-            log.warning("%s %s -> %d %s: %s", request.method, request.url.path, status, code, exc)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        if isinstance(exc, Overloaded):
-            headers = {"Retry-After": "5"}
-        return error_json(status, code, vi, en, headers=headers)
+        return user_error_response(exc, f"{request.method} {request.url.path}")
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -180,11 +185,6 @@ def check_history(history: Sequence[HistoryTurn], max_turns: int, max_chars: int
         vi, _, en = str(err).partition(" / ")
         raise BilingualInvalidInput("invalid_history", *i18n.both("err_history", detail=(en or vi).strip())) from None
     return turns
-
-
-def client_key(request: Request) -> str:
-    """The rate-limit key: the client address (``TrustedProxyMiddleware`` resolves it behind a trusted proxy)."""
-    return request.client.host if request.client else "unknown"
 
 
 # --- server-sent events ---------------------------------------------------------------------------------
@@ -241,7 +241,8 @@ def create_api(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
         raise TypeError("pipeline must implement assistant.protocols.AnswerPipeline (ask, stream)")
     proxies = TrustedProxies.parse(settings.trusted_proxies)  # a typo fails here, at startup
     limiter = TokenBucketLimiter(settings.rate_limit_per_minute, store=SqliteBucketStore(settings.state_db))
-    gate = ConcurrencyGate(settings.max_concurrent_requests, settings.max_queue)
+    gate = ConcurrencyGate(settings.max_concurrent_requests, settings.max_queue,
+                           worker_nice=settings.worker_nice)
     records = open_records(settings)  # feedback + refused questions (SQLite), old feedback.jsonl migrated
     feedback = records.feedback
 
@@ -259,32 +260,25 @@ def create_api(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
     app.add_middleware(RequestGuardMiddleware, limits=BodyLimits(
         default=settings.max_body_bytes, by_prefix=_body_limit_prefixes(settings),
         timeout_s=settings.body_timeout_s))
-    busy_vi, busy_en = i18n.both("err_busy")
-    app.add_middleware(BusyShortcutMiddleware, gate=gate, paths=frozenset({"/api/chat", "/api/chat/stream"}),
-                       body=json.dumps({"error": {"code": "busy", "message": busy_vi, "message_en": busy_en}},
-                                       ensure_ascii=False).encode())
+    app.add_middleware(AdmissionMiddleware, gate=gate, limiter=limiter,
+                       gated_paths=frozenset({"/api/chat", "/api/chat/stream"}),
+                       limited_paths=frozenset({"/api/feedback"}),
+                       refuse=lambda exc: user_error_response(exc, "admission"))
     app.add_middleware(ClosedRoutesMiddleware)
     app.add_middleware(EdgePolicyMiddleware, allowed_origins=settings.allowed_origins, cors_paths=CHAT_PATHS)
     app.add_middleware(TrustedProxyMiddleware, proxies=proxies)
 
-    async def rate_limit(request: Request) -> None:
-        # in the event loop, not a worker thread: one SQLite transaction (sub-millisecond) is cheaper than
-        # a thread hop, which under load waits for the GIL behind the answering threads (slow 429s)
-        limiter.acquire(client_key(request))
-
-    limited = [Depends(rate_limit)]
-
-    @app.post("/api/chat", dependencies=limited, responses=_ERROR_RESPONSES, tags=["chat"])
+    @app.post("/api/chat", responses=_ERROR_RESPONSES, tags=["chat"])
     async def chat(req: ChatRequest) -> JSONResponse:
         """One answer (the contract's Answer object)."""
         question = check_question(req.question, settings.max_question_chars)
         history = check_history(req.history, settings.max_history_turns, settings.max_question_chars)
         async with gate.slot():
-            answer: Answer = await anyio.to_thread.run_sync(pipeline.ask, question, history)
+            answer: Answer = await anyio.to_thread.run_sync(gate.in_worker(pipeline.ask), question, history)
         await anyio.to_thread.run_sync(records.refusals.record_answer, question, answer, "api")
         return JSONResponse(answer.to_dict())
 
-    @app.post("/api/chat/stream", dependencies=limited, responses=_ERROR_RESPONSES, tags=["chat"])
+    @app.post("/api/chat/stream", responses=_ERROR_RESPONSES, tags=["chat"])
     async def chat_stream(req: ChatRequest, request: Request) -> Response:
         """Server-sent events: ``delta`` {text}…, then ``answer`` (Answer JSON), then ``done``; or ``error``."""
         question = check_question(req.question, settings.max_question_chars)
@@ -298,7 +292,7 @@ def create_api(settings: Settings, pipeline: AnswerPipeline, *, index: IndexInfo
             headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"},
         )
 
-    @app.post("/api/feedback", dependencies=limited, responses=_ERROR_RESPONSES, tags=["feedback"])
+    @app.post("/api/feedback", responses=_ERROR_RESPONSES, tags=["feedback"])
     async def post_feedback(req: FeedbackRequest) -> JSONResponse:
         """Store a thumbs up/down (personal data is masked before it is written)."""
         await anyio.to_thread.run_sync(

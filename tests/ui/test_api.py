@@ -154,6 +154,17 @@ def test_rate_limit_gives_429_with_retry_after(start_server: Callable[..., Runni
     assert err["code"] == "rate_limited" and "thử lại" in err["message"]
 
 
+def test_rate_limit_refuses_before_the_body_is_read(start_server: Callable[..., RunningServer]) -> None:
+    """An empty bucket is answered 429 at the edge: a body that would fail validation is never parsed."""
+    srv = start_server(with_ui=False, rate_limit_per_minute=1)
+    assert post(srv, "/api/feedback", {"rating": "sideways"}).status_code == 422  # spends the one token
+    for path in ("/api/chat", "/api/chat/stream", "/api/feedback"):
+        r = httpx.post(srv.base_url + path, content=b"{not json", headers={"content-type": "application/json"},
+                       timeout=30)
+        assert r.status_code == 429, (path, r.status_code, r.text)
+        assert r.json()["error"]["code"] == "rate_limited" and int(r.headers["Retry-After"]) >= 1
+
+
 def test_overload_is_refused_quickly_not_queued_forever(start_server: Callable[..., RunningServer]) -> None:
     srv = start_server(with_ui=False, max_concurrent_requests=1, max_queue=0)
     n = 8
