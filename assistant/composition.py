@@ -133,6 +133,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.pipeline import Pipeline
     from assistant.protocols import Answerer
     from assistant.retrieval import HybridRetriever
+    from assistant.sentence_relevance import load_sentence_model
 
     reader = reader or open_reader(settings)
     from assistant.vocabulary import load_synonyms
@@ -141,7 +142,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                                 synonyms=load_synonyms(settings.synonyms_path))
     typer = load_typer(settings.answer_types_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
-                            text_by_hash=reader.text_by_hash)
+                            text_by_hash=reader.text_by_hash, typer=typer,
+                            model=load_sentence_model(settings.sentence_model_path))
     labeler = getattr(reader, "label_for", None)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
                                     typer=typer,

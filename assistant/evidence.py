@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.answer_typing import AnswerTyper
 from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.question_cues import (
     SPEAKER_WORDS,
@@ -26,6 +27,16 @@ from assistant.question_cues import (
     defines,
     names_person,
     speaker_names,
+)
+from assistant.sentence_relevance import (
+    DEFAULT_PATH as DEFAULT_SENTENCE_MODEL,
+)
+from assistant.sentence_relevance import (
+    QuestionCues,
+    SentenceModel,
+    load_sentence_model,
+    question_cues,
+    sentence_features,
 )
 from assistant.types import ScoredChunk
 from assistant.vocabulary import (
@@ -47,23 +58,8 @@ __all__ = ["PLACE_KINDS", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSe
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_NUMBER = re.compile(r"\d")
-_PERCENT = re.compile(r"\d\s*%|phan tram")
-_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\s+\d{1,2}\b|\bnam\s+\d{4}\b"
-                   r"|\bquy\s+[i1v]+\b")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
 _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
-_ENUM = re.compile(r":|;|\(\d\)")
-_CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
-                    r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
-_ASKS_CAUSE = re.compile(r"\b(?:vi sao|tai sao|nguyen nhan|ly do|why|reasons?|causes?)\b")
-# on the unfolded text: folded "do" is also "độ", "đo"
-_STATES_CAUSE = re.compile(r"\b(?:do|bởi|vì|xuất phát từ)\b")
-_WHO = re.compile(r"\b(?:chu tich|pho chu tich|giam doc|truong|bo truong|thu tuong|dong chi|ong|ba|so|cuc|"
-                  r"ubnd|bo)\b")
-_ASKS_WEB_ADDRESS = re.compile(r"\b(?:web ?address|urls?|links?|websites?|dia chi (?:web|truy cap|trang)|trang web"
-                               r"|duong (?:dan|link)|log ?in|sign[- ]?in|address)\b")
-_WEB_ADDRESS = re.compile(r"https?://|\bwww\.|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|edu)\.vn\b|\b[\w-]+\.vn\b")
 PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
 
 
@@ -239,6 +235,8 @@ class ScoredSentence:
     coverage: float  # share of the question's term weight this sentence matches (0..1)
     matched: frozenset[str]
     in_chunk_rank: int  # best rank of a retrieved chunk containing it (99: none)
+    # the relevance features the score was computed from (``SENTENCE_FEATURES`` order), for fitting
+    features: tuple[float, ...] = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -307,7 +305,8 @@ class EvidenceFinder:
     def __init__(self, stats: CorpusStats | Callable[[], CorpusStats],
                  document_text: Callable[[str], str],
                  catalog: Callable[[], Sequence[DocumentMeta]] | None = None,
-                 text_by_hash: Callable[[str], str] | None = None) -> None:
+                 text_by_hash: Callable[[str], str] | None = None, *, typer: AnswerTyper | None = None,
+                 model: SentenceModel | None = None) -> None:
         if not callable(document_text):
             raise TypeError("document_text must be a function source -> normalised text")
         if text_by_hash is not None and not callable(text_by_hash):
@@ -319,6 +318,8 @@ class EvidenceFinder:
         # still gets that report read (instead of a wrong "no information about X").
         self._catalog = catalog
         self._cache: dict[str, _Doc] = {}
+        self._typer = typer
+        self._model = model if model is not None else load_sentence_model(DEFAULT_SENTENCE_MODEL)
 
     # --- documents --------------------------------------------------------------------------------
     def _doc(self, source: str, doc_hash: str = "") -> _Doc:
@@ -515,6 +516,7 @@ class EvidenceFinder:
 
         speaker_name, speaker = _speaker_terms(info.question, terms)
         define = defined_term(info)
+        cues = question_cues(info.qtype, fold(info.question), self._typer, info.question)
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
@@ -540,13 +542,13 @@ class EvidenceFinder:
                         quoting = (sent.para, sent.index)
                     elif sent.para in attributed_after:
                         said = speaker
-                ranked.append(self._score(info, terms, sent, chunk_rank[src], docs[src].years, said, about_place,
-                                          define))
+                ranked.append(self._score(info, cues, terms, sent, chunk_rank[src], docs[src].years, said,
+                                          about_place, define))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
 
-    def _score(self, info: QueryInfo, terms: QueryTerms, sent: Sentence,
+    def _score(self, info: QueryInfo, cues: QuestionCues, terms: QueryTerms, sent: Sentence,
                spans: list[tuple[int, int, int]], doc_years: frozenset[int],
                said: frozenset[str] = frozenset(), about: frozenset[str] = frozenset(),
                define: str = "") -> ScoredSentence:
@@ -556,55 +558,12 @@ class EvidenceFinder:
         matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)
                             or t in sent.context) | said
         coverage = sum(terms.weights[t] for t in matched) / terms.total
-        score = coverage + sum(terms.weights[t] for t in about - matched) / terms.total
-        f = sent.folded
-        q = info.qtype
-        if q == "how_many" or q == "compare":
-            if _NUMBER.search(f):
-                score += 0.08
-            if re.search(r"ty le|ti le|phan tram|percent", fold(info.question)) and _PERCENT.search(f):
-                score += 0.08
-            counted = re.search(r"\bbao nhieu\s+([a-z]+ [a-z]+)", fold(info.question))
-            if counted and re.search(rf"\d[\d.,]*\s+{counted.group(1)}\b", f):
-                score += 0.08  # "bao nhiêu hệ thống …": the sentence that counts them ("95 hệ thống")
-        elif q == "when":
-            if _DATE.search(f):
-                score += 0.12
-        elif q == "who":
-            if _WHO.search(f):
-                score += 0.06
-            if names_person(sent.text):
-                score += 0.06  # "who" is answered by a name, not by a title alone
-        elif q == "list":
-            if _ENUM.search(sent.text) or sent.text.count(",") >= 3:
-                score += 0.06
-        elif q == "why":
-            if _CAUSE.search(f):
-                score += 0.06
-            else:
-                score -= 0.12  # a "why / what limitations" answer states a cause or a shortcoming
-            if f.startswith(("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")):
-                score += 0.05  # the sentence that opens a report's "limitations" passage
-            if _ASKS_CAUSE.search(fold(info.question)):
-                # "vì sao / nguyên nhân": the sentence giving the reason, not the symptoms
-                if f.startswith("nguyen nhan"):
-                    score += 0.3  # the report's own statement of causes
-                elif _STATES_CAUSE.search(sent.text.lower()):
-                    score += 0.08
-        if define and defines(sent.folded, define):
-            score += 0.3  # "X là gì": the sentence that says what X is
-        if _ASKS_WEB_ADDRESS.search(fold(info.question)) and _WEB_ADDRESS.search(sent.text):
-            score += 0.15  # "what is the address / URL of …": the sentence that gives one
-        score += year_adjustment(info.years, f, doc_years)
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
-        if rank < 99:
-            score += 0.04 / (1 + rank)
-        if sent.is_question:
-            score -= 0.2  # a question in the document (an FAQ heading) is answered by what follows it
-        if sent.length < 4:  # captions and labels say little
-            score -= 0.1
-        elif not sent.text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")")) and sent.length < 25:
-            score -= 0.08  # a headline repeats the topic but states no fact
-        if sent.length > 120:
-            score -= 0.02 * (sent.length / 120)
-        return ScoredSentence(sent, score, coverage, matched, rank)
+        asks_who = cues.qtype == "who"
+        x = sentence_features(
+            cues, text=sent.text, folded=sent.folded, length=sent.length, is_question=sent.is_question,
+            coverage=coverage, about=sum(terms.weights[t] for t in about - matched) / terms.total,
+            defines=bool(define) and defines(sent.folded, define),
+            names_person=asks_who and names_person(sent.text),
+            year_fit=year_adjustment(info.years, sent.folded, doc_years), rank=rank, typer=self._typer)
+        return ScoredSentence(sent, self._model.score(x), coverage, matched, rank, x)

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # model (python -m evals.fit_answer_model), and the refusal / where-to-ask wording (corpus pack)
     answer_types_path: Path = PROJECT_ROOT / "data" / "lang" / "answer_types.toml"
     answer_model_path: Path = PROJECT_ROOT / "data" / "models" / "answerability.json"
+    # the fitted weights of sentence relevance (python -m evals.fit_sentence_model)
+    sentence_model_path: Path = PROJECT_ROOT / "data" / "models" / "sentence_relevance.json"
     messages_path: Path = PROJECT_ROOT / "data" / "packs" / "default" / "messages.toml"
 
     # --- optional LLM (any OpenAI-compatible endpoint) -------------------------------------------
