@@ -471,6 +471,7 @@ class EvidenceFinder:
         terms = self.query_terms(info)
         sources: list[str] = []
         chunk_rank: dict[str, list[tuple[int, int, int]]] = {}
+        chunk_dense: dict[str, list[tuple[int, int, float]]] = {}
         titles: dict[str, str] = {}
         chunk_places: dict[str, tuple[str, ...]] = {}
         report_years: dict[str, tuple[int, ...]] = {}
@@ -482,6 +483,7 @@ class EvidenceFinder:
                 chunk_places[c.source] = c.places
                 report_years[c.source] = c.years
             chunk_rank.setdefault(c.source, []).append((c.start, c.end, rank))
+            chunk_dense.setdefault(c.source, []).append((c.start, c.end, sc.signals.get("dense", 0.0)))
         if self._catalog is not None and info.places:
             for meta in self._catalog():
                 named = {fold(p) for p in meta.places[:2]}
@@ -533,7 +535,9 @@ class EvidenceFinder:
             # a quote may also come first and be attributed at its end ("“…” - Giám đốc Sở … dẫn giải")
             attributed_after = {sent.para for sent in docs[src].sentences if speaker and speaker_name <= sent.toks
                                 and SPEECH_AFTER.search(sent.folded)}
-            for sent in docs[src].sentences:
+            sents = docs[src].sentences
+            saids: list[frozenset[str]] = []
+            for sent in sents:
                 said: frozenset[str] = frozenset()
                 if speaker:
                     if quoting and quoting[0] == sent.para and sent.index > quoting[1]:
@@ -542,27 +546,50 @@ class EvidenceFinder:
                         quoting = (sent.para, sent.index)
                     elif sent.para in attributed_after:
                         said = speaker
-                ranked.append(self._score(info, cues, terms, sent, chunk_rank[src], docs[src].years, said,
-                                          about_place, define))
+                saids.append(said)
+            own = [self._matched(terms, sent) for sent in sents]
+            for i, sent in enumerate(sents):
+                # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
+                # ngày" after "Mã kích hoạt VNeID được gửi qua tin nhắn"): an answer often names its
+                # subject only in the sentence before
+                near: set[str] = set()
+                for j in (i - 1, i + 1):
+                    if 0 <= j < len(sents) and sents[j].para == sent.para:
+                        near |= own[j]
+                ranked.append(self._score(info, cues, terms, sent, own[i] | saids[i], frozenset(near),
+                                          chunk_rank[src], chunk_dense.get(src, []), docs[src].years,
+                                          about_place, define,
+                                          follows_question=i > 0 and sents[i - 1].is_question))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
 
+    @staticmethod
+    def _matched(terms: QueryTerms, sent: Sentence) -> frozenset[str]:
+        return frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)
+                         or t in sent.context)
+
     def _score(self, info: QueryInfo, cues: QuestionCues, terms: QueryTerms, sent: Sentence,
-               spans: list[tuple[int, int, int]], doc_years: frozenset[int],
-               said: frozenset[str] = frozenset(), about: frozenset[str] = frozenset(),
-               define: str = "") -> ScoredSentence:
-        """``said``: terms naming a speaker that the paragraph introduced (they support the sentence);
-        ``about``: the place its report is about, which ranks the sentence but is not counted as its
-        own support (the refusal decision sees only what the sentence and its speaker state)."""
-        matched = frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)
-                            or t in sent.context) | said
+               matched: frozenset[str], near: frozenset[str], spans: list[tuple[int, int, int]],
+               dense_spans: list[tuple[int, int, float]], doc_years: frozenset[int],
+               about: frozenset[str] = frozenset(), define: str = "", *,
+               follows_question: bool = False) -> ScoredSentence:
+        """``matched``: the question's terms the sentence states (its speaker, named earlier in the
+        paragraph, included); ``near``: those its neighbours in the paragraph state; ``about``: the place
+        its report is about, which ranks the sentence but is not counted as its own support (the refusal
+        decision sees only what the sentence and its speaker state)."""
         coverage = sum(terms.weights[t] for t in matched) / terms.total
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
+        dense = max((d for s, e, d in dense_spans if s <= sent.start and sent.end <= e + 1), default=0.0)
+        own = frozenset(t for t in matched if t not in sent.context or (t in sent.bigrams if " " in t
+                                                                          else t in sent.toks))
         asks_who = cues.qtype == "who"
         x = sentence_features(
             cues, text=sent.text, folded=sent.folded, length=sent.length, is_question=sent.is_question,
             coverage=coverage, about=sum(terms.weights[t] for t in about - matched) / terms.total,
+            own_coverage=sum(terms.weights[t] for t in own) / terms.total,
+            near_coverage=sum(terms.weights[t] for t in near - matched) / terms.total,
+            follows_question=follows_question, chunk_dense=dense,
             defines=bool(define) and defines(sent.folded, define),
             names_person=asks_who and names_person(sent.text),
             year_fit=year_adjustment(info.years, sent.folded, doc_years), rank=rank, typer=self._typer)

@@ -30,6 +30,10 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "models" / "senten
 SENTENCE_FEATURES: tuple[str, ...] = (
     "coverage",  # share of the question's IDF-weighted terms the sentence (or its heading) states
     "about_place",  # share stated implicitly: the one place the sentence's report is about
+    "own_coverage",  # share the sentence's own words state (not its heading or FAQ question)
+    "near_coverage",  # share only the sentences beside it in its paragraph state
+    "follows_question",  # the sentence right after a question in the document (an FAQ answer's opening)
+    "chunk_dense",  # dense similarity of the question and the retrieved passage holding the sentence
     "asked_value",  # the sentence holds a value of the asked type (number, date, money, place, ...)
     "figure_for_count",  # a "how many / compare" question and a sentence with a digit
     "percent_for_rate",  # a rate is asked and the sentence states a percentage
@@ -94,7 +98,8 @@ def question_cues(qtype: str, folded_question: str, typer: AnswerTyper | None, q
 
 
 def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int, is_question: bool,
-                      coverage: float, about: float, defines: bool, names_person: bool, year_fit: float,
+                      coverage: float, about: float, own_coverage: float, near_coverage: float,
+                      follows_question: bool, chunk_dense: float, defines: bool, names_person: bool, year_fit: float,
                       rank: int, typer: AnswerTyper | None) -> tuple[float, ...]:
     """The feature vector of one sentence, in ``SENTENCE_FEATURES`` order."""
     q = cues.qtype
@@ -106,6 +111,10 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
     return (
         coverage,
         about,
+        own_coverage,
+        near_coverage,
+        float(follows_question),
+        chunk_dense,
         float(bool(cues.expected) and typer is not None and typer.has(text, cues.expected)),
         float(count and bool(_NUMBER.search(folded))),
         float(count and cues.asks_rate and bool(_PERCENT.search(folded))),
