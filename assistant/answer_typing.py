@@ -37,6 +37,7 @@ class Span:
 @dataclass(frozen=True)
 class _Lexicon:
     question: tuple[tuple[str, re.Pattern[str]], ...]
+    clause_breaks: re.Pattern[str]
     values: dict[str, re.Pattern[str]]
     number_words: dict[str, int]
     multipliers: dict[str, int]
@@ -60,10 +61,26 @@ class AnswerTyper:
 
     # --- questions --------------------------------------------------------------------------------
     def expected(self, question: str) -> str:
-        """The type of value the question asks for ("" when it asks for none of them)."""
+        """The type of value the question asks for ("" when it asks for none of them).
+
+        The clause that asks wins over words elsewhere in the question: "e đổi sđt rồi, … thì vneid cập nhật
+        ở đâu" asks for a place, though "sđt" names a phone number. So the last clause with a cue decides,
+        unless all it says is "how many" (then the whole question says of what: "…, đổi thẻ thì bao nhiêu?"
+        after "lệ phí …" asks for money).
+        """
         f = fold(question)
+        clauses = [c for c in self._lx.clause_breaks.split(f) if c and c.strip()]
+        for clause in reversed(clauses):
+            kind = self._first_type(clause)
+            if kind:
+                if kind != "number":
+                    return kind
+                break
+        return self._first_type(f)
+
+    def _first_type(self, folded: str) -> str:
         for kind, rx in self._lx.question:
-            if rx.search(f):
+            if rx.search(folded):
                 return kind
         return ""
 
@@ -237,7 +254,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
     values = {kind: compile_all(pats, f"values.{kind}") for kind, pats in data["values"].items() if pats}
     yn = data["yes_no"]
     lex = _Lexicon(
-        question=question, values=values, number_words=words, multipliers=mults,
+        question=question, clause_breaks=compile_all(q["clause_breaks"], "question.clause_breaks"), values=values, number_words=words, multipliers=mults,
         ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
         figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"
                           r"|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"),
