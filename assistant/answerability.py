@@ -177,6 +177,10 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         reasons.append(("period_not_covered", tuple(f"quý {q}" for q in sorted(asked))))
     dense = _chunk_signal(best, contexts, "dense")
     pred_cov, pred_gap = _predicate_support(ev, chosen, typer)
+    if pred_cov == 0.0:
+        # the sentence names the subject but says nothing the question asks of it ("Lý Thường Kiệt mất
+        # năm nào?" answered by a sentence about his campaign): not a veto, but no longer a "clean" case
+        reasons.append(("predicate_not_stated", ()))
     feats = AnswerFeatures(
         coverage=coverage, best_coverage=best.coverage, absent_share=absent_share, heavy_absent=float(bool(heavy)),
         year_conflict=float(bool(year_conflict)), expects_type=float(bool(expected)), type_missing=float(type_missing),
