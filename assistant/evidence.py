@@ -58,7 +58,8 @@ __all__ = ["PLACE_KINDS", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSe
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d)")
+# a year, not the year part of a document number ("Luật số 51/2005/QH11", "Nghị định 63/2024/NĐ-CP")
+_YEAR = re.compile(r"(?<![\d.,/])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d|/)")
 _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
 PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
 

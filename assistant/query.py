@@ -75,7 +75,7 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
               r"\bwhich date\b", r"\bwhat day\b", r"\bwhat year\b", r"\bon what date\b")),
     ("who", (r"\bdo ai\b", r"\bla ai\b", r"(?:^|[^\w])ai\b", r"\bco quan nao\b", r"\bdon vi nao\b",
              r"\bwho\b", r"\bwhich (?:agency|authority|body|department|organi[sz]ation)\b")),
-    ("list", (r"\bgom nhung\b", r"\bnhung gi\b", r"\bnhung\b[^?]{1,60}\bnao\b", r"\bcac\b[^?]{1,60}\bnao\b",
+    ("list", (r"\bgom nhung\b", r"\bnhung gi\b", r"\b(?:nhung|cac)(?: \w+){1,4} gi\b", r"\bnhung\b[^?]{1,60}\bnao\b", r"\bcac\b[^?]{1,60}\bnao\b",
               r"\bliet ke\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
               r"\blist\b")),
     ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",

@@ -32,7 +32,8 @@ def names_person(text: str) -> bool:
 
 
 # Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
-_DEFINE_VI = re.compile(r"^(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?(?:cai\s+)?"
+_DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?"
+                        r"(?:cai\s+)?"
                         r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
