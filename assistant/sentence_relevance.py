@@ -42,6 +42,7 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "title_for_who",  # a "who" question and an office or title
     "name_for_who",  # a "who" question and a person's name
     "enumeration_for_list",  # a list question and a sentence that enumerates
+    "item_for_list",  # a list question and an enumerated line ("2.", "b)", "-"): what its heading says
     "cause_for_why",  # a "why / what difficulties" question and a sentence stating a cause or shortcoming
     "no_cause_for_why",  # ... and a sentence that states none
     "opens_limits",  # ... and a sentence that opens a "limitations" passage
@@ -64,6 +65,7 @@ _COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+ [a-z]+)")
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\s+\d{1,2}\b|\bnam\s+\d{4}\b"
                    r"|\bquy\s+[i1v]+\b")
 _ENUM = re.compile(r":|;|\(\d\)")
+_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zđ]\)|[-+•*–])\s")
 _CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
                     r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
 _OPENS_LIMITS = ("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")
@@ -123,6 +125,8 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
         float(q == "who" and bool(_WHO.search(folded))),
         float(q == "who" and names_person),
         float(q == "list" and (bool(_ENUM.search(text)) or text.count(",") >= 3)),
+        # the share of the question its heading (not its own words) states
+        max(0.0, coverage - own_coverage) if q == "list" and _ITEM.match(text.lstrip()) else 0.0,
         float(cause),
         float(why and not cause),
         float(why and folded.startswith(_OPENS_LIMITS)),
