@@ -362,7 +362,10 @@ class EvidenceFinder:
                                           frozenset(uni), frozenset(bi), len(toks), tuple(toks),
                                           context - frozenset(uni) - frozenset(bi), question, section))
                 if question and s == pos + len(line) - len(line.lstrip()):
-                    asked = frozenset(uni) | frozenset(bi)  # what follows answers this question
+                    # what follows answers this question; its "… không?" particle is no negation of
+                    # the answer (a "Không phải …" answer under "Có cần … không?" still reads "no")
+                    asked = (_terms_of(self._typer.strip_yes_no_tail(folded[s:e])) if self._typer is not None
+                             else frozenset(uni) | frozenset(bi))
             pos += len(line) + 1
         terms: set[str] = set()
         for sent in sentences:

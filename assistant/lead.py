@@ -252,20 +252,53 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         return "not_yet" if opening[0] == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
     if opening and typer.affirms(opening[0]):
         return "yes"  # "Có. …", "Được, …"
-    if r.coverage < 0.45:
+    # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
+    # negations and its words decide ("mà chưa làm giấy khai sinh" is not what is asked)
+    asking = _asking_clause(body)
+    if max(r.coverage, _share_stated(ev, r, asking)) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
-    # the polarity of the clause that states the question's terms, not of a side remark
+    # polarity is compared clause to clause: the sentence's clause and the question's clause that say
+    # the most of the same thing ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai
+    # báo tạm vắng không", not the story before it, and not "mà chưa làm giấy khai sinh")
     text = r.sentence.text
-    spans = _clauses(text)
-    clause = fold(max((text[a:b] for a, b in spans), key=lambda c: _matched_in(c, terms), default=text))
+    s_clauses = [fold(text[a:b]) for a, b in _clauses(text)] or [fold(text)]
+    q_clauses = [c for c in re.split(r"[,.;!?]|\bthi\b", body) if c.strip()] or [body]
+    words = set(terms)
+    overlap, _, clause, q_clause = max(  # on a tie the later question clause (the asking one) wins
+        ((_matched_in(sc, [t for t in tokens(qc) if t in words]), i, sc, qc)
+         for sc in s_clauses for i, qc in enumerate(q_clauses)), key=lambda x: (x[0], x[1]))
+    if overlap == 0:
+        asked_terms = [t for t in terms if t in set(asking.split())] or list(terms)
+        clause = max(s_clauses, key=lambda c: _matched_in(c, asked_terms))
+        q_clause = asking
     # a clause under "Điều 7. Các hành vi bị nghiêm cấm" or "Địa điểm không được đăng ký …" is negated by
     # its heading: the heading's words reach the sentence as its context
     heading_neg = typer.negated(" ".join(sorted(t for t in r.sentence.context if " " in t)))
     s_neg = typer.negated(clause) != heading_neg
-    q_neg = typer.negated(body)
+    q_neg = typer.negated(q_clause)
     if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _asking_clause(folded_question: str) -> str:
+    """The last sentence of a question, and of it the last clause of at least three syllables."""
+    sentences = [x for x in re.split(r"[.!?]+", folded_question) if x.strip()]
+    last = sentences[-1] if sentences else folded_question
+    parts = [x for x in re.split(r"[,;]", last) if x.strip()]
+    for i in range(len(parts) - 1, -1, -1):
+        clause = ",".join(parts[i:])
+        if len(clause.split()) >= 3:
+            return clause
+    return last
+
+
+def _share_stated(ev: Evidence, r: ScoredSentence, clause: str) -> float:
+    """The share of the weight of the clause's question terms that the sentence states."""
+    own = set(tokens(clause))
+    weights = {t: w for t, w in ev.terms.weights.items() if set(t.split()) <= own}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in r.matched) / total if total else 0.0
 
 
 def _plausible_date(text: str) -> bool:
