@@ -43,6 +43,9 @@ class AnswerFeatures:
     best_score: float  # the best sentence's relevance score
     predicate_coverage: float  # share of the question's terms other than names that the best sentence states
     predicate_gap: float  # weight share of the heaviest non-name question word no chosen sentence states
+    # share of the question's last sentence (the one that asks, after any story the citizen tells first)
+    # that the chosen sentences state; equal to ``coverage`` for a one-sentence question
+    asking_coverage: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}

@@ -81,7 +81,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
         ok = not reasons
     else:
         p = model.probability(feats)
-        ok = model.answers(p, flagged=bool(reasons), coverage=feats.coverage) and not vetoes
+        ok = model.answers(p, flagged=bool(reasons), coverage=max(feats.coverage, feats.asking_coverage)) and not vetoes
     detail["flags"] = [r[0] for r in reasons]
     detail["vetoed"] = bool(vetoes)
     if vetoes:
@@ -190,9 +190,20 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         chunk_rank=1.0 / (1 + best.in_chunk_rank) if best.in_chunk_rank < 99 else 0.0,
         sources=float(len({r.sentence.source for r in chosen}) - 1), english=float(info.language == "en"),
         best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
+        asking_coverage=_asking_coverage(ev, covered_terms),
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
+
+
+def _asking_coverage(ev: Evidence, covered: set[str]) -> float:
+    """The share of the asking sentence's term weight that is covered: "Chồng tôi làm công nhân ở Bình
+    Dương gần hai năm … Ở quê có bắt anh ấy khai báo tạm vắng không?" asks only its last sentence."""
+    sentences = [x for x in re.split(r"[.!?]+\s", ev.info.question.strip()) if x.strip()]
+    own = set(tokens(sentences[-1] if sentences else ev.info.question))
+    weights = {t: w for t, w in ev.terms.weights.items() if set(t.split()) <= own}
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in covered) / total if total else 0.0
 
 
 def _predicate_support(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper | None

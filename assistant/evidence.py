@@ -361,11 +361,13 @@ class EvidenceFinder:
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
                                           frozenset(uni), frozenset(bi), len(toks), tuple(toks),
                                           context - frozenset(uni) - frozenset(bi), question, section))
-                if question and s == pos + len(line) - len(line.lstrip()):
-                    # what follows answers this question; its "… không?" particle is no negation of
-                    # the answer (a "Không phải …" answer under "Có cần … không?" still reads "no")
-                    asked = (_terms_of(self._typer.strip_yes_no_tail(folded[s:e])) if self._typer is not None
-                             else frozenset(uni) | frozenset(bi))
+                if question and e >= pos + len(line.rstrip()):
+                    # a line that ends with a question (FAQ: "Tôi đi làm xa … Có cần khai báo … không?"):
+                    # what follows answers it; its "… không?" particle is no negation of the answer (a
+                    # "Không phải …" answer under "Có cần … không?" still reads "no")
+                    asked_text = folded[pos:e]
+                    asked = (_terms_of(self._typer.strip_yes_no_tail(asked_text)) if self._typer is not None
+                             else _terms_of(asked_text))
             pos += len(line) + 1
         terms: set[str] = set()
         for sent in sentences:

@@ -179,12 +179,12 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
 
 
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    best = pool[0]
+    by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
+    best = _answer_to(ev, pool[0], by_key)
     chosen = [best]
     weights = ev.terms.weights
     total = ev.terms.total
     qtype = ev.info.qtype
-    by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
 
     def add(sent: Sentence | None) -> bool:
         if sent is None or len(chosen) >= limit + 2:
@@ -272,6 +272,20 @@ _ROLE_WORDS = frozenset(["giam", "doc", "so", "thong", "tin", "truyen", "chu", "
 _REQUEST_SPLIT = re.compile(r",?\s+(?:kem theo|kem|dong thoi|cung nhu|and also|along with)\s+")
 _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
                        r"|what|which|how|when|who|why|where)\b")
+
+
+def _answer_to(ev: Evidence, best: ScoredSentence,
+               by_key: dict[tuple[str, int], ScoredSentence]) -> ScoredSentence:
+    """A question in a document (an FAQ heading) that matches best is answered by what follows it: the
+    first statement after it under the same heading, when there is one."""
+    if not best.sentence.is_question:
+        return best
+    nxt = ev.next_sentence(best.sentence)
+    while nxt is not None and nxt.is_question and nxt.section == best.sentence.section:
+        nxt = ev.next_sentence(nxt)
+    if nxt is None or nxt.section != best.sentence.section:
+        return best
+    return by_key.get((nxt.source, nxt.index), best)
 
 
 def _question_parts(ev: Evidence) -> list[set[str]]:

@@ -1,0 +1,64 @@
+"""Yes/no verdicts on an FAQ page: the clause of the question that says what the answer says decides.
+
+A citizen tells a story before asking ("… đã có tạm trú ở đó. Ở quê có bắt anh ấy khai báo tạm vắng
+không?"), or asks to confirm a claim with a negation inside it ("…, không cần tự đi xóa, đúng không?").
+The verdict compares the answer's clause with the question's clause about the same thing; the page's
+own "… không?" heading is not read as a negation of the answer under it. Real index, real pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import composition
+
+PAGE = """# Câu hỏi thường gặp về cư trú
+
+Tôi đi làm xa và đã đăng ký tạm trú ở nơi làm việc. Có cần khai báo tạm vắng ở quê không?
+
+Trả lời: Người đã đăng ký tạm trú tại nơi ở mới thì không phải khai báo tạm vắng tại nơi thường trú.
+
+Đăng ký thường trú ở nơi mới thì nơi thường trú cũ có phải tự đi xóa không?
+
+Trả lời: Khi đăng ký thường trú ở nơi mới, nơi thường trú cũ sẽ được điều chỉnh tự động.
+
+Khai báo tạm vắng có mất phí không?
+
+Trả lời: Việc khai báo tạm vắng không thu lệ phí.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory, fresh_settings: Callable[..., Any], embedder: Any) -> Any:
+    root = tmp_path_factory.mktemp("yesno")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "hoi-dap-cu-tru.md").write_text(PAGE, encoding="utf-8")
+    settings = fresh_settings(root / "idx")
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    report = composition.ingest(settings, [Path(corpus)], progress=False, parts=parts)
+    assert not report.failed
+    return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+
+
+def _lead(answer: Any) -> str:
+    assert not answer.refused, answer.meta
+    return answer.answer.split("[", 1)[0]
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    # a story first, then the asking clause
+    ("Chồng tôi đi làm xa gần hai năm và đã có tạm trú ở đó. Ở quê anh ấy có cần khai báo tạm vắng không?",
+     "Không"),
+    # a claim to confirm, with a negation in a side clause
+    ("Nghe nói đăng ký thường trú ở nhà mới thì nơi thường trú cũ được điều chỉnh tự động, không cần tự đi xóa, "
+     "đúng không?", "Có"),
+    ("khai bao tam vang co mat phi khong", "Không"),
+])
+def test_the_verdict_follows_the_clause_that_is_asked(pipeline: Any, question: str, verdict: str) -> None:
+    lead = _lead(pipeline.ask(question))
+    assert lead.startswith(verdict + "."), lead
