@@ -413,6 +413,7 @@ class RefusalTexts:
     year_not_covered: str
     definition_not_stated: str
     where_to_ask: str
+    part_not_stated: str  # one part of a two-part question the documents do not answer ("{part}")
 
 
 DEFAULT_MESSAGES = Path(__file__).resolve().parents[1] / "data" / "packs" / "default" / "messages.toml"

@@ -148,7 +148,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
                                     typer=typer,
                                     model=load_model(settings.answer_model_path), labeler=labeler,
-                                    refusal_texts=load_refusal_texts(settings.messages_path))
+                                    refusal_texts=load_refusal_texts(settings.messages_path),
+                                    retrieve=retriever.retrieve, top_k=settings.top_k)
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

@@ -36,6 +36,7 @@ from assistant.evidence import (
 from assistant.lead import compose_lead, grounded, render_lead
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
+from assistant.question_parts import split_parts
 from assistant.selection import select_sentences
 from assistant.types import Answer, Citation, Retrieved, ScoredChunk
 
@@ -57,8 +58,13 @@ class ExtractiveAnswerer:
                  covered_places: Sequence[str] = (), thresholds: Thresholds | None = None,
                  typer: AnswerTyper | None = None, model: AnswerModel | None = None,
                  labeler: Callable[[str, int, int], tuple[str, str]] | None = None,
-                 refusal_texts: dict[str, RefusalTexts] | None = None) -> None:
+                 refusal_texts: dict[str, RefusalTexts] | None = None,
+                 retrieve: Callable[[str, int], Sequence[ScoredChunk]] | None = None, top_k: int = 8) -> None:
         self._finder = finder
+        # a two-part question is searched again per part, so each part is answered on its own passages
+        # exactly as if it had been asked alone (without ``retrieve``: on the question's passages)
+        self._retrieve = retrieve
+        self._top_k = top_k
         self._typer = typer
         self._model = model
         self._labeler = labeler
@@ -83,6 +89,11 @@ class ExtractiveAnswerer:
                                        self._refusals)
                 return Answer(text, True, (), retrieved, meta=meta)
             return Answer(text, False, citations, retrieved, meta=meta)
+        parts = split_parts(question, self._analyze, self._typer)
+        if len(parts) > 1:
+            multi = self._answer_parts(parts, contexts, language, retrieved, t0)
+            if multi is not None:
+                return multi
         chosen = select_sentences(ev)
         verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
@@ -111,6 +122,35 @@ class ExtractiveAnswerer:
         chosen = select_sentences(ev)
         return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
 
+    def _answer_parts(self, parts: Sequence[str], contexts: Sequence[ScoredChunk], language: str,
+                      retrieved: tuple[Retrieved, ...], t0: float) -> Answer | None:
+        """One lead per part of a two-part question, on the same passages; a part the documents do not
+        answer says so in its own line. None when no part is answerable (the whole question is then
+        decided as one)."""
+        decided = []
+        for part in parts:
+            own = self._retrieve(part, self._top_k) if self._retrieve is not None else contexts
+            ev, chosen, verdict = self.evidence(part, own)
+            decided.append((part, ev, chosen, verdict))
+        if not any(v.answerable for _, _, _, v in decided):
+            return None
+        reg = _CitationRegistry(self._labeler)
+        leads: list[str] = []
+        rest: list[str] = []
+        texts = self._refusals["en" if language == "en" else "vi"]
+        for part, ev, chosen, verdict in decided:
+            if not verdict.answerable:
+                leads.append(texts.part_not_stated.format(part=part.rstrip(" ?")) + ".")
+                continue
+            lead_lines, quote_lines = self._lines(ev, chosen, language, reg)
+            leads.extend(line for line in lead_lines if line not in leads)  # two parts, one answer: once
+            rest.extend(line for line in quote_lines if line not in rest)
+        text, citations = finalize_citations("\n".join(leads + rest), reg.candidates)
+        meta = {"answerer": "extractive", "verdict": "ok", "qtype": "parts",
+                "parts": [{"question": p, "verdict": v.reason, "support": v.detail} for p, _, _, v in decided],
+                "answer_ms": round((time.perf_counter() - t0) * 1000, 2)}
+        return Answer(text, False, citations, retrieved, meta=meta)
+
     def _article_meta(self, ev: Evidence, language: str) -> tuple[str, tuple[Citation, ...], str] | None:
         """Quote the byline/date line of the best-matching report for "who wrote / which paper / when
         posted" questions (see assistant/article_meta.py); None when the question is not one (or names
@@ -136,7 +176,14 @@ class ExtractiveAnswerer:
     # --- composition ------------------------------------------------------------------------------
     def compose(self, ev: Evidence, chosen: Sequence[ScoredSentence],
                 language: str) -> tuple[str, tuple[Citation, ...]]:
-        """The direct answer first (see assistant/lead.py), then the quoted sentences, each with ``[n]``.
+        """The direct answer first (see assistant/lead.py), then the quoted sentences, each with ``[n]``."""
+        reg = _CitationRegistry(self._labeler)
+        lead_lines, quote_lines = self._lines(ev, chosen, language, reg)
+        return finalize_citations("\n".join(lead_lines + quote_lines), reg.candidates)
+
+    def _lines(self, ev: Evidence, chosen: Sequence[ScoredSentence], language: str,
+               reg: _CitationRegistry) -> tuple[list[str], list[str]]:
+        """The lead (and a list's items under it), and the quote lines.
 
         A list's items are shown as a list under the lead (they are the quotes); the other chosen
         sentences follow, grouped by source in document order, under the source's label.
@@ -144,21 +191,9 @@ class ExtractiveAnswerer:
         lead = None
         if self._typer is not None:
             lead = compose_lead(ev, chosen, self._typer, language, asked_type(ev.info, self._typer))
-        candidates: list[Citation] = []
-        index_of: dict[tuple[str, int], int] = {}
 
         def cite(s: Sentence) -> int:
-            key = (s.source, s.index)
-            if key not in index_of:
-                doc = ev.docs[s.source]
-                c = citation_from_span(len(candidates) + 1, s.source, ev.titles.get(s.source, "") or s.source,
-                                       doc.text, s.start, s.end)
-                if self._labeler is not None:
-                    label, note = self._labeler(s.source, s.start, s.end)
-                    c = replace(c, label=label, note=note)
-                candidates.append(c)
-                index_of[key] = len(candidates)
-            return index_of[key]
+            return reg.cite(ev, s)
 
         lines: list[str] = []
         shown: set[tuple[str, int]] = set()
@@ -172,7 +207,7 @@ class ExtractiveAnswerer:
             if lead.items:  # the list is the answer: its intro and neighbours are not quoted again
                 shown |= {(r.sentence.source, r.sentence.index) for r in chosen
                           if r.sentence.source == lead.sentence.source}
-            quotes = [candidates[n - 1].quote] + ([candidates[other_n - 1].quote] if other_n else [])
+            quotes = [reg.candidates[n - 1].quote] + ([reg.candidates[other_n - 1].quote] if other_n else [])
             if grounded(lines[0], quotes):
                 log.info("lead dropped: figures or names not in its quote")
                 lines = lines[1:]
@@ -180,21 +215,73 @@ class ExtractiveAnswerer:
         for r in chosen:
             if (r.sentence.source, r.sentence.index) not in shown:
                 groups.setdefault(r.sentence.source, []).append(r.sentence)
+        quote_lines: list[str] = []
         for source, sents in groups.items():
             sents = _dedupe(sorted(sents, key=lambda s: s.start))
             title = ev.titles.get(source, "") or source
-            quoted = [_with_marker(s.text, cite(s), language) for s in sents]
-            label = candidates[index_of[(source, sents[0].index)] - 1].label or _label(ev, source, title, language)
-            # the answer text states only what its quotes state: a report's date stays in its citation label
-            label = _LABEL_DATE.sub("", label)
-            if language == "en":
-                lines.append(f"According to {label}: " + " ".join(quoted))
-            else:
-                lines.append(f"Theo {label}: " + " ".join(quoted))
-        return finalize_citations("\n".join(lines), candidates)
+            numbers = [cite(s) for s in sents]
+            labels = [reg.candidates[n - 1].label for n in numbers]
+            # one line per article of a law (a report's sentences share one label): a quote is never
+            # shown under another article's label
+            runs: list[tuple[list[str], list[int], list[Sentence]]] = []
+            for s, n, lb in zip(sents, numbers, labels, strict=True):
+                if runs and _label_parts(lb)[:2] == _label_parts(runs[-1][0][-1])[:2]:
+                    runs[-1][0].append(lb)
+                    runs[-1][1].append(n)
+                    runs[-1][2].append(s)
+                else:
+                    runs.append(([lb], [n], [s]))
+            for run_labels, run_numbers, run_sents in runs:
+                label = _common_label(run_labels) or _label(ev, source, title, language)
+                # the answer text states only what its quotes state: a report's date stays in its citation label
+                label = _LABEL_DATE.sub("", label)
+                quoted = [_with_marker(s.text, n, language) for s, n in zip(run_sents, run_numbers, strict=True)]
+                if language == "en":
+                    quote_lines.append(f"According to {label}: " + " ".join(quoted))
+                else:
+                    quote_lines.append(f"Theo {label}: " + " ".join(quoted))
+        return lines, quote_lines
+
+
+class _CitationRegistry:
+    """The citations of one answer, numbered in order of first use; a sentence cited twice keeps its number."""
+
+    def __init__(self, labeler: Callable[[str, int, int], tuple[str, str]] | None) -> None:
+        self._labeler = labeler
+        self.candidates: list[Citation] = []
+        self.index_of: dict[tuple[str, int], int] = {}
+
+    def cite(self, ev: Evidence, s: Sentence) -> int:
+        key = (s.source, s.index)
+        if key not in self.index_of:
+            doc = ev.docs[s.source]
+            c = citation_from_span(len(self.candidates) + 1, s.source, ev.titles.get(s.source, "") or s.source,
+                                   doc.text, s.start, s.end)
+            if self._labeler is not None:
+                label, note = self._labeler(s.source, s.start, s.end)
+                c = replace(c, label=label, note=note)
+            self.candidates.append(c)
+            self.index_of[key] = len(self.candidates)
+        return self.index_of[key]
 
 
 _LABEL_DATE = re.compile(r",\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+
+
+def _label_parts(label: str) -> list[str]:
+    """"Luật Cư trú, Điều 30, khoản 4" -> its parts, coarse to fine."""
+    return [p.strip() for p in label.split(",")] if label else []
+
+
+def _common_label(labels: Sequence[str]) -> str:
+    """The parts all labels share ("Luật Cư trú, Điều 8" for its khoản 2 and 7); "" when none."""
+    parts = [_label_parts(lb) for lb in labels]
+    common: list[str] = []
+    for column in zip(*parts, strict=False):
+        if len(set(column)) != 1:
+            break
+        common.append(column[0])
+    return ", ".join(common)
 
 
 def _dedupe(sents: list[Sentence]) -> list[Sentence]:
