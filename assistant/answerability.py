@@ -25,11 +25,11 @@ from typing import Any
 
 from assistant.answer_model import AnswerFeatures, AnswerModel
 from assistant.answer_typing import AnswerTyper
-from assistant.evidence import Evidence, ScoredSentence, Sentence, stated_years, tokens
+from assistant.counting import counted_noun, counts
+from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.query import QueryInfo
 from assistant.question_cues import defined_term, defines
 from assistant.types import ScoredChunk
-from assistant.vocabulary import STOPWORDS
 from index.normalize import fold
 
 __all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message"]
@@ -168,7 +168,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         reasons.append(("focus_missing", ev.terms.focus))
     # "bao nhiêu X" counts X only when a count is asked ("bao nhiêu tuổi" asks an age, "bao nhiêu ngày" a duration)
     head = counted_noun(info) if expected in ("number", "") else ()
-    count_missing = bool(head) and not any(_counts(r.sentence, head) for r in chosen)
+    count_missing = bool(head) and not any(counts(r.sentence, head) for r in chosen)
     if count_missing:
         reasons.append(("count_not_stated", (" ".join(head),)))
     asked = _quarters(fold(info.question))
@@ -276,10 +276,6 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
 
 
 # "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
-_NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong", "lan", "so", "thi", "la",
-                          "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua"])
-
-
 def _junction(ev: Evidence, bigram: str) -> bool:
     """Whether an absent bigram straddles two words the documents do state: "hoạch chuyển" in "kế
     hoạch chuyển đổi số" is the seam between "kế hoạch" and "chuyển đổi", not a topic of its own.
@@ -293,67 +289,6 @@ def _junction(ev: Evidence, bigram: str) -> bool:
                 and ev.in_candidates(f"{b} {seq[i + 2]}"):
             return True
     return False
-
-
-_ANY_PERSON = frozenset(["nguoi", "ai"])
-
-
-def counted_noun(info: QueryInfo) -> tuple[str, ...]:
-    """The head of the counted noun phrase in a Vietnamese "bao nhiêu X …" question, as one or two
-    folded syllables ("bao nhiêu chữ ký số" -> ("chu", "ky")); empty when there is none.
-
-    Why: a report that mentions X but counts something else (or counts nothing) does not answer
-    "how many X" — quoting "tỷ lệ sử dụng chữ ký số … còn thấp" for "cấp bao nhiêu chữ ký số" is
-    a nearby sentence, not an answer.
-    """
-    f = fold(info.question)
-    m = re.search(r"\bbao nhieu\s+([a-z0-9][a-z0-9 ,]*)", f)
-    if not m:
-        return ()
-    words = tokens(m.group(1))
-    if words and words[0] == "luot":  # "bao nhiêu lượt tra cứu": a measure word; "tra cứu" is counted
-        words = words[1:]
-    if words and words[0] in _ANY_PERSON:
-        return ()  # "bao nhiêu người": reports count people as "nhân lực", "trường hợp", "nhân khẩu" …
-    if not words or words[0] in _NOT_COUNTED or words[0] in STOPWORDS or words[0].isdigit():
-        return ()
-    if len(words) >= 2 and words[1] not in STOPWORDS and not words[1].isdigit():
-        return (words[0], words[1])
-    return (words[0],)
-
-
-def _counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int = 8) -> bool:
-    """Whether a number precedes ``head`` within ``window`` syllables ("hơn 21.000 chữ ký số") or follows
-    it within ``after`` (the "số X là N" phrasing); a head
-    stated only through an abbreviation ("CSDL" for "cơ sở dữ liệu") needs just a number in the sentence."""
-    seq = _COUNT_TOKEN.findall(sent.folded)
-    n = len(head)
-    term = " ".join(head)
-    if (term in sent.bigrams or term in sent.toks) and f" {term} " not in f" {' '.join(seq)} ":
-        return any(_is_count(t) for t in seq)
-    for j in range(len(seq) - n + 1):
-        if tuple(seq[j:j + n]) != head:
-            continue
-        if any(_is_count(seq[i]) for i in range(max(0, j - window), j)):
-            return True
-        if any(_is_count(seq[i]) for i in range(j + n, min(len(seq), j + n + after))):
-            return True  # "số doanh nghiệp CNTT … là 96 đơn vị"
-    return False
-
-
-# Folded syllables, with a percentage kept whole ("100%"): "100% hồ sơ" is a share, not a count.
-_COUNT_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+")
-
-
-def _is_count(token: str) -> bool:
-    """A count: digits that are not a share ("100%"), or a number word ("hai", "ba mươi")."""
-    if token[0].isdigit():
-        return not token.endswith("%")
-    return token in _NUMBER_WORDS
-
-
-# number words (folded) a count may be written in: "hai lần", "ba cuộc kháng chiến"
-_NUMBER_WORDS = frozenset(["hai", "ba", "bon", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin", "trieu"])
 
 
 _QUARTER = re.compile(r"\bquy\s+(iv|iii|ii|i|[1-4])\b")

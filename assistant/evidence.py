@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer_typing import AnswerTyper
+from assistant.counting import counted_noun
 from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.question_cues import (
     SPEAKER_WORDS,
@@ -58,8 +59,8 @@ __all__ = ["PLACE_KINDS", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSe
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-# a year, not the year part of a document number ("Luật số 51/2005/QH11", "Nghị định 63/2024/NĐ-CP")
-_YEAR = re.compile(r"(?<![\d.,/])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d|/)")
+# a year ("quý I/2025", "12/2019"), not the year part of a document number ("Luật số 51/2005/QH11")
+_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d|/)")
 _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
 PLACE_KINDS = frozenset(["tinh", "thi", "xa", "huyen", "thanh", "pho"])
 
@@ -524,7 +525,7 @@ class EvidenceFinder:
 
         speaker_name, speaker = _speaker_terms(info.question, terms)
         define = defined_term(info)
-        cues = question_cues(info.qtype, fold(info.question), self._typer, info.question)
+        cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
@@ -596,6 +597,8 @@ class EvidenceFinder:
             own_coverage=sum(terms.weights[t] for t in own) / terms.total,
             near_coverage=sum(terms.weights[t] for t in near - matched) / terms.total,
             follows_question=follows_question, chunk_dense=dense,
+            counts_asked=bool(cues.counted) and re.search(
+                rf"\d[\d.,]*\s+{' '.join(cues.counted)}\b", sent.folded) is not None,
             defines=bool(define) and defines(sent.folded, define),
             names_person=asks_who and names_person(sent.text),
             year_fit=year_adjustment(info.years, sent.folded, doc_years), rank=rank, typer=self._typer)

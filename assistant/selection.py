@@ -21,6 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
+from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
 __all__ = ["select_sentences"]
@@ -76,6 +77,7 @@ def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:
 
 
 _NEAR_TIE = 0.85
+_NEAR_WINDOW = 10  # candidates looked at for a near-tie that meets the question's requirements
 _Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
 
@@ -180,7 +182,7 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
 
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
-    best = _answer_to(ev, pool[0], by_key)
+    best = _answer_to(ev, _meeting_requirements(pool), by_key)
     chosen = [best]
     weights = ev.terms.weights
     total = ev.terms.total
@@ -272,6 +274,32 @@ _ROLE_WORDS = frozenset(["giam", "doc", "so", "thong", "tin", "truyen", "chu", "
 _REQUEST_SPLIT = re.compile(r",?\s+(?:kem theo|kem|dong thoi|cung nhu|and also|along with)\s+")
 _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi nao|o dau|ai|vi sao|tai sao|may"
                        r"|what|which|how|when|who|why|where)\b")
+
+
+# What the verdict requires of the evidence when some candidate shows it: the counted noun counted ("95
+# hệ thống" for "bao nhiêu hệ thống"), the definition of the asked term. (A value of the asked type is
+# too loose a test here: any province name is a "place".)
+_REQUIRED = tuple(SENTENCE_FEATURES.index(n) for n in ("counted_noun", "defines"))
+
+
+def _meeting_requirements(pool: Sequence[ScoredSentence]) -> ScoredSentence:
+    """The best sentence, or a near-tie for it that states what the question requires and it does not.
+
+    Why: the answerability verdict refuses when no chosen sentence counts what is asked (or gives the
+    asked definition); a sentence that matches the question's words slightly better
+    but states none of that must not push out one that does."""
+    best = pool[0]
+    if not best.features:
+        return best
+    active = [i for i in _REQUIRED if any(r.features and r.features[i] > 0 for r in pool[:_NEAR_WINDOW])]
+    if all(best.features[i] > 0 for i in active):
+        return best
+    for r in pool[1:_NEAR_WINDOW]:
+        if r.score < _NEAR_TIE * best.score:
+            break
+        if r.features and all(r.features[i] > 0 for i in active):
+            return r
+    return best
 
 
 def _answer_to(ev: Evidence, best: ScoredSentence,

@@ -37,7 +37,7 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "asked_value",  # the sentence holds a value of the asked type (number, date, money, place, ...)
     "figure_for_count",  # a "how many / compare" question and a sentence with a digit
     "percent_for_rate",  # a rate is asked and the sentence states a percentage
-    "counted_noun",  # "bao nhiêu hệ thống" and the sentence counts them ("95 hệ thống")
+    "counted_noun",  # "bao nhiêu hệ thống" and the sentence counts them in so many words ("95 hệ thống")
     "date_for_when",  # a "when" question and a sentence with a date
     "title_for_who",  # a "who" question and an office or title
     "name_for_who",  # a "who" question and a person's name
@@ -61,7 +61,6 @@ SENTENCE_FEATURES: tuple[str, ...] = (
 _NUMBER = re.compile(r"\d")
 _PERCENT = re.compile(r"\d\s*%|phan tram")
 _ASKS_RATE = re.compile(r"ty le|ti le|phan tram|percent")
-_COUNTED = re.compile(r"\bbao nhieu\s+([a-z]+ [a-z]+)")
 _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\s+\d{1,2}\b|\bnam\s+\d{4}\b"
                    r"|\bquy\s+[i1v]+\b")
 _ENUM = re.compile(r":|;|\(\d\)")
@@ -85,23 +84,23 @@ class QuestionCues:
     qtype: str  # the retrieval analyser's question type (how_many, when, who, list, why, ...)
     expected: str  # the answer type the typer reads from the question ("" when none)
     asks_rate: bool
-    counted: str  # "he thong" of "bao nhiêu hệ thống", "" when none
+    counted: tuple[str, ...]  # ("he", "thong") of "bao nhiêu hệ thống", () when none
     asks_cause: bool
     asks_web_address: bool
 
 
-def question_cues(qtype: str, folded_question: str, typer: AnswerTyper | None, question: str) -> QuestionCues:
-    counted = _COUNTED.search(folded_question)
+def question_cues(qtype: str, folded_question: str, typer: AnswerTyper | None, question: str,
+                  counted: tuple[str, ...] = ()) -> QuestionCues:
     return QuestionCues(qtype=qtype, expected=typer.expected(question) if typer is not None else "",
                         asks_rate=bool(_ASKS_RATE.search(folded_question)),
-                        counted=counted.group(1) if counted else "",
+                        counted=counted,
                         asks_cause=bool(_ASKS_CAUSE.search(folded_question)),
                         asks_web_address=bool(_ASKS_WEB_ADDRESS.search(folded_question)))
 
 
 def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int, is_question: bool,
                       coverage: float, about: float, own_coverage: float, near_coverage: float,
-                      follows_question: bool, chunk_dense: float, defines: bool, names_person: bool, year_fit: float,
+                      follows_question: bool, chunk_dense: float, defines: bool, counts_asked: bool = False, names_person: bool, year_fit: float,
                       rank: int, typer: AnswerTyper | None) -> tuple[float, ...]:
     """The feature vector of one sentence, in ``SENTENCE_FEATURES`` order."""
     q = cues.qtype
@@ -120,7 +119,7 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
         float(bool(cues.expected) and typer is not None and typer.has(text, cues.expected)),
         float(count and bool(_NUMBER.search(folded))),
         float(count and cues.asks_rate and bool(_PERCENT.search(folded))),
-        float(count and bool(cues.counted) and re.search(rf"\d[\d.,]*\s+{cues.counted}\b", folded) is not None),
+        float(counts_asked),  # a figure right before the counted noun, written out ("95 hệ thống")
         float(q == "when" and bool(_DATE.search(folded))),
         float(q == "who" and bool(_WHO.search(folded))),
         float(q == "who" and names_person),

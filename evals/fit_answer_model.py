@@ -126,8 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--clean-factor", type=float, default=0.5,
                     help="questions no feature flag fires on need this share of the threshold (chosen by the "
                          "leave-one-genre-out table: 0.5 matched the better of the model and the flags on each genre)")
+    ap.add_argument("--exclude", default="",
+                    help="comma-separated features left out of the fit (weight 0), e.g. best_score, whose scale "
+                         "moves whenever the sentence-relevance weights are refitted")
     ap.add_argument("--out", type=Path, default=Path("data/models/answerability.json"))
     args = ap.parse_args(argv)
+    excluded = [n for n in args.exclude.split(",") if n]
+    unknown = [n for n in excluded if n not in FEATURE_NAMES]
+    if unknown:
+        ap.error(f"unknown features {unknown}; known: {', '.join(FEATURE_NAMES)}")
     logging.basicConfig(level=logging.WARNING)
     examples: list[Example] = []
     for spec in args.genre:
@@ -138,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         examples.extend(got)
     genres = sorted({e.genre for e in examples})
     xs = np.array([e.x for e in examples], dtype=float)
+    for n in excluded:
+        xs[:, FEATURE_NAMES.index(n)] = 0.0  # a constant column: the L2 penalty keeps its weight at 0
     ys = np.array([e.y for e in examples], dtype=float)
     gs = np.array([e.genre for e in examples])
     logo: dict[str, Any] = {}
@@ -174,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     payload = {"weights": model.weights, "bias": model.bias, "threshold": model.threshold,
                "clean_threshold": model.clean_threshold, "clean_factor": args.clean_factor,
                "coverage_floor": model.coverage_floor, "floor_false_refusal": args.floor_frr,
-               "target_false_refusal": args.target_frr, "fitted_on": {g: int((gs == g).sum()) for g in genres},
+               "target_false_refusal": args.target_frr, "excluded": excluded, "fitted_on": {g: int((gs == g).sum()) for g in genres},
                "training_figures": overall, "leave_one_genre_out": logo,
                "note": "written by python -m evals.fit_answer_model; do not edit by hand"}
     args.out.parent.mkdir(parents=True, exist_ok=True)
