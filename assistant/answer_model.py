@@ -38,7 +38,7 @@ class AnswerFeatures:
     best_is_question: float  # the best sentence is itself a question (an FAQ heading)
     dense: float  # dense similarity of the question and the best sentence's passage
     chunk_rank: float  # 1 / (1 + retrieval rank of that passage)
-    sources: float  # how many other documents the chosen sentences come from
+    sources: float  # documents the chosen sentences come from beyond the sides the question compares
     english: float  # the question is in English (terms come through a glossary)
     best_score: float  # the best sentence's relevance score
     predicate_coverage: float  # share of the question's terms other than names that the best sentence states

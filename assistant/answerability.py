@@ -29,6 +29,7 @@ from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.query import QueryInfo
 from assistant.question_cues import defined_term, defines
+from assistant.selection import sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
 
@@ -188,7 +189,10 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         count_missing=float(count_missing), period_missing=float(period_missing), how_to_low=float(how_to_low),
         best_is_question=float(best.sentence.text.rstrip().endswith("?")), dense=dense,
         chunk_rank=1.0 / (1 + best.in_chunk_rank) if best.in_chunk_rank < 99 else 0.0,
-        sources=float(len({r.sentence.source for r in chosen}) - 1), english=float(info.language == "en"),
+        # documents beyond the sides the question compares: two reports for "Bắc Ninh vs Bình Định" are
+        # expected, two for a one-sided question are a sign of a stitched-together answer
+        sources=float(max(0, len({r.sentence.source for r in chosen}) - sides(ev))),
+        english=float(info.language == "en"),
         best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
         asking_coverage=_asking_coverage(ev, covered_terms),
     )

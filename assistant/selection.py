@@ -82,6 +82,12 @@ _Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
 
 
+def sides(ev: Evidence) -> int:
+    """How many sides the question compares (two places, two years), 1 when it is one-sided: the number
+    of documents an answer is expected to quote."""
+    return max(1, len(_facets(ev)))
+
+
 def _facets(ev: Evidence) -> list[tuple[list[str], tuple[int, ...]]]:
     """(sources, years) per side of a two-sided question, in the question's order; [] if one-sided."""
     info = ev.info
