@@ -123,12 +123,18 @@ def add_admin_routes(app: FastAPI, deps: AdminDeps) -> None:
         origin = request.headers.get("origin")
         return origin is None or EdgePolicyMiddleware.same_origin(origin, request.headers)
 
+    async def open_session(request: Request) -> tuple[Response | None, AdminSession | None]:
+        """(a refusal, None) when the console is closed to this client; else (None, its session or None)."""
+        refusal = denied(request)
+        if refusal is not None:
+            return refusal, None
+        return None, await anyio.to_thread.run_sync(sessions.get, request.cookies.get(SESSION_COOKIE))
+
     def guarded(handler: Handler, *, post: bool = False) -> Callable[[Request], Awaitable[Response]]:
         async def route(request: Request) -> Response:
-            refusal = denied(request)
+            refusal, session = await open_session(request)
             if refusal is not None:
                 return refusal
-            session = await anyio.to_thread.run_sync(sessions.get, request.cookies.get(SESSION_COOKIE))
             if session is None:
                 if request.url.path.startswith("/admin/jobs/") or request.url.path.endswith(".csv") or post:
                     return JSONResponse({"error": {"code": "unauthorized", "message": "Cần đăng nhập.",
@@ -149,10 +155,9 @@ def add_admin_routes(app: FastAPI, deps: AdminDeps) -> None:
     # --- login ---------------------------------------------------------------------------------------
 
     async def admin_home(request: Request) -> Response:
-        refusal = denied(request)
+        refusal, session = await open_session(request)
         if refusal is not None:
             return refusal
-        session = await anyio.to_thread.run_sync(sessions.get, request.cookies.get(SESSION_COOKIE))
         if session is None:
             return login_form(request)
         return RedirectResponse("/admin/documents", 303, headers=_HEADERS)
