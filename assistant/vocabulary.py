@@ -39,6 +39,8 @@ QUESTION_PHRASES = (
     "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
     "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
+    # "mấy giờ / mấy ngày …": the question word, not "máy" (a machine), which folds the same
+    r"may(?= (?:gio|ngay|tuoi|lan|thang|nam|tuan|phut|nguoi|buoc|loai|cai|so|chu))",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
 # English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
