@@ -39,7 +39,6 @@ QUESTION_PHRASES = (
     "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
     "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
-    "bao lau", "bao xa", "lam sao", "tai sao", "vi sao",
     # "mấy giờ / mấy ngày …": the question word, not "máy" (a machine), which folds the same
     r"may(?= (?:gio|ngay|tuoi|lan|thang|nam|tuan|phut|nguoi|buoc|loai|cai|so|chu))",
 )
