@@ -28,7 +28,7 @@ from assistant.answer_typing import AnswerTyper
 from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.query import QueryInfo
-from assistant.question_cues import defined_term, defines
+from assistant.question_cues import asking_sentence, defined_term, defines
 from assistant.selection import sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
@@ -194,20 +194,10 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         sources=float(max(0, len({r.sentence.source for r in chosen}) - sides(ev))),
         english=float(info.language == "en"),
         best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
-        asking_coverage=_asking_coverage(ev, covered_terms),
+        asking_coverage=ev.terms.share_stated(asking_sentence(ev.info.question), covered_terms),
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
-
-
-def _asking_coverage(ev: Evidence, covered: set[str]) -> float:
-    """The share of the asking sentence's term weight that is covered: "Chồng tôi làm công nhân ở Bình
-    Dương gần hai năm … Ở quê có bắt anh ấy khai báo tạm vắng không?" asks only its last sentence."""
-    sentences = [x for x in re.split(r"[.!?]+\s", ev.info.question.strip()) if x.strip()]
-    own = set(tokens(sentences[-1] if sentences else ev.info.question))
-    weights = {t: w for t, w in ev.terms.weights.items() if set(t.split()) <= own}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in covered) / total if total else 0.0
 
 
 def _predicate_support(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper | None
@@ -279,7 +269,6 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
     return ""
 
 
-# "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
 def _junction(ev: Evidence, bigram: str) -> bool:
     """Whether an absent bigram straddles two words the documents do state: "hoạch chuyển" in "kế
     hoạch chuyển đổi số" is the seam between "kế hoạch" and "chuyển đổi", not a topic of its own.

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.query import QueryInfo
+from assistant.question_cues import tokens
 from assistant.vocabulary import STOPWORDS
 from index.normalize import fold
 
@@ -18,12 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["counted_noun", "counts"]
 
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(fold(text))
-
+# "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
 _NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong", "lan", "so", "thi", "la",
                           "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua"])
 
@@ -87,5 +83,3 @@ def _is_count(token: str) -> bool:
 
 # number words (folded) a count may be written in: "hai lần", "ba cuộc kháng chiến"
 _NUMBER_WORDS = frozenset(["hai", "ba", "bon", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin", "trieu"])
-
-

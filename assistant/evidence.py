@@ -28,6 +28,7 @@ from assistant.question_cues import (
     defines,
     names_person,
     speaker_names,
+    tokens,
 )
 from assistant.sentence_relevance import (
     DEFAULT_PATH as DEFAULT_SENTENCE_MODEL,
@@ -106,11 +107,6 @@ def year_adjustment(years: Sequence[int], folded: str, doc_years: frozenset[int]
         elif y not in doc_years:
             adj -= 0.08
     return adj
-
-
-def tokens(text: str) -> list[str]:
-    """Folded syllables of ``text`` (lower case, no diacritics, "đ" -> "d")."""
-    return _TOKEN.findall(fold(text))
 
 
 def _bigrams(toks: Sequence[str]) -> set[str]:
@@ -248,6 +244,15 @@ class QueryTerms:
     weights: dict[str, float]
     total: float
     focus: tuple[str, ...]  # terms naming what is asked (must be stated by the evidence)
+
+    def share_stated(self, text: str, stated: Iterable[str]) -> float:
+        """The share of the weight of this question's terms that lie in ``text`` (a part of the question)
+        which ``stated`` holds; 0 when the part holds none of them."""
+        own = set(tokens(text))
+        weights = {t: w for t, w in self.weights.items() if set(t.split()) <= own}
+        total = sum(weights.values())
+        held = set(stated)
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
 
 
 @dataclass

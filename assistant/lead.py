@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
+from assistant.question_cues import asking_sentence
 from index.normalize import fold
 
 __all__ = ["Lead", "compose_lead", "grounded", "list_items", "render_lead"]
@@ -255,7 +256,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
     # negations and its words decide ("mà chưa làm giấy khai sinh" is not what is asked)
     asking = _asking_clause(body)
-    if max(r.coverage, _share_stated(ev, r, asking)) < 0.45:
+    if max(r.coverage, ev.terms.share_stated(asking, r.matched)) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
     # polarity is compared clause to clause: the sentence's clause and the question's clause that say
     # the most of the same thing ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai
@@ -283,22 +284,13 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
 
 def _asking_clause(folded_question: str) -> str:
     """The last sentence of a question, and of it the last clause of at least three syllables."""
-    sentences = [x for x in re.split(r"[.!?]+", folded_question) if x.strip()]
-    last = sentences[-1] if sentences else folded_question
+    last = asking_sentence(folded_question)
     parts = [x for x in re.split(r"[,;]", last) if x.strip()]
     for i in range(len(parts) - 1, -1, -1):
         clause = ",".join(parts[i:])
         if len(clause.split()) >= 3:
             return clause
     return last
-
-
-def _share_stated(ev: Evidence, r: ScoredSentence, clause: str) -> float:
-    """The share of the weight of the clause's question terms that the sentence states."""
-    own = set(tokens(clause))
-    weights = {t: w for t, w in ev.terms.weights.items() if set(t.split()) <= own}
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in r.matched) / total if total else 0.0
 
 
 def _plausible_date(text: str) -> bool:

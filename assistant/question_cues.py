@@ -12,13 +12,22 @@ import re
 from assistant.query import QueryInfo
 from index.normalize import fold
 
-__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "defined_term", "defines", "names_person", "speaker_names"]
+__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "defined_term", "defines", "names_person",
+           "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
-def _tokens(text: str) -> list[str]:
+def tokens(text: str) -> list[str]:
+    """Folded syllables of ``text`` (lower case, no diacritics, "đ" -> "d")."""
     return _TOKEN.findall(fold(text))
+
+
+def asking_sentence(question: str) -> str:
+    """The question's last sentence: the one that asks, after any story the citizen tells first ("Chồng
+    tôi … đã có tạm trú ở đó. Ở quê có bắt anh ấy khai báo tạm vắng không?")."""
+    sentences = [x for x in re.split(r"[.!?]+\s", question.strip()) if x.strip()]
+    return sentences[-1] if sentences else question
 
 
 # A Vietnamese personal name: a common family name followed by a capitalised given name ("Phạm Anh
@@ -47,7 +56,7 @@ def defined_term(info: QueryInfo) -> str:
     m = _DEFINE_VI.match(f) if info.language == "vi" else _DEFINE_EN.match(f)
     if not m:
         return ""
-    toks = _tokens(m.group(1) or m.group(2) or "")
+    toks = tokens(m.group(1) or m.group(2) or "")
     if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
         return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
     return " ".join(toks)
@@ -77,12 +86,12 @@ def speaker_names(question: str, stopwords: frozenset[str]) -> frozenset[str]:
             for w in words[:4]:
                 if not w[:1].isupper():
                     break
-                names.update(_tokens(w))
+                names.update(tokens(w))
     names -= stopwords
     if not names:
         title = _SPEAKER_TITLE.search(fold(question))
         if title is not None:
-            names = set(_tokens(title.group(0)))
+            names = set(tokens(title.group(0)))
     return frozenset(names)
 
 

@@ -25,8 +25,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer_model import FEATURE_NAMES, AnswerModel
-from assistant.settings import Settings
-from evals.dataset import load_dataset
+from evals.answer_stage import decided_items
 from evals.metrics import contains_phrase
 
 log = logging.getLogger(__name__)
@@ -44,33 +43,20 @@ class Example:
 
 def collect(genre: str, index_dir: Path, datasets: Sequence[Path]) -> list[Example]:
     """Features and labels of every item, read through the same pipeline the server uses."""
-    from assistant import composition
-    from assistant.pipeline import validate_history
-
-    settings = Settings(index_dir=index_dir, chroma_host="")
-    pipeline = composition.build_pipeline(settings)
-    extractive = pipeline._fallback  # noqa: SLF001 - the script reads the shared answer stage directly
     out: list[Example] = []
-    for path in datasets:
-        for item in load_dataset(path):
-            if item.type == "injection":
+    for item, _ev, chosen, verdict in decided_items(index_dir, datasets):
+        if verdict.features is None:
+            continue  # structural refusal (nothing retrieved, place not covered): not the model's call
+        if item.expects_refusal:
+            y = 0
+        else:
+            text = " ".join(r.sentence.text for r in chosen)
+            if not any(contains_phrase(text, m) for m in item.must_include):
                 continue
-            turns = validate_history(list(item.history), 10, 2000)
-            standalone = pipeline._standalone(item.question, turns)  # noqa: SLF001
-            contexts = pipeline._retriever.retrieve(standalone, settings.top_k)  # noqa: SLF001
-            ev, chosen, verdict = extractive.evidence(standalone, contexts)
-            if verdict.features is None:
-                continue  # structural refusal (nothing retrieved, place not covered): not the model's call
-            if item.expects_refusal:
-                y = 0
-            else:
-                text = " ".join(r.sentence.text for r in chosen)
-                if not any(contains_phrase(text, m) for m in item.must_include):
-                    continue
-                y = 1
-            fired = verdict.reason != "ok" or bool(verdict.detail.get("flags"))
-            out.append(Example(genre, item.id, tuple(verdict.features.vector()), y, fired,
-                               bool(verdict.detail.get("vetoed"))))
+            y = 1
+        fired = verdict.reason != "ok" or bool(verdict.detail.get("flags"))
+        out.append(Example(genre, item.id, tuple(verdict.features.vector()), y, fired,
+                           bool(verdict.detail.get("vetoed"))))
     return out
 
 

@@ -26,8 +26,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from assistant.sentence_relevance import SENTENCE_FEATURES, SentenceModel, load_sentence_model
-from assistant.settings import Settings
-from evals.dataset import load_dataset
+from evals.answer_stage import decided_items
 from evals.metrics import contains_phrase
 
 log = logging.getLogger(__name__)
@@ -43,26 +42,15 @@ class Question:
 
 def collect(genre: str, index_dir: Path, datasets: Sequence[Path], candidates: int) -> list[Question]:
     """Candidates and labels of every answerable item, read through the pipeline the server uses."""
-    from assistant import composition
-    from assistant.pipeline import validate_history
-
-    settings = Settings(index_dir=index_dir, chroma_host="")
-    pipeline = composition.build_pipeline(settings)
-    extractive = pipeline._fallback  # noqa: SLF001 - the script reads the shared answer stage directly
     out: list[Question] = []
-    for path in datasets:
-        for item in load_dataset(path):
-            if item.type == "injection" or item.expects_refusal or not item.must_include:
-                continue
-            turns = validate_history(list(item.history), 10, 2000)
-            standalone = pipeline._standalone(item.question, turns)  # noqa: SLF001
-            contexts = pipeline._retriever.retrieve(standalone, settings.top_k)  # noqa: SLF001
-            ev, _chosen, _verdict = extractive.evidence(standalone, contexts)
-            cands = [r for r in ev.ranked[:candidates] if r.features]
-            y = np.array([float(any(contains_phrase(r.sentence.text, m) for m in item.must_include)) for r in cands])
-            if not len(cands) or y.sum() == 0 or y.sum() == len(y):
-                continue  # nothing to learn: no relevant candidate (a retrieval miss) or all relevant
-            out.append(Question(genre, item.id, np.array([r.features for r in cands], dtype=float), y))
+    for item, ev, _chosen, _verdict in decided_items(index_dir, datasets):
+        if item.expects_refusal or not item.must_include:
+            continue
+        cands = [r for r in ev.ranked[:candidates] if r.features]
+        y = np.array([float(any(contains_phrase(r.sentence.text, m) for m in item.must_include)) for r in cands])
+        if not len(cands) or y.sum() == 0 or y.sum() == len(y):
+            continue  # nothing to learn: no relevant candidate (a retrieval miss) or all relevant
+        out.append(Question(genre, item.id, np.array([r.features for r in cands], dtype=float), y))
     return out
 
 
