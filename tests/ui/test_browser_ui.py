@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -103,7 +104,12 @@ def test_thumbs_up_is_stored_with_question_answer_and_ids(server: Any, page: Any
     row.hover()
     page.locator('#chat button[aria-label="Like"], #chat button[title="Like"]').last.click()
     page.wait_for_function("() => document.querySelector('#feedback-note').innerText.trim().length > 0")
+    # The note can render before the server's write commits: poll the real database, bounded.
+    deadline = time.monotonic() + 15
     records = store.read_all()
+    while len(records) == n0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        records = store.read_all()
     assert len(records) == n0 + 1, page.locator("#feedback-note").inner_text()
     rec = records[-1]
     assert rec.rating == "up" and rec.channel == "ui"
