@@ -207,7 +207,8 @@ class ExtractiveAnswerer:
             if lead.items:  # the list is the answer: its intro and neighbours are not quoted again
                 shown |= {(r.sentence.source, r.sentence.index) for r in chosen
                           if r.sentence.source == lead.sentence.source}
-            quotes = [reg.candidates[n - 1].quote] + ([reg.candidates[other_n - 1].quote] if other_n else [])
+            quotes = [reg.candidates[n - 1].quote] + ([reg.candidates[other_n - 1].quote] if other_n else []) \
+                + [reg.candidates[reg.index_of[(i.source, i.index)] - 1].quote for i in lead.items]
             if grounded(lines[0], quotes):
                 log.info("lead dropped: figures or names not in its quote")
                 lines = lines[1:]

@@ -18,7 +18,7 @@ from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.question_cues import asking_sentence
 from index.normalize import fold
 
-__all__ = ["Lead", "compose_lead", "grounded", "list_items", "render_lead"]
+__all__ = ["Lead", "compose_lead", "grounded", "inline_items", "list_items", "render_lead"]
 
 _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|,\s+|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
@@ -351,9 +351,51 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     return Lead(_clause_around(best.sentence, None, terms), best.sentence, "statement")
 
 
+_ITEM_CUT = re.compile(r"\s*[;:]\s+|\s*\(")  # an item's gist ends where it starts to qualify itself
+_MIN_ITEM = 12  # characters: a shorter gist is kept whole with what follows it
+
+
+def _item_gist(text: str, room: int) -> str:
+    """The first clause of a list item, without its enumerator, at most ``room`` characters."""
+    body = _ENUMERATED.sub("", text.strip(), count=1).rstrip(" .;,")
+    cut = next((m.start() for m in _ITEM_CUT.finditer(body) if m.start() >= _MIN_ITEM), len(body))
+    gist = body[:cut].rstrip(" ,")
+    if len(gist) > room:
+        gist = gist[:room].rsplit(" ", 1)[0].rstrip(" ,") + "…"
+    return gist
+
+
+def inline_items(head: str, items: Sequence[Sentence]) -> str:
+    """A list lead that holds the list: "<heading>: <item 1>; <item 2>; …", at most ``_MAX_LEAD``.
+
+    Why: the first line is what a citizen reads; "Các hành vi bị nghiêm cấm" alone answers nothing.
+    Each item contributes the gist of its first clause; the items that do not fit are marked "…"."""
+    head = head.rstrip(" .:;")
+    room = _MAX_LEAD - len(head) - 2
+    share = max(40, room // max(1, min(len(items), 4)))
+    gists: list[str] = []
+    for item in items:
+        left = room - sum(len(g) + 2 for g in gists) - 3  # 3: room for a closing "; …"
+        if left < _MIN_ITEM:
+            gists.append("…")
+            break
+        gists.append(_item_gist(item.text, min(share, left)))
+    if not gists:
+        return head
+    return f"{head}: " + "; ".join(g[:1].lower() + g[1:] if _lower_ok(g) else g for g in gists)
+
+
+def _lower_ok(gist: str) -> bool:
+    """Whether the gist's first letter may be lowered inside a sentence: not a name or acronym."""
+    first = gist.split(" ", 1)[0]
+    return len(first) > 1 and first[1:].islower() and not re.match(r"[A-ZĐ][a-zà-ỹđ]*\s+[A-ZĐ]", gist)
+
+
 def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: int = 0) -> str:
     """The lead as shown: verdict word (yes/no), the clause, its ``[n]`` marker."""
     clause = typer.strip_leading_connector(lead.text).rstrip(" .")
+    if lead.kind == "list" and lead.items:
+        clause = inline_items(clause, lead.items)
     if language == "en" and lead.kind != "compare":
         if lead.kind == "yes_no":
             word = typer.verdict_word(lead.verdict or "states", "en")

@@ -1,0 +1,38 @@
+"""Unit tests of the lead's list form: hand-made sentences, the line a citizen reads first."""
+
+from __future__ import annotations
+
+from assistant.evidence import Sentence
+from assistant.lead import inline_items
+from index.normalize import fold
+
+
+def _sent(text: str, i: int) -> Sentence:
+    return Sentence(source="law.txt", index=i, para=i, start=0, end=len(text), text=text, folded=fold(text),
+                    toks=frozenset(), bigrams=frozenset(), length=len(text.split()))
+
+
+def test_a_list_lead_holds_its_items_not_only_the_heading() -> None:
+    items = [_sent("1. Giao dịch điện tử trong nội bộ cơ quan nhà nước.", 1),
+             _sent("2. Giao dịch điện tử giữa các cơ quan nhà nước với nhau.", 2),
+             _sent("3. Giao dịch điện tử giữa cơ quan nhà nước với cơ quan, tổ chức, cá nhân.", 3)]
+    lead = inline_items("Các loại hình giao dịch điện tử của cơ quan nhà nước", items)
+    assert lead.startswith("Các loại hình giao dịch điện tử của cơ quan nhà nước: giao dịch điện tử trong nội bộ")
+    assert "với nhau; giao dịch" in lead and lead.endswith("cơ quan, tổ chức, cá nhân")
+    assert "1." not in lead and "3." not in lead  # enumerators are the list's, not the lead's
+
+
+def test_a_long_list_is_cut_to_the_lead_length_and_marked() -> None:
+    items = [_sent(f"{k}) Hành vi thứ {k} bị nghiêm cấm theo quy định của pháp luật về căn cước, "
+                   "kể cả khi được người khác đồng ý bằng văn bản.", k) for k in range(1, 12)]
+    lead = inline_items("Các hành vi bị nghiêm cấm", items)
+    assert len(lead) <= 280
+    assert lead.endswith("…") and "hành vi thứ 1 bị nghiêm cấm" in lead
+
+
+def test_names_keep_their_capitals_inside_the_list() -> None:
+    items = [_sent("- Công an cấp xã nơi cư trú.", 1), _sent("- Cổng dịch vụ công quốc gia.", 2),
+             _sent("- VNeID.", 3)]
+    lead = inline_items("Nộp ở một trong các nơi sau", items)
+    assert "công an cấp xã nơi cư trú; cổng dịch vụ công quốc gia" in lead
+    assert lead.endswith("VNeID")
