@@ -69,7 +69,14 @@ def defines(folded: str, term: str) -> bool:
     t = re.escape(term)
     f = re.sub(r"^(?:\d{1,2} |[a-z] \) )", "", f)  # a clause or point number ("12. Chứng thư … là")
     return bool(re.search(rf"(?:^|[,:(] )(?:(?:theo do|trong do|hien nay|do la) )?{t} (?:\( [^)]* \) )?"
-                          rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f))
+                          rf"(?:la|gom|bao gom)\b|(?:^|, ){t} :|\( (?:[^)]* )?{t}\b", f)
+                or re.search(_NAMING.format(t=t), f))
+
+
+# The other ways a sentence says what a term is: it names something ("… được gọi là X", "… mệnh danh là X",
+# "… còn gọi là X") or glosses the term ("X, có nghĩa là …", "X, tức là …", "X nghĩa là …").
+_NAMING = (r"\b(?:goi|menh danh|ten goi) la {t}\b|\b{t} (?:, )?(?:co nghia|nghia|tuc|hay con goi|con goi|duoc hieu) la\b"
+           r"|\b{t} (?:is|are|means) (?:called )?\b|\b(?:called|known as) {t}\b")
 
 
 # A sentence that introduces what someone said: "Chủ tịch … nhấn mạnh: …" (folded)
