@@ -136,10 +136,12 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.sentence_relevance import load_sentence_model
 
     reader = reader or open_reader(settings)
+    from assistant.shorthand import load_shorthand
     from assistant.vocabulary import load_synonyms
 
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                                synonyms=load_synonyms(settings.synonyms_path))
+                                synonyms=load_synonyms(settings.synonyms_path),
+                                shorthand=load_shorthand(settings.shorthand_path))
     typer = load_typer(settings.answer_types_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash, typer=typer,

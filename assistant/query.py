@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.diacritics import DiacriticRestorer
-from assistant.vocabulary import ACRONYMS, TYPED_ACRONYMS, SynonymTable
+from assistant.shorthand import Shorthand, default_shorthand
+from assistant.vocabulary import SynonymTable
 from index.metadata import find_places
 from index.normalize import fold, normalize_text
 
@@ -82,38 +83,19 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$", r"^(?:is|are|can|does|do|did|has|have)\b")),
 )
 
-# English -> Vietnamese glossary (longest phrases first), so an English question also searches the
-# Vietnamese corpus by its own terms. Dense retrieval is multilingual but weaker across languages.
-# Chat shorthand Vietnamese users type on phones ("ko", "dc", "bn", "dvc"), as whole lower-case
-# words, and what they stand for. Why: every later step (question type, counted noun, BM25, the
-# embedding model) reads full words; "có bao nhiêu dvc" must count "dịch vụ công". Upper-case
-# acronyms ("DVC", "TTHC") are left alone: the reports use them and evidence matching expands them.
-_SHORTHAND: dict[str, str] = {
-    "ko": "không", "k": "không", "khg": "không", "hok": "không",
-    "dc": "được", "đc": "được", "ntn": "như thế nào", "j": "gì", "bn": "bao nhiêu", "bnh": "bao nhiêu",
-    "bnhieu": "bao nhiêu", "mk": "mình", "mik": "mình", "tmđt": ACRONYMS["tmdt"],
-    **{abbr: ACRONYMS[abbr] for abbr in TYPED_ACRONYMS},
-}
-_SHORTHAND_RE = re.compile(r"(?<![\w/.-])(" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")(?![\w/-])(?!\.\w)",
-                           re.IGNORECASE)
-
-
-def _shorthand(m: re.Match[str]) -> str:
-    word = m.group(1)
-    return word if word.isupper() else _SHORTHAND[word.lower()]
-
-
 # "Sở TT&TT" / "Sở TTTT": the reports always write the department's name out
 _TTTT_RE = re.compile(r"(?<!\w)TT\s?&\s?TT(?!\w)|(?<!\w)TTTT(?!\w)", re.IGNORECASE)
 
 
-def expand_shorthand(text: str) -> str:
+def expand_shorthand(text: str, shorthand: Shorthand | None = None) -> str:
     """``text`` with chat shorthand written out ("bn dvc" -> "bao nhiêu dịch vụ công"); words in
     capitals ("DVC", "K") are acronyms or initials and stay as typed."""
     text = _TTTT_RE.sub("Thông tin và Truyền thông", text)
-    return _SHORTHAND_RE.sub(_shorthand, text)
+    return (shorthand or default_shorthand()).expand(text)
 
 
+# English -> Vietnamese glossary (longest phrases first), so an English question also searches the
+# Vietnamese corpus by its own terms. Dense retrieval is multilingual but weaker across languages.
 def _default_glossary() -> tuple[tuple[str, str], ...]:
     """The corpus pack's English -> Vietnamese glossary (data/packs/default/glossary.tsv), read on first use."""
     return load_glossary(DEFAULT_GLOSSARY)
@@ -276,14 +258,14 @@ def _keywords(text: str, language: str) -> tuple[str, ...]:
 
 
 def analyze(question: str, restorer: DiacriticRestorer | None = None,
-            synonyms: SynonymTable | None = None) -> QueryInfo:
+            synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None) -> QueryInfo:
     """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration;
     ``synonyms`` (the corpus pack's everyday <-> legal wording) adds the other wording to search with."""
     text = " ".join(normalize_text(question).split())
     language = detect_language(text)
     ratio = _marked_ratio(text)  # of what was typed: shorthand written out below carries marks
     if language == "vi":
-        text = expand_shorthand(text)
+        text = expand_shorthand(text, shorthand)
     has_diacritics = ratio > 0.0
     restored = text
     # A normally typed Vietnamese question has most syllables marked; restoring its few plain

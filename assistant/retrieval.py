@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from assistant.diacritics import DiacriticRestorer
 from assistant.query import QueryInfo, analyze
+from assistant.shorthand import Shorthand
 from assistant.vocabulary import SynonymTable
 from index.metadata import province_of
 from index.normalize import fold
@@ -95,7 +96,7 @@ class HybridRetriever:
 
     def __init__(self, reader: _Reader, weights: RetrievalWeights | None = None, *,
                  dense_weight: float | None = None, lexical_weight: float | None = None,
-                 synonyms: SynonymTable | None = None) -> None:
+                 synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None) -> None:
         for name in ("snapshot", "dense", "lexical"):
             if not callable(getattr(reader, name, None)):
                 raise TypeError(f"HybridRetriever needs a reader with .{name}(); got {type(reader).__name__}")
@@ -110,6 +111,7 @@ class HybridRetriever:
         self._reader = reader
         self.weights = w
         self._synonyms = synonyms  # everyday <-> legal wording from the corpus pack (None: none)
+        self._shorthand = shorthand  # chat shorthand written out (None: the shipped table)
         self._lock = threading.Lock()
         self._vocab_for: object | None = None
         self._restorer: DiacriticRestorer | None = None
@@ -136,7 +138,7 @@ class HybridRetriever:
             if info is not None:
                 self._analyses.move_to_end(query)
                 return info
-        info = analyze(query, restorer, self._synonyms)
+        info = analyze(query, restorer, self._synonyms, self._shorthand)
         with self._lock:
             self._analyses[query] = info
             while len(self._analyses) > _ANALYSIS_CACHE:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     legal_context: bool = True
     # everyday <-> legal wording ("nhập hộ khẩu" <-> "đăng ký thường trú") added to searches; "" = none
     synonyms_path: Path | None = DEFAULT_SYNONYMS
+    # chat shorthand citizens type ("hs" -> "hồ sơ", "sđt" -> "số điện thoại"), written out before analysis
+    shorthand_path: Path = PROJECT_ROOT / "data" / "lang" / "shorthand.tsv"
 
     # --- retrieval and answering ------------------------------------------------------------------
     top_k: int = 8

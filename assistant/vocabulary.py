@@ -14,7 +14,7 @@ from pathlib import Path
 from index.normalize import fold, normalize_text
 
 __all__ = ["ABBREVIATIONS", "ACRONYMS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
-           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "TYPED_ACRONYMS", "load_synonyms"]
+           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "load_synonyms"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -30,7 +30,7 @@ STOPWORDS = frozenset([
     "according", "in", "on", "for", "with", "by", "from", "that", "this", "these", "those", "had", "has",
     "have", "been", "be", "when", "who", "whom", "whose", "why", "and", "or", "at", "as", "an", "it", "its",
     "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
-    "all",
+    "all", "ad", "admin",  # "… vậy ad": the citizen addresses the page's admin
 ])
 # Question phrasing (folded) removed before weighting: it never occurs in reports, and its syllables
 # would otherwise look like rare topic words ("bao nhiêu" is not about "bảo hiểm").
@@ -68,7 +68,7 @@ LAMBDA_BIGRAM = 1.0
 # Abbreviations used by the reports and by people writing about them, written out. One table serves
 # both sides: evidence matching folds it (a sentence that says "TTHC" also matches a question that
 # says "thủ tục hành chính", and the other way round), and query analysis writes out the ones
-# citizens type in lower case ("có bao nhiêu dvc", see ``TYPED_ACRONYMS``).
+# citizens type in lower case ("có bao nhiêu dvc", see data/lang/shorthand.tsv).
 ACRONYMS: dict[str, str] = {
     "tthc": "thủ tục hành chính", "cccd": "căn cước công dân", "dvc": "dịch vụ công",
     "dvctt": "dịch vụ công trực tuyến", "dvcqg": "dịch vụ công quốc gia", "csdl": "cơ sở dữ liệu",
@@ -79,8 +79,6 @@ ACRONYMS: dict[str, str] = {
     "cbccvc": "cán bộ công chức viên chức", "hdnd": "hội đồng nhân dân", "gd": "giáo dục",
 }
 ABBREVIATIONS: dict[str, str] = {abbr: fold(full) for abbr, full in ACRONYMS.items()}
-# The acronyms that, typed in lower case, are chat shorthand rather than a word ("ca", "kt" are words)
-TYPED_ACRONYMS = ("dvc", "dvctt", "dvcqg", "tthc", "csdl", "cds", "cks", "tmdt")
 # Everyday words citizens use for the reports' official terms (folded, applied to questions).
 SYNONYMS: tuple[tuple[str, str], ...] = (
     ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),
