@@ -89,7 +89,10 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"|\b(?:don'?t|do not|without)\s+(?:cite|citing|mention(?:ing)? (?:it'?s|that it is) an? estimate)"),
     # --- role play ----------------------------------------------------------------------------------
     ("roleplay", "roleplay-vi",
-     r"\bdong vai\b(?! tro)|\bnhap vai\b|\bgia vo (?:ban )?(?:la|lam)\b"),
+     # a request to the assistant (opening the message or a clause, or after "hãy / bạn"), not a statement
+     # about an actor ("Lữ Mẫn San đóng vai gì trong phim …", "diễn viên nào đóng vai Mùi")
+     r"(?:^|[.!?,;:]\s*|\b(?:hay|ban|bot|em|may|cau|tro ly|chatbot|gio|bay gio|tu gio)\s+)(?:hay\s+)?"
+     r"(?:dong|nhap) vai\b(?! tro)|\bgia vo (?:ban )?(?:la|lam)\b"),
     ("roleplay", "roleplay-en",
      r"\b(?:pretend (?:to be|you are|you're)|act as|role-?play|you are now|impersonate)\b"),
     # --- clearly outside public services (answering from reports would only mislead) ---------------
