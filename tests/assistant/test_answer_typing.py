@@ -28,3 +28,20 @@ def typer() -> AnswerTyper:
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind
+
+
+@pytest.mark.parametrize(("sentence", "kind", "value"), [
+    ("Trận Bạch Đằng diễn ra vào năm 938.", "date", "năm 938"),
+    ("Chùa được xây dựng vào thế kỷ thứ XI.", "date", "thế kỷ thứ XI"),
+    ("Sự kiện diễn ra vào mùa xuân năm Kỷ Dậu.", "date", "năm Kỷ Dậu"),  # a year of the sexagenary cycle
+    ("Lễ hóa vàng thường tổ chức vào mùng 3 Tết.", "date", "mùng 3"),
+    ("Ông có hai người con trai.", "number", "hai"),  # numbers written as words
+    ("Thời hạn giải quyết là 05 ngày làm việc.", "duration", "05 ngày làm việc"),
+    ("Lệ phí là 25.000 đồng/thẻ.", "money", "25.000 đồng"),
+])
+def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:
+    assert value in [sp.text for sp in typer.spans(sentence, kind)]
+
+
+def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
+    assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
