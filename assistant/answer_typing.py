@@ -89,6 +89,16 @@ class AnswerTyper:
         f = fold(question)
         return any(k == kind and rx.search(f) for k, rx in self._lx.question)
 
+    def asking_words(self, question: str) -> frozenset[str]:
+        """The folded syllables of the question's asking phrases ("bao lâu", "mấy giờ", "ở đâu"): they say
+        what kind of value is wanted, not what it is about, so no document needs to state them."""
+        f = fold(question)
+        out: set[str] = set()
+        for _, rx in self._lx.question:
+            for m in rx.finditer(f):
+                out.update(_WORD.findall(m.group(0)))
+        return frozenset(out)
+
     def is_yes_no_tail(self, question: str) -> bool:
         return bool(self._lx.question_tails.search(fold(question).strip()))
 

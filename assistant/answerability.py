@@ -27,6 +27,7 @@ from assistant.answer_model import AnswerFeatures, AnswerModel
 from assistant.answer_typing import AnswerTyper
 from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
+from assistant.lexicon import WordList
 from assistant.query import QueryInfo
 from assistant.question_cues import asking_sentence, defined_term, defines
 from assistant.selection import sides
@@ -61,7 +62,7 @@ class Verdict:
 
 def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
            model: AnswerModel | None = None, typer: AnswerTyper | None = None,
-           contexts: Sequence[ScoredChunk] = ()) -> Verdict:
+           contexts: Sequence[ScoredChunk] = (), words: WordList | None = None) -> Verdict:
     """Whether the chosen sentences answer the question.
 
     Two refusals are structural (nothing retrieved; a place no document covers). Everything else is a
@@ -75,7 +76,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
         return Verdict(False, "no_context", answer_type=expected)
     if ev.missing_places and _place_scoped(ev):
         return Verdict(False, "place_not_covered", missing=ev.missing_places, answer_type=expected)
-    feats, reasons, detail = extract_features(ev, chosen, th, typer, expected, contexts)
+    feats, reasons, detail = extract_features(ev, chosen, th, typer, expected, contexts, words)
     vetoes = [r for r in reasons if r[0] in _VETOES or r[0].startswith("no_")]
     if model is None:
         p = 1.0 if not reasons else 0.0
@@ -122,7 +123,7 @@ def asked_type(info: QueryInfo, typer: AnswerTyper | None) -> str:
 
 
 def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds, typer: AnswerTyper | None,
-                     expected: str, contexts: Sequence[ScoredChunk] = ()
+                     expected: str, contexts: Sequence[ScoredChunk] = (), words: WordList | None = None
                      ) -> tuple[AnswerFeatures, list[tuple[str, tuple[str, ...]]], dict[str, Any]]:
     """The declared features of the evidence, the failing ones as (reason, missing) strongest first."""
     info = ev.info
@@ -140,11 +141,14 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     if year_conflict:
         reasons.append(("year_not_covered", (year_conflict,)))
 
-    # rare topic terms that the candidate documents never mention
+    # rare topic terms that the candidate documents never mention: words, not the seam between two words
+    # ("chiều thứ" of "chiều thứ Bảy") and not the asking phrase ("bao lâu"), which no document need state
     weights = ev.terms.weights
+    asking = typer.asking_words(ev.info.question) if typer is not None else frozenset()
     absent = [t for t in weights
               if not ev.in_candidates(t) and ev.stats is not None and ev.stats.known(t)
-              and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)]
+              and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)
+              and not set(t.split()) <= asking and (" " not in t or words is None or words.is_word(t))]
     absent_share = sum(weights[t] for t in absent) / ev.terms.total
     heavy = [t for t in absent if " " in t and weights[t] / ev.terms.total >= th.max_absent_term_share]
     detail["absent_terms"] = {t: round(weights[t] / ev.terms.total, 3) for t in absent}

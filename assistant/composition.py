@@ -136,6 +136,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.sentence_relevance import load_sentence_model
 
     reader = reader or open_reader(settings)
+    from assistant.lexicon import load_word_list
     from assistant.shorthand import load_shorthand
     from assistant.vocabulary import load_synonyms
 
@@ -151,7 +152,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                                     typer=typer,
                                     model=load_model(settings.answer_model_path), labeler=labeler,
                                     refusal_texts=load_refusal_texts(settings.messages_path),
-                                    retrieve=retriever.retrieve, top_k=settings.top_k)
+                                    retrieve=retriever.retrieve, top_k=settings.top_k,
+                                    words=load_word_list(settings.words_path))
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

@@ -34,6 +34,7 @@ from assistant.evidence import (
     Sentence,
 )
 from assistant.lead import compose_lead, grounded, render_lead
+from assistant.lexicon import WordList
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
 from assistant.question_parts import split_parts
@@ -59,7 +60,8 @@ class ExtractiveAnswerer:
                  typer: AnswerTyper | None = None, model: AnswerModel | None = None,
                  labeler: Callable[[str, int, int], tuple[str, str]] | None = None,
                  refusal_texts: dict[str, RefusalTexts] | None = None,
-                 retrieve: Callable[[str, int], Sequence[ScoredChunk]] | None = None, top_k: int = 8) -> None:
+                 retrieve: Callable[[str, int], Sequence[ScoredChunk]] | None = None, top_k: int = 8,
+                 words: WordList | None = None) -> None:
         self._finder = finder
         # a two-part question is searched again per part, so each part is answered on its own passages
         # exactly as if it had been asked alone (without ``retrieve``: on the question's passages)
@@ -72,6 +74,7 @@ class ExtractiveAnswerer:
         self._analyze = analyzer
         self._covered_places = tuple(covered_places)
         self._thresholds = thresholds or Thresholds()
+        self._words = words  # which syllable pairs are words (the verdict's absent-topic test)
 
     # --- Answerer protocol ------------------------------------------------------------------------
     def answer(self, question: str, contexts: Sequence[ScoredChunk], *, language: str = "vi") -> Answer:
@@ -95,7 +98,7 @@ class ExtractiveAnswerer:
             if multi is not None:
                 return multi
         chosen = select_sentences(ev)
-        verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
+        verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
         if not verdict.answerable:
@@ -120,7 +123,7 @@ class ExtractiveAnswerer:
         info = self._analyze(question)
         ev = self._finder.find(info, contexts)
         chosen = select_sentences(ev)
-        return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts)
+        return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
 
     def _answer_parts(self, parts: Sequence[str], contexts: Sequence[ScoredChunk], language: str,
                       retrieved: tuple[Retrieved, ...], t0: float) -> Answer | None:

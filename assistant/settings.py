@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     synonyms_path: Path | None = DEFAULT_SYNONYMS
     # chat shorthand citizens type ("hs" -> "hồ sơ", "sđt" -> "số điện thoại"), written out before analysis
     shorthand_path: Path = PROJECT_ROOT / "data" / "lang" / "shorthand.tsv"
+    # Vietnamese words of two or more syllables: tells a word of the question from the seam between two words
+    words_path: Path = PROJECT_ROOT / "data" / "lang" / "words.txt"
 
     # --- retrieval and answering ------------------------------------------------------------------
     top_k: int = 8
