@@ -14,13 +14,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.metadata import find_places
 from index.normalize import fold
 
 __all__ = ["AnswerTyper", "Span", "TYPES", "load_typer"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
-         "person", "place")
+         "name", "person", "place")
 _WORD = re.compile(r"\w+")
 
 
@@ -51,6 +52,7 @@ class _Lexicon:
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
     verdict_words: dict[str, dict[str, str]]
+    organization_heads: frozenset[str] = frozenset()
 
 
 class AnswerTyper:
@@ -132,16 +134,29 @@ class AnswerTyper:
     # --- sentences --------------------------------------------------------------------------------
     def spans(self, text: str, kind: str) -> list[Span]:
         """Where ``text`` states a value of ``kind`` (best-effort; empty when it states none)."""
-        if kind == "person":
+        if kind in ("person", "name"):
+            # a place the gazetteer knows ("La Gi", "Bình Định") is not a person
+            people = [sp for sp in self._names(text, organisations=False)
+                      if fold(" ".join(find_places(sp.text))) != fold(sp.text)]
+            if kind == "name":  # and not an organisation's name ("Ban Thường vụ", "Sở Tư pháp")
+                heads = self._lx.organization_heads
+                return [Span("name", sp.start, sp.end, sp.text) for sp in people
+                        if not any(sp.text == h or sp.text.startswith(h + " ") or sp.text.lower().startswith(h + " ")
+                                   for h in heads)]
             # "ai" is answered by a person or by an office ("Thủ tướng Chính phủ", "cơ quan quản lý căn cước")
-            return self._names(text, organisations=False) + self.spans(text, "organization")
+            return people + self.spans(text, "organization")
         if kind == "organization":
             # an organisation starts at a head word ("Công an", "Bộ", "UBND", "Cơ quan") and runs to the
             # next punctuation, at most five syllables: "Công an cấp tỉnh", "Cơ quan quản lý căn cước"
             rx = self._lx.values.get(kind)
             f = fold(text)
             out = [s for s in self._names(text, organisations=True) if " " in s.text or s.text.isupper()]
+            unmarked = text == f  # a sentence typed without diacritics: the folded match is all there is
+            heads = self._lx.organization_heads
             for m in rx.finditer(f) if rx is not None else ():
+                head = text[m.start():m.end()]
+                if head not in heads and head.lower() not in heads and not unmarked:
+                    continue  # "số 82" is not "Sở", "bộ hồ sơ" is not a ministry
                 tail = re.match(r"(?:\s+[^\s,.;:()]+){0,4}", text[m.end():])
                 end = m.end() + (tail.end() if tail else 0)
                 out.append(Span(kind, m.start(), end, text[m.start():end]))
@@ -202,7 +217,7 @@ class AnswerTyper:
                                                                  "Trường", "Viện", "Chính", "Quốc")}
             out = [s for s in out if s.text.split(" ")[0] in org_heads]
             out += [Span("organization", m.start(), m.end(), m.group(0))
-                    for m in re.finditer(r"\b[A-ZĐ]{2,6}\d{0,3}\b", text)]
+                    for m in re.finditer(r"(?<![-/\w])[A-ZĐ]{2,6}\d{0,3}(?![-/\w])", text)]  # not "KH/TU" of "82-KH/TU"
         return out
 
     # --- number words -----------------------------------------------------------------------------
@@ -275,5 +290,6 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
+        organization_heads=frozenset(data["names"].get("organization_as_written", [])),
     )
     return AnswerTyper(lex)

@@ -115,7 +115,7 @@ def asked_type(info: QueryInfo, typer: AnswerTyper | None) -> str:
     if typer is None:
         return ""
     kind = typer.expected(info.question)
-    if info.qtype == "compare" and kind in ("place", "person", "organization"):
+    if info.qtype == "compare" and kind in ("place", "name", "person", "organization"):
         return ""
     if info.qtype == "why":
         return ""  # a reason, whatever figures or dates the question mentions

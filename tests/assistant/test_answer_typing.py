@@ -25,6 +25,10 @@ def typer() -> AnswerTyper:
     ("When did the law take effect?", "date"),
     ("Since when has Huế been a centrally governed city?", "date"),
     ("What file formats can I attach when submitting an application?", ""),
+    # "who holds this office": the office is named, so only a person's name answers
+    ("Ai là Bí thư Thị ủy La Gi?", "name"),
+    ("Giám đốc Sở Thông tin và Truyền thông Bắc Ninh là ai?", "name"),
+    ("Ai cấp thẻ căn cước cho công dân?", "person"),  # an office answers this one
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind
@@ -45,3 +49,15 @@ def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: st
 
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
+
+
+def test_a_name_is_a_person_not_an_office_or_a_place(typer: AnswerTyper) -> None:
+    assert not typer.has("Thị ủy La Gi đã ban hành Kế hoạch số 82-KH/TU về chuyển đổi số.", "name")
+    assert [sp.text for sp in typer.spans("Bí thư Thị ủy là ông Nguyễn Văn Hải.", "name")] == ["Nguyễn Văn Hải"]
+    assert typer.has("Hồ sơ nộp tại Công an cấp xã.", "person")  # "ai" may be answered by an office
+
+
+def test_folded_lookalikes_are_not_organisations(typer: AnswerTyper) -> None:
+    # "số" folds to "sở", "bộ hồ sơ" to a ministry, "ban hành" to a board, "trường hợp" to a school
+    assert not typer.has("Trong trường hợp bộ hồ sơ thiếu, cán bộ ban hành thông báo số 12.", "organization")
+    assert typer.has("Sở Tư pháp chủ trì, phối hợp với Ban Chỉ đạo tỉnh.", "organization")
