@@ -158,7 +158,7 @@ def _strip_markers(q: str) -> str:
     return q[:1].upper() + q[1:] if q else q
 
 
-def _swap(previous: str, places: Sequence[str], years: Sequence[str]) -> str:
+def _swap(previous: str, places: Sequence[str], years: Sequence[str], times: Sequence[str] = ()) -> str:
     """The previous question about other place(s) and/or year(s)."""
     out = previous
     if places:
@@ -184,7 +184,17 @@ def _swap(previous: str, places: Sequence[str], years: Sequence[str]) -> str:
         prev_years = list(dict.fromkeys(_YEAR.findall(out)))
         for old, new in zip(prev_years, years, strict=False):
             out = re.sub(rf"(?<!\d){old}(?!\d)", new, out)
+        if not prev_years and times:
+            # "Hiện nay … bao nhiêu?" then "còn năm 2022?": the new period replaces "now", it is not dropped
+            out = _tidy(_NOW.sub(" ", out))
+            out = out[:1].upper() + out[1:]
+            out = f"{out.rstrip(' ?')} ({'; '.join(_lower_first(t) for t in times)})?"
     return out
+
+
+# "now" in a question (folded-insensitive on the written text): replaced when a follow-up asks another period
+_NOW = re.compile(r"(?<!\w)(?:(?:tính )?đến (?:thời điểm )?(?:nay|hiện nay|hiện tại)|hiện nay|hiện tại|bây giờ|"
+                  r"currently|now|to date)(?!\w),?", re.IGNORECASE)
 
 
 def _context(previous: str, q: str, with_topic: bool) -> list[str]:
@@ -222,7 +232,7 @@ def _rewrite(question: str, previous: str) -> str:
     content_words = [w for w in _words(content) if not _YEAR.fullmatch(w)]
     if not core or not content_words:
         # "Còn Bắc Ninh thì sao?" / "Còn năm 2023?" -> the previous question, re-targeted
-        return _swap(previous, own_places, own_years)
+        return _swap(previous, own_places, own_years, [core[s:e] for s, e in _time_spans(core)])
     vague_tail = bool(_TAIL_VAGUE.search(fold(q)))
     if vague_tail and not _OWN_QUESTION.search(fold(core)) and question_type(previous) != "other":
         # "Còn số trường hợp ... thì sao?" asks the same kind of thing as the previous question

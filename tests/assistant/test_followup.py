@@ -31,6 +31,13 @@ def test_year_swap() -> None:
     assert out == "Năm 2023 tỉ lệ hồ sơ trực tuyến của Bắc Ninh đạt bao nhiêu?"
 
 
+def test_a_new_period_replaces_now_instead_of_being_dropped() -> None:
+    prev = _history("Hiện nay Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?")
+    assert condense("còn năm 2022?", prev) == "Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình (năm 2022)?"
+    assert condense("Thế còn quý I/2025 thì sao?", prev) == \
+        "Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình (quý I/2025)?"
+
+
 def test_new_topic_inherits_place_and_period() -> None:
     out = condense("Thế còn dịch vụ công trực tuyến một phần thì bao nhiêu?", _history(BD_2025))
     assert out.startswith("Dịch vụ công trực tuyến một phần thì bao nhiêu")
