@@ -169,6 +169,9 @@ class AnswerTyper:
                  if m.end() > m.start()]
         if kind in ("number", "duration"):
             found = [s for s in found if not self._false_number_word(f, s)]
+            # a Roman numeral is written in capitals ("thế kỷ XI"); "Xi" of "Phan Xi Păng" is a name
+            found = [s for s in found if not (s.text.isalpha() and set(s.text.lower()) <= set("ivxlc")
+                                              and not s.text.isupper())]
         if kind == "place":
             # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng")
             for sp in self._names(text, organisations=False):

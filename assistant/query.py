@@ -96,6 +96,20 @@ def expand_shorthand(text: str, shorthand: Shorthand | None = None) -> str:
 
 # English -> Vietnamese glossary (longest phrases first), so an English question also searches the
 # Vietnamese corpus by its own terms. Dense retrieval is multilingual but weaker across languages.
+def _sentence_start(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens a sentence (its capital says nothing about it being a name)."""
+    before = text[:at].rstrip(" \"'“(")
+    return not before or before[-1] in ".?!:"
+
+
+DEFAULT_ENGLISH = Path(__file__).resolve().parents[1] / "data" / "lang" / "english.tsv"
+
+
+def _general_english() -> tuple[tuple[str, str], ...]:
+    """Common English question words of any genre (data/lang/english.tsv), after the corpus glossary."""
+    return load_glossary(DEFAULT_ENGLISH)
+
+
 def _default_glossary() -> tuple[tuple[str, str], ...]:
     """The corpus pack's English -> Vietnamese glossary (data/packs/default/glossary.tsv), read on first use."""
     return load_glossary(DEFAULT_GLOSSARY)
@@ -222,7 +236,7 @@ def english_to_vietnamese(text: str) -> str:
     low = text.lower()
     terms: list[str] = []
     taken = [False] * len(low)
-    for pattern, vi in _default_glossary():
+    for pattern, vi in _default_glossary() + _general_english():
         for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", low):
             if any(taken[m.start() : m.end()]):
                 continue
@@ -239,8 +253,8 @@ def english_to_vietnamese(text: str) -> str:
             continue
         if any(ch.isdigit() for ch in w) or fold(w) != w.lower() or (w.isupper() and len(w) > 1) or (
             any(ch.isupper() for ch in w[1:])
-        ):
-            terms.append(w)
+        ) or (w[:1].isupper() and not _sentence_start(text, m.start())):
+            terms.append(w)  # a name ("Marie Curie", "Fansipan", "Khai Dinh") is searched as written
     return " ".join(dict.fromkeys(terms))
 
 
