@@ -45,6 +45,7 @@ class _Lexicon:
     ambiguous: frozenset[str]
     figure: re.Pattern[str]
     not_before: frozenset[str]
+    written: frozenset[str]
     not_names: frozenset[str]
     place_words: frozenset[str]
     leading_connectors: tuple[str, ...]
@@ -168,7 +169,7 @@ class AnswerTyper:
         found = [Span(kind, m.start(), m.end(), text[m.start():m.end()]) for m in rx.finditer(f)
                  if m.end() > m.start()]
         if kind in ("number", "duration"):
-            found = [s for s in found if not self._false_number_word(f, s)]
+            found = [s for s in found if not self._false_number_word(text, f, s)]
             # a Roman numeral is written in capitals ("thế kỷ XI"); "Xi" of "Phan Xi Păng" is a name
             found = [s for s in found if not (s.text.isalpha() and set(s.text.lower()) <= set("ivxlc")
                                               and not s.text.isupper())]
@@ -183,13 +184,16 @@ class AnswerTyper:
     def has(self, text: str, kind: str) -> bool:
         return bool(self.spans(text, kind))
 
-    def _false_number_word(self, folded: str, span: Span) -> bool:
+    def _false_number_word(self, text: str, folded: str, span: Span) -> bool:
         """"trong năm", "vào năm 2024": an ambiguous number word that is not a number here."""
         word = folded[span.start:span.end].strip().split(" ")[0]
         if word.isdigit() or not word or word[0].isdigit():
             return False
         if word not in self._lx.ambiguous:
             return False
+        written = text[span.start:span.end].strip().split(" ")[0].lower()
+        if folded != text.lower() and written not in self._lx.written:
+            return True  # "từ ngày" folds to "tu" but is no "tư"
         before = folded[:span.start].split()[-1:] if span.start else []
         after = folded[span.end:].split()[:1]
         if before and before[0] in self._lx.not_before:
@@ -284,6 +288,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
     lex = _Lexicon(
         question=question, clause_breaks=compile_all(q["clause_breaks"], "question.clause_breaks"), values=values, number_words=words, multipliers=mults,
         ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
+        written=frozenset(nums["written"]),
         figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"
                           r"|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"),
         not_names=frozenset(data["names"]["not_names"]),

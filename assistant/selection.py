@@ -54,7 +54,20 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
         # "what limitations / why": the question's cue words ("hạn chế") and place name are in every
         # candidate passage; the topic they are about decides which one states the causes
         pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
-    return _greedy(ev, pool, _MAX_SENTENCES.get(qtype, _DEFAULT_MAX))
+    limit = _MAX_SENTENCES.get(qtype, _DEFAULT_MAX)
+    chosen = _greedy(ev, pool, limit)
+    # a near-tie for the best sentence in the same document is quoted even when it adds no new words of the
+    # question: which of the two states the answer is unknown (a law's next clause often completes it: "… là
+    # nơi đăng ký phương tiện" and "… là nơi phương tiện thường xuyên đậu, đỗ"); another document's near-tie
+    # would stitch an answer together from two sources
+    if len(chosen) < limit:
+        for r in pool[1:3]:
+            if r.score >= _NEAR_TIE * chosen[0].score and r.sentence.source == chosen[0].sentence.source \
+                    and all(c.sentence != r.sentence for c in chosen) \
+                    and not _other_year(r, tuple(ev.info.years)):
+                chosen.append(r)
+                break
+    return chosen
 
 
 def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:

@@ -62,3 +62,13 @@ def test_folded_lookalikes_are_not_organisations(typer: AnswerTyper) -> None:
     # "số" folds to "sở", "bộ hồ sơ" to a ministry, "ban hành" to a board, "trường hợp" to a school
     assert not typer.has("Trong trường hợp bộ hồ sơ thiếu, cán bộ ban hành thông báo số 12.", "organization")
     assert typer.has("Sở Tư pháp chủ trì, phối hợp với Ban Chỉ đạo tỉnh.", "organization")
+
+
+def test_a_word_that_only_folds_to_a_number_word_is_not_one(typer: AnswerTyper) -> None:
+    # "từ" folds to "tu" like "tư" (four), "Nam" to "nam" like "năm" (five); written with diacritics they
+    # are no numbers, so "kể từ ngày" is no duration and the 30 days are the only one
+    s = "Trong thời hạn 30 ngày kể từ ngày có quyết định, người Việt Nam có năm người ở lại ba ngày."
+    assert [sp.text for sp in typer.spans(s, "duration")] == ["Trong thời hạn 30 ngày", "ba ngày"]
+    assert [sp.text for sp in typer.spans(s, "number")] == ["30", "năm", "ba"]
+    # typed without diacritics, the folded word is all there is to go on
+    assert [sp.text for sp in typer.spans("co nam nguoi o lai", "number")] == ["nam"]
