@@ -52,6 +52,8 @@ class _Lexicon:
     negations: re.Pattern[str]
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
+    wh: re.Pattern[str]
+    subject_trailers: frozenset[str]
     verdict_words: dict[str, dict[str, str]]
     organization_heads: frozenset[str] = frozenset()
 
@@ -101,6 +103,44 @@ class AnswerTyper:
             for m in rx.finditer(f):
                 out.update(_WORD.findall(m.group(0)))
         return frozenset(out)
+
+    def _wh(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` holds a question word; a capitalised one is a name ("La Gi"), not "gì"."""
+        return [m.span() for m in self._lx.wh.finditer(fold(text)) if not text[m.start()].isupper()
+                or m.start() == len(text) - len(text.lstrip())]
+
+    def ends_asking(self, text: str) -> bool:
+        """Whether ``text`` ends with its question word ("… dài bao nhiêu", "… theo kế hoạch nào"): a clause
+        that asks, as opposed to a noun phrase that merely holds one ("bao nhiêu phần trăm doanh nghiệp")."""
+        spans = self._wh(text) + [m.span() for m in self._lx.question_tails.finditer(fold(text))]
+        return bool(spans) and len(text[max(e for _, e in spans):].split()) <= 1
+
+    def asks_openly(self, text: str) -> bool:
+        """Whether ``text`` holds a question word or asking phrase of its own (not merely a noun that hints
+        at a type, like "số lượng")."""
+        return bool(self._wh(text)) or self.is_yes_no_tail(text)
+
+    def own_words(self, question: str) -> list[str]:
+        """The question's words outside its asking phrases: what it names of its own."""
+        f = fold(question)
+        cut = [m.span() for _, rx in self._lx.question for m in rx.finditer(f) if m.end() > m.start()]
+        cut += self._wh(question) + [m.span() for m in self._lx.question_tails.finditer(f)]
+        kept = "".join(" " if any(a <= i < b for a, b in cut) else ch for i, ch in enumerate(question))
+        return [w for w in re.split(r"[\s,;:?.!]+", kept) if w]
+
+    def subject_of(self, question: str) -> str:
+        """What the question is about: the words before its first asking phrase ("Trần Hưng Đạo mất năm
+        nào" -> "Trần Hưng Đạo mất"), for a second question that leans on it ("…, và ở đâu?")."""
+        f = fold(question)
+        starts = [m.start() for _, rx in self._lx.question for m in rx.finditer(f) if m.end() > m.start()]
+        starts += [a for a, _ in self._wh(question)] + [m.start() for m in self._lx.question_tails.finditer(f)]
+        head = question[:min(starts)] if starts else question
+        words = head.split()
+        while words and fold(" ".join(words[-2:])) in self._lx.subject_trailers:
+            words = words[:-2]
+        while words and fold(words[-1]) in self._lx.subject_trailers:
+            words = words[:-1]
+        return " ".join(words).strip(" ,;?")
 
     def is_yes_no_tail(self, question: str) -> bool:
         return bool(self._lx.question_tails.search(fold(question).strip()))
@@ -297,6 +337,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         negations=compile_all(yn["negations"], "yes_no.negations"),
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
+        wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
     )

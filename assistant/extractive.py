@@ -33,7 +33,7 @@ from assistant.evidence import (
     ScoredSentence,
     Sentence,
 )
-from assistant.lead import compose_lead, grounded, render_lead
+from assistant.lead import compose_lead, grounded, join_leads, lead_room, render_lead
 from assistant.lexicon import WordList
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
@@ -139,16 +139,24 @@ class ExtractiveAnswerer:
             return None
         reg = _CitationRegistry(self._labeler)
         leads: list[str] = []
+        unstated: list[str] = []
+        items: list[str] = []
         rest: list[str] = []
         texts = self._refusals["en" if language == "en" else "vi"]
         for part, ev, chosen, verdict in decided:
             if not verdict.answerable:
-                leads.append(texts.part_not_stated.format(part=part.rstrip(" ?")) + ".")
+                unstated.append(texts.part_not_stated.format(part=part.rstrip(" ?")) + ".")
                 continue
-            lead_lines, quote_lines = self._lines(ev, chosen, language, reg)
-            leads.extend(line for line in lead_lines if line not in leads)  # two parts, one answer: once
+            share = lead_room(sum(v.answerable for _, _, _, v in decided))
+            lead_lines, quote_lines = self._lines(ev, chosen, language, reg, share)
+            for line in lead_lines:  # two parts, one answer: once
+                target = items if line.startswith("- ") else leads
+                if line not in target:
+                    target.append(line)
             rest.extend(line for line in quote_lines if line not in rest)
-        text, citations = finalize_citations("\n".join(leads + rest), reg.candidates)
+        # what the documents answer leads, ending with its markers; the parts they do not answer follow
+        first = " ".join(([join_leads(leads)] if leads else []) + unstated)
+        text, citations = finalize_citations("\n".join([first] + items + rest), reg.candidates)
         meta = {"answerer": "extractive", "verdict": "ok", "qtype": "parts",
                 "parts": [{"question": p, "verdict": v.reason, "support": v.detail} for p, _, _, v in decided],
                 "answer_ms": round((time.perf_counter() - t0) * 1000, 2)}
@@ -185,7 +193,7 @@ class ExtractiveAnswerer:
         return finalize_citations("\n".join(lead_lines + quote_lines), reg.candidates)
 
     def _lines(self, ev: Evidence, chosen: Sequence[ScoredSentence], language: str,
-               reg: _CitationRegistry) -> tuple[list[str], list[str]]:
+               reg: _CitationRegistry, room: int | None = None) -> tuple[list[str], list[str]]:
         """The lead (and a list's items under it), and the quote lines.
 
         A list's items are shown as a list under the lead (they are the quotes); the other chosen
@@ -193,7 +201,8 @@ class ExtractiveAnswerer:
         """
         lead = None
         if self._typer is not None:
-            lead = compose_lead(ev, chosen, self._typer, language, asked_type(ev.info, self._typer))
+            lead = compose_lead(ev, chosen, self._typer, language, asked_type(ev.info, self._typer),
+                                room or lead_room(1))
 
         def cite(s: Sentence) -> int:
             return reg.cite(ev, s)

@@ -18,7 +18,7 @@ from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.question_cues import asking_sentence
 from index.normalize import fold
 
-__all__ = ["Lead", "compose_lead", "grounded", "inline_items", "list_items", "render_lead"]
+__all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "list_items", "render_lead"]
 
 _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 # A clause shorter than this is grown with its neighbours: "Có 45 hệ thống thông tin" leaves out ", trong đó
@@ -43,6 +43,7 @@ class Lead:
     items: tuple[Sentence, ...] = ()  # list items shown under the lead
     other: Sentence | None = None  # comparison: the other side's sentence
     value: str = ""  # the asked value as written in the sentence ("05 ngày làm việc"), when typed
+    room: int = _MAX_LEAD  # characters the lead may take (a part of a two-part question gets its share)
 
 
 def _enum_kind(text: str) -> str:
@@ -122,15 +123,17 @@ def _matched_in(text: str, terms: Sequence[str]) -> int:
     return sum(1 for t in terms if f" {t} " in joined)
 
 
-def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str]) -> str:
+def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str], room: int = _MAX_LEAD) -> str:
     """The smallest run of clauses holding ``span`` (or the best-matching clause) and enough of the
-    question's terms to be read on its own, at most ``_MAX_LEAD`` characters."""
+    question's terms to be read on its own, at most ``room`` characters (less than ``_MAX_LEAD`` when
+    the lead holds two sides or two parts)."""
     text = sent.text.strip()
-    if span is None and len(text) <= _MAX_LEAD:
+    longest, shortest = room, min(_MIN_LEAD, room // 2)
+    if span is None and len(text) <= longest:
         return _ENUMERATED.sub("", text, count=1).rstrip(" .;:")  # short enough to read whole
     clauses = _clauses(text)
     if not clauses:
-        return text[:_MAX_LEAD]
+        return text[:longest]
     if span is not None:
         idx = next((i for i, (s, e) in enumerate(clauses) if s <= span.start < e), 0)
     else:
@@ -138,20 +141,20 @@ def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str]) -> s
     lo = hi = idx
     want = min(2, _matched_in(text, terms))
     while lo > 0 and _matched_in(text[clauses[lo][0]:clauses[hi][1]], terms) < want:
-        if clauses[hi][1] - clauses[lo - 1][0] > _MAX_LEAD:
+        if clauses[hi][1] - clauses[lo - 1][0] > longest:
             break
         lo -= 1
     # too short to be read on its own: the clauses after it first (what a figure measures follows it),
     # then those before
-    while hi + 1 < len(clauses) and clauses[hi][1] - clauses[lo][0] < _MIN_LEAD \
-            and clauses[hi + 1][1] - clauses[lo][0] <= _MAX_LEAD:
+    while hi + 1 < len(clauses) and clauses[hi][1] - clauses[lo][0] < shortest \
+            and clauses[hi + 1][1] - clauses[lo][0] <= longest:
         hi += 1
-    while lo > 0 and clauses[hi][1] - clauses[lo][0] < _MIN_LEAD \
-            and clauses[hi][1] - clauses[lo - 1][0] <= _MAX_LEAD:
+    while lo > 0 and clauses[hi][1] - clauses[lo][0] < shortest \
+            and clauses[hi][1] - clauses[lo - 1][0] <= longest:
         lo -= 1
     piece = _ENUMERATED.sub("", text[clauses[lo][0]:clauses[hi][1]], count=1).strip(" ,;:-–(").rstrip(".")
-    if len(piece) > _MAX_LEAD:
-        piece = piece[:_MAX_LEAD].rsplit(" ", 1)[0] + "…"
+    if len(piece) > longest:
+        piece = piece[:longest].rsplit(" ", 1)[0] + "…"
     if piece.count("(") > piece.count(")"):
         piece += ")"  # the clause was cut inside a parenthesis: close it
     return piece
@@ -316,8 +319,9 @@ def _is_year(n: str) -> bool:
 
 
 def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper, language: str,
-                 expected: str) -> Lead | None:
-    """The direct answer for the chosen evidence; None when there is nothing to lead with."""
+                 expected: str, room: int = _MAX_LEAD) -> Lead | None:
+    """The direct answer for the chosen evidence, at most ``room`` characters (a part of a two-part
+    question gets its share); None when there is nothing to lead with."""
     if not chosen:
         return None
     terms = _question_terms(ev)
@@ -325,7 +329,7 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     qtype = ev.info.qtype
     if qtype == "yes_no" or (typer.is_yes_no_tail(ev.info.question) and qtype not in ("list", "why")):
         verdict = _yes_no(ev, best, typer, terms)
-        clause = _clause_around(best.sentence, None, terms)
+        clause = _clause_around(best.sentence, None, terms, room)
         return Lead(clause, best.sentence, "yes_no", verdict)
     if qtype == "compare" and len(chosen) >= 2:
         kind = expected or ("percent" if typer.asks(ev.info.question, "percent") else "number")
@@ -333,8 +337,9 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
         a = _best_span(ev, typer, [best], kind) or _best_span(ev, typer, [best], "number")
         b = _best_span(ev, typer, [other], kind) or _best_span(ev, typer, [other], "number")
         if a and b:
-            sides = [(a[1], _clause_around(best.sentence, a[1], terms), best.sentence),
-                     (b[1], _clause_around(other.sentence, b[1], terms), other.sentence)]
+            half = room // 2 - 15  # both sides and their verdict words in one lead
+            sides = [(a[1], _clause_around(best.sentence, a[1], terms, half), best.sentence),
+                     (b[1], _clause_around(other.sentence, b[1], terms, half), other.sentence)]
             va, vb = (typer.number_value(sp.text) for sp, _, _ in sides)
             if va is not None and vb is not None and vb > va:
                 sides.reverse()  # the higher figure first
@@ -345,20 +350,21 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     announces = best.sentence.text.rstrip().endswith(":")
     items = list_items(ev, best.sentence) if announces or qtype == "list" else []
     if items and (announces or _enum_kind(items[0].text) == "letter"):
-        return Lead(_clause_around(best.sentence, None, terms), best.sentence, "list", items=tuple(items))
+        return Lead(_clause_around(best.sentence, None, terms, room // 2), best.sentence, "list", items=tuple(items),
+                    room=room)
     if qtype == "list" and not expected:
         section = section_items(ev, best.sentence)
         if section is not None:
             head, items = section
-            return Lead(_clause_around(head, None, terms), head, "list", items=tuple(items))
+            return Lead(_clause_around(head, None, terms, room // 2), head, "list", items=tuple(items), room=room)
     if expected:
         found = _best_span(ev, typer, chosen[:4], expected)
         if found is not None:
             r, span = found
             value = span.text.strip(" ,.;:")
-            clause = typer.strip_leading_connector(_clause_around(r.sentence, span, terms))
+            clause = typer.strip_leading_connector(_clause_around(r.sentence, span, terms, room))
             return Lead(clause, r.sentence, "value", value=value)
-    return Lead(_clause_around(best.sentence, None, terms), best.sentence, "statement")
+    return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
 
 
 _ITEM_CUT = re.compile(r"\s*[;:]\s+|\s*\(")  # an item's gist ends where it starts to qualify itself
@@ -375,13 +381,13 @@ def _item_gist(text: str, room: int) -> str:
     return gist
 
 
-def inline_items(head: str, items: Sequence[Sentence]) -> str:
-    """A list lead that holds the list: "<heading>: <item 1>; <item 2>; …", at most ``_MAX_LEAD``.
+def inline_items(head: str, items: Sequence[Sentence], room: int = _MAX_LEAD) -> str:
+    """A list lead that holds the list: "<heading>: <item 1>; <item 2>; …", at most ``room`` characters.
 
     Why: the first line is what a citizen reads; "Các hành vi bị nghiêm cấm" alone answers nothing.
     Each item contributes the gist of its first clause; the items that do not fit are marked "…"."""
     head = head.rstrip(" .:;")
-    room = _MAX_LEAD - len(head) - 2
+    room = room - len(head) - 2
     share = max(40, room // max(1, min(len(items), 4)))
     gists: list[str] = []
     for item in items:
@@ -405,7 +411,7 @@ def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: 
     """The lead as shown: verdict word (yes/no), the clause, its ``[n]`` marker."""
     clause = typer.strip_leading_connector(lead.text).rstrip(" .")
     if lead.kind == "list" and lead.items:
-        clause = inline_items(clause, lead.items)
+        clause = inline_items(clause, lead.items, lead.room)
     if language == "en" and lead.kind != "compare":
         if lead.kind == "yes_no":
             word = typer.verdict_word(lead.verdict or "states", "en")
@@ -421,12 +427,48 @@ def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: 
         left, _, right = clause.partition("; ")
         hi, lo = ("higher", "lower") if lead.verdict else ("side", "other_side")
         word, other = typer.verdict_word(hi, language), typer.verdict_word(lo, language)
+        # one sentence, its markers at the end: a marker after the first side would end the answer there
         if language == "en":
-            return f"{word}: “{left}” [{n}]; {other}: “{right}” [{other_n}]."
+            return f"{word}: “{left}”; {other}: “{right}” [{n}][{other_n}]."
         if lead.verdict:
-            return f"{word}: {left} [{n}]; {other}: {right} [{other_n}]."
-        return f"{_sentence_case(left)} [{n}]; {right} [{other_n}]."
+            return f"{word}: {left}; {other}: {right} [{n}][{other_n}]."
+        return f"{_sentence_case(left)}; {right} [{n}][{other_n}]."
     return f"{_sentence_case(clause)} [{n}]."
+
+
+_MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)([.!?…]?)\s*$")
+_VERDICT_HEAD = re.compile(r"^(\w{1,6})\. (?=\w)")  # "Có. Căn cước …": a verdict word before the fact
+
+
+def lead_room(parts: int) -> int:
+    """Characters each of ``parts`` clauses may take in one lead (with their separators and markers)."""
+    return _MAX_LEAD if parts <= 1 else _MAX_LEAD // parts - 10
+
+
+def join_leads(leads: Sequence[str]) -> str:
+    """Several parts' leads as the one sentence a two-part question is answered with, its ``[n]`` markers
+    at the end: "Mỗi công dân được cấp 01 căn cước điện tử; có, căn cước điện tử có giá trị … [1][2]."
+    (A marker inside the sentence would cut the answer off from its second half.) A clause that two
+    parts share, or one inside another, is said once (the longer)."""
+    if len(leads) < 2:
+        return leads[0] if leads else ""
+    clauses: list[str] = []
+    markers: list[str] = []
+    for lead in leads:
+        m = _MARKERS.search(lead)
+        body = (lead[:m.start()] if m else lead).rstrip(" .;")
+        markers.extend(x for x in (re.findall(r"\[\d+\]", m.group(1)) if m else []) if x not in markers)
+        inside = [k for k, c in enumerate(clauses) if fold(body) in fold(c) or fold(c) in fold(body)]
+        if inside:
+            if len(body) > len(clauses[inside[0]]):
+                clauses[inside[0]] = body
+            continue
+        clauses.append(body)
+    for k in range(1, len(clauses)):
+        v = _VERDICT_HEAD.match(clauses[k])
+        head, body = (v.group(1).lower() + ", ", clauses[k][v.end():]) if v else ("", clauses[k])
+        clauses[k] = head + (body[0].lower() + body[1:] if _lower_ok(body) else body)
+    return "; ".join(clauses) + (" " + "".join(markers) if markers else "") + "."
 
 
 def grounded(lead_text: str, quotes: Sequence[str]) -> list[str]:

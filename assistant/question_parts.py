@@ -17,27 +17,62 @@ from assistant.query import QueryInfo
 
 __all__ = ["split_parts"]
 
-# where a second question may begin (on the text as written, case-insensitive)
+# where a second question may begin (on the text as written, case-insensitive): a clause boundary, or a bare
+# "và" / "and" when every piece holds a question word of its own ("dài bao nhiêu và khánh thành khi nào"); a
+# bare comma does not split ("Cho mình hỏi, … có học bạ số chưa" is one question)
 _BREAKS = re.compile(r"\s*(?:,\s*(?:và|còn|and)\s+|;\s+|,\s*(?:đồng thời|ngoài ra|also)\s+)", re.IGNORECASE)
-_MIN_WORDS = 4  # a part shorter than this ("tại đâu?") leans on the other for its subject: not split
+_LOOSE_BREAKS = re.compile(r"\s+(?:và|and)\s+", re.IGNORECASE)
+_MIN_WORDS = 4  # a part with fewer words of its own than this leans on the first part for its subject
 
 
 def split_parts(question: str, analyze: Callable[[str], QueryInfo], typer: AnswerTyper | None) -> list[str]:
-    """The question's parts, each asking something on its own; ``[question]`` when it asks one thing."""
+    """The question's parts, each asking something on its own; ``[question]`` when it asks one thing.
+
+    A part that names no subject of its own ("Trần Hưng Đạo mất năm nào, và ở đâu?") borrows the first
+    part's, without its asking phrase: "Trần Hưng Đạo mất ở đâu?".
+    """
     if re.search(r"\([^()]*(?:[;,]|\band\b|\bvà\b)[^()]*\)", question):
         return [question]  # a break inside brackets (context a follow-up rewrite added) splits nothing
-    pieces = [p.strip(" ,;") for p in _BREAKS.split(question.strip()) if p and p.strip(" ,;")]
-    if len(pieces) < 2 or len(pieces) > 3:
-        return [question]
     whole = analyze(question)
     if whole.qtype == "compare":
         return [question]  # "A và B, nơi nào cao hơn": one question about two sides
-    if any(len(p.split()) < _MIN_WORDS or not _asks(p, analyze, typer) for p in pieces):
-        return [question]
-    return [p if p.rstrip().endswith("?") else p.rstrip(" .") + "?" for p in pieces]
+    for breaks, strict in ((_BREAKS, False), (_LOOSE_BREAKS, True)):
+        pieces = [p.strip(" ,;") for p in breaks.split(question.strip()) if p and p.strip(" ,;")]
+        if not 2 <= len(pieces) <= 3:
+            continue
+        parts = _with_subjects(pieces, typer)
+        if parts is None or any(not _asks(p, analyze, typer, strict) for p in pieces):
+            continue
+        if strict and typer is not None and not all(typer.ends_asking(p) for p in pieces[:-1]):
+            continue  # "bao nhiêu phần trăm doanh nghiệp và hộ kinh doanh …": one noun phrase, not two questions
+        return [p if p.rstrip().endswith("?") else p.rstrip(" .") + "?" for p in parts]
+    return [question]
 
 
-def _asks(part: str, analyze: Callable[[str], QueryInfo], typer: AnswerTyper | None) -> bool:
-    if typer is not None and (typer.expected(part) or typer.is_yes_no_tail(part)):
+def _with_subjects(pieces: list[str], typer: AnswerTyper | None) -> list[str] | None:
+    """Each piece as a question of its own; None when the first piece is itself too short to stand alone."""
+    if len(pieces[0].split()) < _MIN_WORDS:
+        return None
+    subject = typer.subject_of(pieces[0]) if typer is not None else ""
+    out = [pieces[0]]
+    for p in pieces[1:]:
+        names_own = typer is None or len(typer.subject_of(p).split()) >= _MIN_WORDS
+        if not names_own and len(subject.split()) >= 2:
+            out.append(f"{subject} {p}")
+        elif len(p.split()) >= _MIN_WORDS:
+            out.append(p)
+        else:
+            return None
+    return out
+
+
+def _asks(part: str, analyze: Callable[[str], QueryInfo], typer: AnswerTyper | None, strict: bool) -> bool:
+    """Whether the piece asks something; ``strict`` (a bare comma or "và"): only an asking phrase counts, not
+    a noun that hints at a type ("số lượng") or a question type read off the words."""
+    if typer is not None and typer.asks_openly(part):
+        return True
+    if strict:
+        return False
+    if typer is not None and typer.expected(part):
         return True
     return analyze(part).qtype not in ("other", "")

@@ -36,3 +36,14 @@ def test_names_keep_their_capitals_inside_the_list() -> None:
     lead = inline_items("Nộp ở một trong các nơi sau", items)
     assert "công an cấp xã nơi cư trú; cổng dịch vụ công quốc gia" in lead
     assert lead.endswith("VNeID")
+
+
+def test_two_parts_are_answered_in_one_lead_with_the_markers_at_the_end() -> None:
+    from assistant.lead import join_leads
+    assert join_leads(["Mỗi công dân được cấp 01 căn cước điện tử [1].", "Có. Căn cước điện tử có giá trị [2]."]) \
+        == "Mỗi công dân được cấp 01 căn cước điện tử; có, căn cước điện tử có giá trị [1][2]."
+    # the same clause answering both parts is said once, the longer form kept
+    assert join_leads(["90% doanh nghiệp dùng hóa đơn điện tử [1].",
+                       "Trong lĩnh vực thuế, 90% doanh nghiệp dùng hóa đơn điện tử [1]."]) \
+        == "Trong lĩnh vực thuế, 90% doanh nghiệp dùng hóa đơn điện tử [1]."
+    assert join_leads(["Một câu [1]."]) == "Một câu [1]."
