@@ -83,6 +83,27 @@ class AnswerTyper:
                 break
         return self._first_type(f)
 
+    def frame(self, question: str, kind: str) -> tuple[str, tuple[str, ...], bool]:
+        """The words around the question's asking phrase for ``kind``: the folded word right before it and
+        up to two after it ("do cơ quan nào quản lý" -> ("do", ("quan", "ly"), False)). A sentence that
+        states the answer tends to put it in the same frame: "do Bộ Công an thống nhất quản lý". When the
+        type is named by a noun rather than asked ("tỷ lệ số hóa … là bao nhiêu"), the words after the noun
+        (flag True): they name the measure, which a sentence states before its figure."""
+        f = fold(question)
+        rx = dict(self._lx.question).get(kind)
+        wh = self._wh(question)
+        # the type's cue when it is itself an asking phrase ("cơ quan nào"), not a noun ("tỷ lệ"); else
+        # the question word
+        cues = [m.span() for m in rx.finditer(f) if m.end() > m.start()] if rx is not None else []
+        asking = [c for c in cues if any(a < c[1] and c[0] < b for a, b in wh)]
+        if asking or (wh and not cues):
+            start, end = (asking or wh)[-1]
+            before = _WORD.findall(f[:start])[-1:]
+            return (before[0] if before else ""), tuple(_WORD.findall(f[end:])[:2]), False
+        if cues:  # a noun names the measure ("tỷ lệ số hóa …"): its words come before the figure
+            return "", tuple(_WORD.findall(f[cues[-1][1]:])[:2]), True
+        return "", (), False
+
     def _first_type(self, folded: str) -> str:
         for kind, rx in self._lx.question:
             if rx.search(folded):

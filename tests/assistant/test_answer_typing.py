@@ -72,3 +72,11 @@ def test_a_word_that_only_folds_to_a_number_word_is_not_one(typer: AnswerTyper) 
     assert [sp.text for sp in typer.spans(s, "number")] == ["30", "năm", "ba"]
     # typed without diacritics, the folded word is all there is to go on
     assert [sp.text for sp in typer.spans("co nam nguoi o lai", "number")] == ["nam"]
+
+
+def test_the_frame_of_the_asking_phrase(typer: AnswerTyper) -> None:
+    # an asking phrase: the word before it and the words after it
+    assert typer.frame("Cơ sở dữ liệu về cư trú do cơ quan nào quản lý?", "organization") == ("do", ("quan", "ly"),
+                                                                                             False)
+    # a noun naming the measure: the words after it, which a sentence states before its figure
+    assert typer.frame("Tỷ lệ số hóa hồ sơ đạt bao nhiêu?", "percent") == ("", ("so", "hoa"), True)
