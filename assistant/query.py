@@ -56,7 +56,7 @@ _EN_STOP = _EN_WORDS | _set("what's is there any all according")
 _PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("compare", (r"\bso sanh\b", r"\bkhac nhau\b", r"\blan luot\b", r"\bthay doi the nao\b",
                  r"\bthay doi ra sao\b", r"\bcompare\b", r"\bcomparison\b", r"\bdiffer", r"\bversus\b",
-                 r"\bvs\b", r"\bhai tinh\b", r"\bva\b[^?]{1,60}\bthi\b",
+                 r"\bvs\b", r"\bhai tinh\b",
                  # "tỉnh nào … cao hơn, Bình Định hay Bắc Ninh?" / "which province has more …"
                  r"\b(?:cao|thap|nhieu|it|tot|lon|nho|nhanh|cham) hon\b.*\bhay\b",
                  r"\b(?:tinh|noi|dia phuong|ben) nao\b.*\b(?:cao|thap|nhieu|it|tot|lon|nho|nhanh|cham) hon\b",

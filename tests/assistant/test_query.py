@@ -103,6 +103,8 @@ def test_years(text: str, years: tuple[int, ...]) -> None:
         ("La Gi còn những hạn chế gì?", "why"),
         ("So sánh tỷ lệ hồ sơ trực tuyến của Bắc Ninh với Bình Định", "compare"),
         ("Tỷ lệ của Bình Định và của La Gi lần lượt là bao nhiêu?", "compare"),
+        # "A và B thì …" names who is asked about, it compares nothing
+        ("Người sống và làm nghề lưu động trên tàu thì nơi cư trú ở đâu?", "other"),
         ("Khám bệnh bằng CCCD gắn chip được không vậy?", "yes_no"),
         ("Giới thiệu về Đề án 06", "other"),
     ],
