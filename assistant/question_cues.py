@@ -43,8 +43,10 @@ def names_person(text: str) -> bool:
 # Definition questions ("VNeID là gì?", "What is DTI?") and the sentences that answer them.
 _DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?"
                         r"(?:cai\s+)?"
-                        r"([^,;:?]+?)\s+la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
+                        r"([^,;:?]+?)\s+(?:(?:co )?nghia )?la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
+# nouns that announce the term instead of being part of it, as written ("tư pháp", "chữ ký số" are terms)
+_TERM_NOUNS = ("thuật ngữ", "khái niệm", "cụm từ", "tên gọi", "từ ngữ", "từ", "the term", "the word")
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
 
 
@@ -57,6 +59,13 @@ def defined_term(info: QueryInfo) -> str:
     if not m:
         return ""
     toks = tokens(m.group(1) or m.group(2) or "")
+    g = 1 if m.group(1) else 2
+    lead = len(info.question) - len(info.question.lstrip())
+    written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
+    for noun in _TERM_NOUNS:  # 'Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means
+        if written.startswith(noun + " ") and len(toks) > len(noun.split()):
+            toks = toks[len(noun.split()):]
+            break
     if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
         return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
     return " ".join(toks)

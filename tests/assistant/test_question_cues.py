@@ -27,3 +27,18 @@ def test_sentences_that_say_what_a_term_is(sentence: str, term: str) -> None:
 ])
 def test_sentences_that_only_mention_the_term(sentence: str, term: str) -> None:
     assert not defines(fold(sentence), term)
+
+
+@pytest.mark.parametrize("question,term", [
+    ("VNeID là gì?", "vneid"),
+    ("\"Hủa Xi Pan\" nghĩa là gì?", "hua xi pan"),  # "nghĩa là gì" asks the same as "là gì"
+    ("Định danh điện tử có nghĩa là gì?", "dinh danh dien tu"),
+    ("Từ \"Nguyên Đán\" có nghĩa là gì?", "nguyen dan"),  # "từ" announces the term
+    ("Chữ ký số là gì?", "chu ky so"),  # ... "chữ" does not, nor "tư" / "tự"
+    ("Tư pháp là gì?", "tu phap"),
+    ("Mục tiêu của kế hoạch chuyển đổi số tỉnh là gì?", ""),  # a long subject asks for content
+])
+def test_the_term_a_definition_question_asks_about(question: str, term: str) -> None:
+    from assistant.query import analyze
+    from assistant.question_cues import defined_term
+    assert defined_term(analyze(question)) == term
