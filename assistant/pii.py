@@ -48,7 +48,8 @@ PHONE_MASK = "[SĐT]"
 EMAIL_MASK = "[EMAIL]"
 
 
-def _kind(digits: str, plus: bool, keyword: bool, groups: list[str], seps: list[str]) -> str | None:
+def _kind(digits: str, plus: bool, keyword: bool, groups: list[str], seps: list[str],
+          bracketed: bool = False) -> str | None:
     """Which mask a run of digit groups gets, or None for an ordinary figure."""
     n = len(digits)
     if plus:
@@ -57,7 +58,8 @@ def _kind(digits: str, plus: bool, keyword: bool, groups: list[str], seps: list[
         return None  # "2021-2025", "2021 - 2025 - 2030": periods, not numbers
     # Thousands written with dots ("150.000.000 đồng", "100.000.000.000"): an amount, unless a keyword
     # says otherwise. An ID written this way starts with 0 (CCCD province codes are 001-096).
-    amount = (len(groups) > 1 and all(s in (".", "%2E", "%2e") for s in seps) and groups[0][0] != "0"
+    # A bracketed group ("(100).000.000") is a phone's area code, never part of an amount.
+    amount = (not bracketed and len(groups) > 1 and all(s in (".", "%2E", "%2e") for s in seps) and groups[0][0] != "0"
               and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]))
     if amount and not keyword:
         return None
@@ -98,7 +100,9 @@ def _mask_number(match: re.Match[str]) -> str:
             seps = [s.replace("%28", "").replace("%29", "") or " " for s in seps]
             lead = text[pos if i == 0 else spans[i - 1][1]:spans[i][0]]
             plus = i == 0 and ("+" in lead or "%2b" in lead.lower())
-            kind = _kind("".join(groups), plus, bool(kw) and i == 0, groups, seps)
+            raw = text[spans[i][0]:spans[j][1]] + text[spans[j][1]:spans[j][1] + 3]
+            bracketed = any(b in lead or b in raw for b in ("(", ")", "%28", "%29"))
+            kind = _kind("".join(groups), plus, bool(kw) and i == 0, groups, seps, bracketed)
             if kind:
                 found = (j, kind)
                 break
