@@ -23,6 +23,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_t
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
          "name", "person", "place")
 _WORD = re.compile(r"\w+")
+_FRAME_REACH = 4  # words after a value within which a word that follows the asking phrase counts
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,18 @@ class AnswerTyper:
         if cues:  # a noun names the measure ("tỷ lệ số hóa …"): its words come before the figure
             return "", tuple(_WORD.findall(f[cues[-1][1]:])[:2]), True
         return "", (), False
+
+    def in_frame(self, text: str, span: Span, frame: tuple[str, tuple[str, ...], bool]) -> int:
+        """Whether a value of ``text`` sits where the question's asking phrase sits (0, 1 or 2 sides): after
+        the word that precedes the asking phrase, or just before a word that follows it ("do cơ quan nào
+        quản lý" / "do Bộ Công an thống nhất quản lý"); for a measure named by a noun, just after the words
+        naming it ("tỷ lệ số hóa … đạt 99,88%"). A value in the question's frame is the one it asks for."""
+        before, after, measure = frame
+        left = _WORD.findall(fold(text[:span.start]))
+        if measure:
+            return int(any(a in left[-_FRAME_REACH:] for a in after))
+        right = _WORD.findall(fold(text[span.end:]))[:_FRAME_REACH]
+        return int(bool(before) and left[-1:] == [before]) + int(any(a in right for a in after))
 
     def _first_type(self, folded: str) -> str:
         for kind, rx in self._lx.question:

@@ -239,26 +239,10 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         live = [sp for sp, d in zip(spans, demoted, strict=True) if not d] or spans
         support = dict(zip(map(id, live), _nearest_support(ev, r.sentence, live), strict=True))
         for sp, d in zip(spans, demoted, strict=True):
-            key = (-int(d), _in_frame(r.sentence.text, sp, frame), support.get(id(sp), 0.0) - 0.05 * rank)
+            key = (-int(d), typer.in_frame(r.sentence.text, sp, frame), support.get(id(sp), 0.0) - 0.05 * rank)
             if best is None or key > best[0]:
                 best = (key, r, sp)
     return (best[1], best[2]) if best is not None else None
-
-
-def _in_frame(text: str, span: Span, frame: tuple[str, tuple[str, ...], bool]) -> int:
-    """Whether the value sits where the question's asking phrase sits: after the word that precedes the
-    asking phrase, or just before a word that follows it ("do cơ quan nào quản lý" / "do Bộ Công an
-    thống nhất quản lý"); for a measure named by a noun, just after the words naming it ("tỷ lệ số hóa …
-    đạt 99,88%"). A value in the question's frame is the one it asks for."""
-    before, after, measure = frame
-    left = tokens(text[:span.start])
-    if measure:
-        return int(any(a in left[-_FRAME_REACH:] for a in after))
-    right = tokens(text[span.end:])[:_FRAME_REACH]
-    return int(bool(before) and left[-1:] == [before]) + int(any(a in right for a in after))
-
-
-_FRAME_REACH = 4  # words after a value within which a word that follows the asking phrase counts
 
 
 def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence[str]) -> str:
