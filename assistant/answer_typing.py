@@ -239,8 +239,8 @@ class AnswerTyper:
         if kind in ("number", "duration"):
             found = [s for s in found if not self._false_number_word(text, f, s)]
             # a Roman numeral is written in capitals ("thế kỷ XI"); "Xi" of "Phan Xi Păng" is a name
-            found = [s for s in found if not (s.text.isalpha() and set(s.text.lower()) <= set("ivxlc")
-                                              and not s.text.isupper())]
+            found = [s for s in found if not (s.text.isalpha() and set(fold(s.text)) <= set("ivxlc")
+                                              and not (s.text.isupper() and s.text.isascii()))]
         if kind == "place":
             # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng")
             for sp in self._names(text, organisations=False):
@@ -259,9 +259,13 @@ class AnswerTyper:
             return False
         if word not in self._lx.ambiguous:
             return False
-        written = text[span.start:span.end].strip().split(" ")[0].lower()
+        as_written = text[span.start:span.end].strip().split(" ")[0]
+        written = as_written.lower()
         if folded != text.lower() and written not in self._lx.written:
             return True  # "từ ngày" folds to "tu" but is no "tư"
+        if as_written[:1].isupper() and text[:span.start].strip() and not text[:span.start].rstrip().endswith(
+                (".", ":", ";", "!", "?", "\n")):
+            return True  # capitalised inside a sentence, it is a name: "Bộ phận Một cửa", "huyện Ba Vì"
         before = folded[:span.start].split()[-1:] if span.start else []
         after = folded[span.end:].split()[:1]
         if before and before[0] in self._lx.not_before:

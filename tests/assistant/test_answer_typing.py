@@ -80,3 +80,9 @@ def test_the_frame_of_the_asking_phrase(typer: AnswerTyper) -> None:
                                                                                              False)
     # a noun naming the measure: the words after it, which a sentence states before its figure
     assert typer.frame("Tỷ lệ số hóa hồ sơ đạt bao nhiêu?", "percent") == ("", ("so", "hoa"), True)
+
+
+def test_a_capitalised_number_word_inside_a_sentence_is_a_name(typer: AnswerTyper) -> None:
+    s = "Sở hướng dẫn cán bộ Một cửa các cấp tra cứu 6.400 lần; huyện Ba Vì có ba xã. Năm người đến."
+    # "Một cửa" and "Ba Vì" are names ("Vì" is no Roman numeral either); "ba" and a sentence's first "Năm" count
+    assert [sp.text for sp in typer.spans(s, "number")] == ["6.400", "ba", "Năm"]
