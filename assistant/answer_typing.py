@@ -51,6 +51,7 @@ class _Lexicon:
     place_words: frozenset[str]
     leading_connectors: tuple[str, ...]
     negations: re.Pattern[str]
+    contrasts: re.Pattern[str]
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
     wh: re.Pattern[str]
@@ -193,6 +194,11 @@ class AnswerTyper:
 
     def negated(self, folded: str) -> bool:
         return bool(self._lx.negations.search(folded))
+
+    def contrast_at(self, folded: str) -> int:
+        """Where a contrast ("thay vì", "chứ không phải") starts in a folded clause; -1 when there is none."""
+        m = self._lx.contrasts.search(folded)
+        return m.start() if m else -1
 
     def negation_spans(self, folded: str) -> list[tuple[int, int]]:
         return [m.span() for m in self._lx.negations.finditer(folded)]
@@ -367,6 +373,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
         negations=compile_all(yn["negations"], "yes_no.negations"),
+        contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),

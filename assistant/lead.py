@@ -290,6 +290,17 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # its heading: the heading's words reach the sentence as its context
     heading_neg = typer.negated(" ".join(sorted(t for t in r.sentence.context if " " in t)))
     s_neg = typer.negated(clause) != heading_neg
+    full = fold(text)
+    cut = typer.contrast_at(full)
+    if cut >= 0:
+        # "… con mèo thay vì con thỏ": what the sentence affirms comes before the contrast (whose own "không"
+        # in "chứ không phải" negates nothing); a word of the question said only after it is denied
+        asked = [t for t in tokens(q_clause) if t in words]
+        before, after = full[:cut], full[cut:]
+        if any(_matched_in(after, [t]) and not _matched_in(before, [t]) for t in asked):
+            s_neg = typer.negated(before) == heading_neg
+        elif typer.contrast_at(clause) >= 0:
+            s_neg = typer.negated(clause[:typer.contrast_at(clause)]) != heading_neg
     q_neg = typer.negated(q_clause)
     if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
         return "not_yet"

@@ -29,6 +29,10 @@ Trả lời: Khi đăng ký thường trú ở nơi mới, nơi thường trú c
 Khai báo tạm vắng có mất phí không?
 
 Trả lời: Việc khai báo tạm vắng không thu lệ phí.
+
+Đăng ký tạm trú trực tuyến thì nộp giấy tờ thế nào?
+
+Trả lời: Khi đăng ký tạm trú trực tuyến, người dân tải lên bản chụp giấy tờ thay vì nộp bản gốc.
 """
 
 
@@ -58,6 +62,9 @@ def _lead(answer: Any) -> str:
     ("Nghe nói đăng ký thường trú ở nhà mới thì nơi thường trú cũ được điều chỉnh tự động, không cần tự đi xóa, "
      "đúng không?", "Có"),
     ("khai bao tam vang co mat phi khong", "Không"),
+    # a contrast denies what follows it: "bản chụp thay vì bản gốc"
+    ("Đăng ký tạm trú trực tuyến có phải nộp bản gốc giấy tờ không?", "Không"),
+    ("Đăng ký tạm trú trực tuyến thì tải lên bản chụp giấy tờ được không?", "Có"),
 ])
 def test_the_verdict_follows_the_clause_that_is_asked(pipeline: Any, question: str, verdict: str) -> None:
     lead = _lead(pipeline.ask(question))
