@@ -52,6 +52,7 @@ class _Lexicon:
     leading_connectors: tuple[str, ...]
     negations: re.Pattern[str]
     contrasts: re.Pattern[str]
+    asks_order: re.Pattern[str]
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
     wh: re.Pattern[str]
@@ -194,6 +195,11 @@ class AnswerTyper:
 
     def negated(self, folded: str) -> bool:
         return bool(self._lx.negations.search(folded))
+
+    def asks_order(self, question: str) -> bool:
+        """Whether a two-sided question asks which side is higher ("so sánh", "cao hơn", "thay đổi thế nào"),
+        not merely both figures ("lần lượt là bao nhiêu")."""
+        return self._lx.asks_order.search(fold(question)) is not None
 
     def contrast_at(self, folded: str) -> int:
         """Where a contrast ("thay vì", "chứ không phải") starts in a folded clause; -1 when there is none."""
@@ -374,6 +380,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
         negations=compile_all(yn["negations"], "yes_no.negations"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
+        asks_order=compile_all(q["asks_order"], "question.asks_order"),
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),

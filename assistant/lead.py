@@ -353,9 +353,11 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
             sides = [(a[1], _clause_around(best.sentence, a[1], terms, half), best.sentence),
                      (b[1], _clause_around(other.sentence, b[1], terms, half), other.sentence)]
             va, vb = (typer.number_value(sp.text) for sp, _, _ in sides)
-            if va is not None and vb is not None and vb > va:
+            # "which is higher / compare / how did it change" gets the higher side first, named so; "A and B
+            # respectively" gets both figures as found, with no verdict it did not ask for
+            ordered = va is not None and vb is not None and va != vb and typer.asks_order(ev.info.question)
+            if ordered and va is not None and vb is not None and vb > va:
                 sides.reverse()  # the higher figure first
-            ordered = va is not None and vb is not None and va != vb
             (_, hi, hi_s), (lo_sp, lo, lo_s) = sides
             return Lead(f"{hi}; {lo}", hi_s, "compare", other=lo_s, value=lo_sp.text if ordered else "",
                         verdict="ordered" if ordered else "")

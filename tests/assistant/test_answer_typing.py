@@ -86,3 +86,15 @@ def test_a_capitalised_number_word_inside_a_sentence_is_a_name(typer: AnswerType
     s = "Sở hướng dẫn cán bộ Một cửa các cấp tra cứu 6.400 lần; huyện Ba Vì có ba xã. Năm người đến."
     # "Một cửa" and "Ba Vì" are names ("Vì" is no Roman numeral either); "ba" and a sentence's first "Năm" count
     assert [sp.text for sp in typer.spans(s, "number")] == ["6.400", "ba", "Năm"]
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("So sánh tỷ lệ hồ sơ trực tuyến của Bắc Ninh với Bình Định", True),
+    ("Tỉnh nào có tỷ lệ cao hơn, Bình Định hay Bắc Ninh?", True),
+    ("Which province has a higher share, Binh Dinh or Bac Ninh?", True),
+    # both figures asked, no verdict: the lead names no "higher" side
+    ("Tỷ lệ đúng hạn của Bình Định và của La Gi lần lượt là bao nhiêu?", False),
+])
+def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: AnswerTyper, question: str,
+                                                                      asks: bool) -> None:
+    assert typer.asks_order(question) is asks
