@@ -119,6 +119,17 @@ class AnswerTyper:
         right = _WORD.findall(fold(text[span.end:]))[:_FRAME_REACH]
         return int(bool(before) and left[-1:] == [before]) + int(any(a in right for a in after))
 
+    def expected_all(self, question: str) -> tuple[str, ...]:
+        """Every type the question's asking clauses ask for, the main one first ("… làm việc mấy giờ, ở đâu?"
+        -> place, clock); a clause with no question word (a story: "e đổi sđt rồi") asks nothing, and a bare
+        "how many" counts only when no other type is asked."""
+        f = fold(question)
+        asking = [c for c in self._lx.clause_breaks.split(f) if c and self._lx.wh.search(c)]
+        kinds = [k for k in (self._first_type(c) for c in asking) if k]
+        main = self.expected(question)
+        out = [k for k in dict.fromkeys(kinds) if k != "number" or not [x for x in kinds if x != "number"]]
+        return tuple(dict.fromkeys(([main] if main else []) + out))
+
     def _first_type(self, folded: str) -> str:
         for kind, rx in self._lx.question:
             if rx.search(folded):

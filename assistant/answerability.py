@@ -158,9 +158,13 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
 
     type_missing = False
     if expected and typer is not None:
-        type_missing = not any(typer.has(r.sentence.text, expected) for r in chosen)
+        # every type the question asks ("làm việc mấy giờ, ở đâu?": an hour and a place), not only the main one
+        wanted = (expected,) + tuple(k for k in typer.expected_all(info.question) if k != expected) \
+            if info.qtype not in ("compare", "why") else (expected,)
+        lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in chosen)]
+        type_missing = bool(lacking)
         if type_missing:
-            reasons.append((f"no_{expected}", ()))
+            reasons.append((f"no_{lacking[0]}", ()))
     how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage
     if how_to_low:
         reasons.append(("how_to_not_described", ()))

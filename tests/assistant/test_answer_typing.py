@@ -98,3 +98,15 @@ def test_a_capitalised_number_word_inside_a_sentence_is_a_name(typer: AnswerType
 def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: AnswerTyper, question: str,
                                                                       asks: bool) -> None:
     assert typer.asks_order(question) is asks
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    # two asking clauses: both values must be stated for the question to be answered
+    ("Trung tâm Phục vụ hành chính công của tỉnh làm việc mấy giờ, ở đâu?", ("place", "clock")),
+    # a story clause names a type ("sđt") without asking for it
+    ("e đổi sđt rồi, số cũ ko dùng nữa thì vneid cập nhật ở đâu v ạ", ("place",)),
+    # a bare "how many" in the last clause asks what the whole question is about
+    ("Lệ phí cấp căn cước lần đầu là bao nhiêu, đổi thẻ thì bao nhiêu?", ("money",)),
+])
+def test_every_type_the_asking_clauses_ask_for(typer: AnswerTyper, question: str, kinds: tuple[str, ...]) -> None:
+    assert typer.expected_all(question) == kinds
