@@ -148,7 +148,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     absent = [t for t in weights
               if not ev.in_candidates(t) and ev.stats is not None and ev.stats.known(t)
               and ev.stats.idf(t) >= th.rare_idf and not _junction(ev, t)
-              and not set(t.split()) <= asking and (" " not in t or words is None or words.is_word(t))]
+              and not set(t.split()) <= asking and (" " not in t or words is None or words.is_word(t, info.question))]
     absent_share = sum(weights[t] for t in absent) / ev.terms.total
     heavy = [t for t in absent if " " in t and weights[t] / ev.terms.total >= th.max_absent_term_share]
     detail["absent_terms"] = {t: round(weights[t] / ev.terms.total, 3) for t in absent}

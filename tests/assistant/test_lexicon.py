@@ -42,3 +42,11 @@ def test_asking_phrases_are_not_topic_words() -> None:
     asking = typer.asking_words("Mã kích hoạt VNeID dùng được trong bao lâu?")
     assert {"bao", "lau"} <= asking and "kich" not in asking
     assert {"may", "gio"} <= typer.asking_words("Chiều thứ Bảy làm việc đến mấy giờ?")
+
+
+def test_a_pair_written_with_diacritics_is_checked_as_written(words: WordList) -> None:
+    # folded, "có kết" (the seam of "có kết quả") and "cố kết" (a word) are one pair; as written they differ
+    assert not words.is_word("co ket", "Nộp đủ hồ sơ thì bao lâu có kết quả?")
+    assert words.is_word("co ket", "Sự cố kết cộng đồng")
+    assert words.is_word("co ket", "bao lau co ket qua")  # typed without diacritics: the folded pair is all there is
+    assert words.is_word("giao dien", "Giao diện khó dùng")
