@@ -95,6 +95,8 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
     return Verdict(False, reason, detail, missing=missing, answer_type=expected, features=feats, probability=p)
 
 
+_TYPE_SHARE = 0.5  # a sentence with under half the best one's coverage does not supply the asked value
+
 # What the question asks for is provably absent: the asked value type (a date, a fee, a place) is not in
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
@@ -161,7 +163,9 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         # every type the question asks ("làm việc mấy giờ, ở đâu?": an hour and a place), not only the main one
         wanted = (expected,) + tuple(k for k in typer.expected_all(info.question) if k != expected) \
             if info.qtype not in ("compare", "why") else (expected,)
-        lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in chosen)]
+        # the value must be in a sentence about the question, not in one quoted beside it for completeness
+        about = [r for r in chosen if r.coverage >= _TYPE_SHARE * best.coverage]
+        lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in about)]
         type_missing = bool(lacking)
         if type_missing:
             reasons.append((f"no_{lacking[0]}", ()))

@@ -78,3 +78,11 @@ def test_article_byline_and_date_are_quoted_verbatim(results: list[tuple[dict[st
     # a report without a byline: the author question is refused, not answered with a nearby sentence
     ans = by_q["Bài viết về chuyển đổi số ở thị xã La Gi do ai viết?"]
     assert ans.refused and ans.citations == () and ans.meta["verdict"] == "article_meta_missing"
+
+
+def test_a_value_quoted_beside_the_answer_does_not_supply_it(corpus_index: Any) -> None:
+    # Bắc Kạn's report gives no activation rate; a near-tie sentence quoted for completeness holds a "100%"
+    # about schools, which must not count as the asked percentage
+    pipeline = composition.build_pipeline(corpus_index.settings, reader=corpus_index.reader)
+    ans = pipeline.ask("Tỷ lệ tài khoản định danh điện tử đã được kích hoạt ở tỉnh Bắc Kạn là bao nhiêu?")
+    assert ans.refused and ans.citations == (), ans.answer
