@@ -13,11 +13,12 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from index.metadata import find_places
 from index.normalize import fold
 
-__all__ = ["AnswerTyper", "Span", "TYPES", "load_typer"]
+__all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "load_typer"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
@@ -34,6 +35,15 @@ class Span:
     start: int
     end: int
     text: str
+
+
+class Frame(NamedTuple):
+    """Where a question's asking phrase sits (see ``AnswerTyper.frame``): the folded word before it, up to two
+    after it, and whether a noun names the measure instead ("tỷ lệ số hóa …")."""
+
+    before: str = ""
+    after: tuple[str, ...] = ()
+    measure: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class _Lexicon:
     question_tails: re.Pattern[str]
     wh: re.Pattern[str]
     subject_trailers: frozenset[str]
+    term_nouns: tuple[str, ...]
     verdict_words: dict[str, dict[str, str]]
     organization_heads: frozenset[str] = frozenset()
 
@@ -86,7 +97,7 @@ class AnswerTyper:
                 break
         return self._first_type(f)
 
-    def frame(self, question: str, kind: str) -> tuple[str, tuple[str, ...], bool]:
+    def frame(self, question: str, kind: str) -> Frame:
         """The words around the question's asking phrase for ``kind``: the folded word right before it and
         up to two after it ("do cơ quan nào quản lý" -> ("do", ("quan", "ly"), False)). A sentence that
         states the answer tends to put it in the same frame: "do Bộ Công an thống nhất quản lý". When the
@@ -102,12 +113,12 @@ class AnswerTyper:
         if asking or (wh and not cues):
             start, end = (asking or wh)[-1]
             before = _WORD.findall(f[:start])[-1:]
-            return (before[0] if before else ""), tuple(_WORD.findall(f[end:])[:2]), False
+            return Frame(before[0] if before else "", tuple(_WORD.findall(f[end:])[:2]))
         if cues:  # a noun names the measure ("tỷ lệ số hóa …"): its words come before the figure
-            return "", tuple(_WORD.findall(f[cues[-1][1]:])[:2]), True
-        return "", (), False
+            return Frame("", tuple(_WORD.findall(f[cues[-1][1]:])[:2]), measure=True)
+        return Frame()
 
-    def in_frame(self, text: str, span: Span, frame: tuple[str, tuple[str, ...], bool]) -> int:
+    def in_frame(self, text: str, span: Span, frame: Frame) -> int:
         """Whether a value of ``text`` sits where the question's asking phrase sits (0, 1 or 2 sides): after
         the word that precedes the asking phrase, or just before a word that follows it ("do cơ quan nào
         quản lý" / "do Bộ Công an thống nhất quản lý"); for a measure named by a noun, just after the words
@@ -127,8 +138,8 @@ class AnswerTyper:
         asking = [c for c in self._lx.clause_breaks.split(f) if c and self._lx.wh.search(c)]
         kinds = [k for k in (self._first_type(c) for c in asking) if k]
         main = self.expected(question)
-        out = [k for k in dict.fromkeys(kinds) if k != "number" or not [x for x in kinds if x != "number"]]
-        return tuple(dict.fromkeys(([main] if main else []) + out))
+        others = [k for k in kinds if k != "number"]
+        return tuple(dict.fromkeys(([main] if main else []) + (others or kinds)))
 
     def _first_type(self, folded: str) -> str:
         for kind, rx in self._lx.question:
@@ -160,14 +171,6 @@ class AnswerTyper:
         """Whether ``text`` holds a question word or asking phrase of its own (not merely a noun that hints
         at a type, like "số lượng")."""
         return bool(self._wh(text)) or self.is_yes_no_tail(text)
-
-    def own_words(self, question: str) -> list[str]:
-        """The question's words outside its asking phrases: what it names of its own."""
-        f = fold(question)
-        cut = [m.span() for _, rx in self._lx.question for m in rx.finditer(f) if m.end() > m.start()]
-        cut += self._wh(question) + [m.span() for m in self._lx.question_tails.finditer(f)]
-        kept = "".join(" " if any(a <= i < b for a, b in cut) else ch for i, ch in enumerate(question))
-        return [w for w in re.split(r"[\s,;:?.!]+", kept) if w]
 
     def subject_of(self, question: str) -> str:
         """What the question is about: the words before its first asking phrase ("Trần Hưng Đạo mất năm
@@ -222,6 +225,16 @@ class AnswerTyper:
 
     def verdict_word(self, key: str, language: str) -> str:
         return self._lx.verdict_words["en" if language == "en" else "vi"][key]
+
+    @property
+    def term_nouns(self) -> tuple[str, ...]:
+        """Nouns that announce a defined term without being part of it ("từ", "thuật ngữ"), as written,
+        longest first."""
+        return self._lx.term_nouns
+
+    def verdict_words(self, language: str) -> frozenset[str]:
+        """The words a yes/no lead opens with ("Có", "Không", "Chưa", …) in ``language``."""
+        return frozenset(self._lx.verdict_words["en" if language == "en" else "vi"].values())
 
     # --- sentences --------------------------------------------------------------------------------
     def spans(self, text: str, kind: str) -> list[Span]:
@@ -286,8 +299,8 @@ class AnswerTyper:
         written = as_written.lower()
         if folded != text.lower() and written not in self._lx.written:
             return True  # "từ ngày" folds to "tu" but is no "tư"
-        if as_written[:1].isupper() and text[:span.start].strip() and not text[:span.start].rstrip().endswith(
-                (".", ":", ";", "!", "?", "\n")):
+        preceding = text[:span.start].rstrip()
+        if as_written[:1].isupper() and preceding and not preceding.endswith((".", ":", ";", "!", "?")):
             return True  # capitalised inside a sentence, it is a name: "Bộ phận Một cửa", "huyện Ba Vì"
         before = folded[:span.start].split()[-1:] if span.start else []
         after = folded[span.end:].split()[:1]
@@ -395,6 +408,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
+        term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
     )

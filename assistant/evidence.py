@@ -529,7 +529,7 @@ class EvidenceFinder:
             allowed = {s for docs_ in place_docs.values() for s in docs_}
 
         speaker_name, speaker = _speaker_terms(info.question, terms)
-        define = defined_term(info)
+        define = defined_term(info, self._typer.term_nouns if self._typer is not None else ())
         cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)

@@ -143,11 +143,11 @@ class ExtractiveAnswerer:
         items: list[str] = []
         rest: list[str] = []
         texts = self._refusals["en" if language == "en" else "vi"]
+        share = lead_room(sum(v.answerable for _, _, _, v in decided))
         for part, ev, chosen, verdict in decided:
             if not verdict.answerable:
                 unstated.append(texts.part_not_stated.format(part=part.rstrip(" ?")) + ".")
                 continue
-            share = lead_room(sum(v.answerable for _, _, _, v in decided))
             lead_lines, quote_lines = self._lines(ev, chosen, language, reg, share)
             for line in lead_lines:  # two parts, one answer: once
                 target = items if line.startswith("- ") else leads
@@ -155,7 +155,8 @@ class ExtractiveAnswerer:
                     target.append(line)
             rest.extend(line for line in quote_lines if line not in rest)
         # what the documents answer leads, ending with its markers; the parts they do not answer follow
-        first = " ".join(([join_leads(leads)] if leads else []) + unstated)
+        verdicts = self._typer.verdict_words(language) if self._typer is not None else frozenset()
+        first = " ".join(([join_leads(leads, verdicts)] if leads else []) + unstated)
         text, citations = finalize_citations("\n".join([first] + items + rest), reg.candidates)
         meta = {"answerer": "extractive", "verdict": "ok", "qtype": "parts",
                 "parts": [{"question": p, "verdict": v.reason, "support": v.detail} for p, _, _, v in decided],

@@ -10,7 +10,7 @@ comparison, or the items of a list), so every figure and name in it is in a quot
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from assistant.answer_typing import AnswerTyper, Span
@@ -299,8 +299,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         before, after = full[:cut], full[cut:]
         if any(_matched_in(after, [t]) and not _matched_in(before, [t]) for t in asked):
             s_neg = typer.negated(before) == heading_neg
-        elif typer.contrast_at(clause) >= 0:
-            s_neg = typer.negated(clause[:typer.contrast_at(clause)]) != heading_neg
+        elif (own := typer.contrast_at(clause)) >= 0:
+            s_neg = typer.negated(clause[:own]) != heading_neg
     q_neg = typer.negated(q_clause)
     if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
         return "not_yet"
@@ -451,7 +451,6 @@ def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: 
 
 
 _MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)([.!?…]?)\s*$")
-_VERDICT_HEAD = re.compile(r"^(\w{1,6})\. (?=\w)")  # "Có. Căn cước …": a verdict word before the fact
 
 
 def lead_room(parts: int) -> int:
@@ -459,11 +458,12 @@ def lead_room(parts: int) -> int:
     return _MAX_LEAD if parts <= 1 else _MAX_LEAD // parts - 10
 
 
-def join_leads(leads: Sequence[str]) -> str:
+def join_leads(leads: Sequence[str], verdicts: Collection[str] = ()) -> str:
     """Several parts' leads as the one sentence a two-part question is answered with, its ``[n]`` markers
     at the end: "Mỗi công dân được cấp 01 căn cước điện tử; có, căn cước điện tử có giá trị … [1][2]."
     (A marker inside the sentence would cut the answer off from its second half.) A clause that two
-    parts share, or one inside another, is said once (the longer)."""
+    parts share, or one inside another, is said once (the longer). A later part's verdict word (one of
+    ``verdicts``: "Có. Căn cước …") joins its fact with a comma: "…; có, căn cước …"."""
     if len(leads) < 2:
         return leads[0] if leads else ""
     clauses: list[str] = []
@@ -479,8 +479,8 @@ def join_leads(leads: Sequence[str]) -> str:
             continue
         clauses.append(body)
     for k in range(1, len(clauses)):
-        v = _VERDICT_HEAD.match(clauses[k])
-        head, body = (v.group(1).lower() + ", ", clauses[k][v.end():]) if v else ("", clauses[k])
+        word, dot, rest = clauses[k].partition(". ")
+        head, body = (word.lower() + ", ", rest) if dot and word in verdicts else ("", clauses[k])
         clauses[k] = head + (body[0].lower() + body[1:] if _lower_ok(body) else body)
     return "; ".join(clauses) + (" " + "".join(markers) if markers else "") + "."
 

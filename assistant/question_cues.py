@@ -8,6 +8,7 @@ and the answerability check and the sentence scorer must read them the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.query import QueryInfo
 from index.normalize import fold
@@ -45,12 +46,10 @@ _DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|min
                         r"(?:cai\s+)?"
                         r"([^,;:?]+?)\s+(?:(?:co )?nghia )?la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
-# nouns that announce the term instead of being part of it, as written ("tư pháp", "chữ ký số" are terms)
-_TERM_NOUNS = ("thuật ngữ", "khái niệm", "cụm từ", "tên gọi", "từ ngữ", "từ", "the term", "the word")
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
 
 
-def defined_term(info: QueryInfo) -> str:
+def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     """The term a definition question asks about ("VNeID là gì?" -> "vneid"), folded; "" otherwise.
 
     Only a short term counts: "mục tiêu của kế hoạch là gì" asks for content, not a definition."""
@@ -62,7 +61,8 @@ def defined_term(info: QueryInfo) -> str:
     g = 1 if m.group(1) else 2
     lead = len(info.question) - len(info.question.lstrip())
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
-    for noun in _TERM_NOUNS:  # 'Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means
+    # nouns that announce the term, as written ('Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means)
+    for noun in term_nouns:
         if written.startswith(noun + " ") and len(toks) > len(noun.split()):
             toks = toks[len(noun.split()):]
             break

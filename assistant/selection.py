@@ -62,9 +62,8 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
     # would stitch an answer together from two sources
     if len(chosen) < limit:
         for r in pool[1:3]:
-            if r.score >= _NEAR_TIE * chosen[0].score and r.sentence.source == chosen[0].sentence.source \
-                    and all(c.sentence != r.sentence for c in chosen) \
-                    and not _other_year(r, tuple(ev.info.years)):
+            if r.sentence.source == chosen[0].sentence.source and all(c.sentence != r.sentence for c in chosen) \
+                    and _near_tie(r, chosen[0], tuple(ev.info.years)):
                 chosen.append(r)
                 break
     return chosen
@@ -78,10 +77,14 @@ def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[
     best = sel[0]
     if len(pool) > 1 and not best.sentence.folded.startswith(_OPENERS):
         runner = next((r for r in pool[1:3] if r.sentence != best.sentence), None)
-        if runner is not None and runner.score >= _NEAR_TIE * best.score and runner not in sel \
-                and not _other_year(runner, years or tuple(ev.info.years)):
+        if runner is not None and runner not in sel and _near_tie(runner, best, years or tuple(ev.info.years)):
             sel = [best, runner]
     return sel
+
+
+def _near_tie(r: ScoredSentence, best: ScoredSentence, years: tuple[int, ...]) -> bool:
+    """Whether ``r`` matches the question about as well as ``best`` and reports on no other year."""
+    return r.score >= _NEAR_TIE * best.score and not _other_year(r, years)
 
 
 def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:

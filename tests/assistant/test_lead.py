@@ -40,7 +40,8 @@ def test_names_keep_their_capitals_inside_the_list() -> None:
 
 def test_two_parts_are_answered_in_one_lead_with_the_markers_at_the_end() -> None:
     from assistant.lead import join_leads
-    assert join_leads(["Mỗi công dân được cấp 01 căn cước điện tử [1].", "Có. Căn cước điện tử có giá trị [2]."]) \
+    assert join_leads(["Mỗi công dân được cấp 01 căn cước điện tử [1].", "Có. Căn cước điện tử có giá trị [2]."],
+                      {"Có", "Không"}) \
         == "Mỗi công dân được cấp 01 căn cước điện tử; có, căn cước điện tử có giá trị [1][2]."
     # the same clause answering both parts is said once, the longer form kept
     assert join_leads(["90% doanh nghiệp dùng hóa đơn điện tử [1].",
