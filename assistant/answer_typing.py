@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from index.metadata import find_places
-from index.normalize import fold
+from index.normalize import fold, normalize_text
 
 __all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "load_typer"]
 
@@ -70,6 +70,7 @@ class _Lexicon:
     term_nouns: tuple[str, ...]
     verdict_words: dict[str, dict[str, str]]
     organization_heads: frozenset[str] = frozenset()
+    cues_as_written: tuple[str, ...] = ()  # question cues whose folded form is also other words
 
 
 class AnswerTyper:
@@ -90,12 +91,12 @@ class AnswerTyper:
         f = fold(question)
         clauses = [c for c in self._lx.clause_breaks.split(f) if c and c.strip()]
         for clause in reversed(clauses):
-            kind = self._first_type(clause)
+            kind = self._first_type(clause, question)
             if kind:
                 if kind != "number":
                     return kind
                 break
-        return self._first_type(f)
+        return self._first_type(f, question)
 
     def frame(self, question: str, kind: str) -> Frame:
         """The words around the question's asking phrase for ``kind``: the folded word right before it and
@@ -136,16 +137,26 @@ class AnswerTyper:
         "how many" counts only when no other type is asked."""
         f = fold(question)
         asking = [c for c in self._lx.clause_breaks.split(f) if c and self._lx.wh.search(c)]
-        kinds = [k for k in (self._first_type(c) for c in asking) if k]
+        kinds = [k for k in (self._first_type(c, question) for c in asking) if k]
         main = self.expected(question)
         others = [k for k in kinds if k != "number"]
         return tuple(dict.fromkeys(([main] if main else []) + (others or kinds)))
 
-    def _first_type(self, folded: str) -> str:
+    def _first_type(self, folded: str, written: str = "") -> str:
+        """The first type whose cue the (folded) text holds, a cue the question writes as another word aside."""
         for kind, rx in self._lx.question:
-            if rx.search(folded):
+            if any(not self._misread(m.group(0), written) for m in rx.finditer(folded)):
                 return kind
         return ""
+
+    def _misread(self, cue: str, written: str) -> bool:
+        """Whether a cue matched on folded text is written in the question, with diacritics, as other words:
+        "Mộ của bác sĩ Yersin nằm ở đâu?" folds to "mo cua" of "mở cửa" (opening hours) but asks a place.
+        Only the cues whose folded form is ambiguous are listed, as written (``cues_as_written`` in the data)."""
+        low = written.lower()
+        if not written or fold(written) == low:
+            return False  # typed without diacritics: the folded cue is all there is
+        return any(fold(form) in cue and form not in low for form in self._lx.cues_as_written)
 
     def asks(self, question: str, kind: str) -> bool:
         """Whether the question carries a cue for ``kind`` (whatever type wins overall)."""
@@ -411,5 +422,6 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
+        cues_as_written=tuple(normalize_text(c).lower() for c in q.get("cues_as_written", [])),
     )
     return AnswerTyper(lex)

@@ -29,7 +29,7 @@ from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
-from assistant.question_cues import asking_sentence, defined_term, defines
+from assistant.question_cues import asking_sentence, defined_term, defines, is_how_to
 from assistant.selection import sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
@@ -324,18 +324,6 @@ def _place_terms_answered(ev: Evidence, chosen: Sequence[ScoredSentence]) -> set
             if words & own and words <= own | _PLACE_KINDS:
                 out.add(t)
     return out
-
-
-_HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
-                     r"|\bhuong dan (?:\w+ ){0,3}?(?:tung buoc|cach|chi tiet|thu tuc)"
-                     r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
-                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky))\b"
-                     r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
-
-
-def is_how_to(info: QueryInfo) -> bool:
-    """A procedural question ("làm thế nào để…", "cần những giấy tờ gì"): reports rarely describe procedures."""
-    return bool(_HOW_TO.search(fold(info.question)))
 
 
 def _states(r: ScoredSentence, term: str) -> bool:

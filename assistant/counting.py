@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["counted_noun", "counts"]
 
 # "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
+# ("bao nhiêu mét" asks a length, which a document writes "7.729 m": a measure, not a count of metres)
 _NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong", "lan", "so", "thi", "la",
-                          "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua"])
+                          "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua",
+                          "met", "km", "cm", "mm", "m2", "km2", "kg", "gam", "tan", "lit", "do", "hecta"])
 
 
 _ANY_PERSON = frozenset(["nguoi", "ai"])

@@ -535,6 +535,8 @@ class EvidenceFinder:
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
         ranked: list[ScoredSentence] = []
+        reworded = [(frozenset(t for t in terms.weights if f" {t} " in f" {said} "), other)
+                    for said, other in info.reworded]
         for src in sources:
             if src not in allowed:
                 continue
@@ -559,7 +561,7 @@ class EvidenceFinder:
                     elif sent.para in attributed_after:
                         said = speaker
                 saids.append(said)
-            own = [self._matched(terms, sent) for sent in sents]
+            own = [self._matched(terms, sent, reworded) for sent in sents]
             for i, sent in enumerate(sents):
                 # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
                 # ngày" after "Mã kích hoạt VNeID được gửi qua tin nhắn"): an answer often names its
@@ -577,9 +579,18 @@ class EvidenceFinder:
                         report_years)
 
     @staticmethod
-    def _matched(terms: QueryTerms, sent: Sentence) -> frozenset[str]:
-        return frozenset(t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)
-                         or t in sent.context)
+    def _matched(terms: QueryTerms, sent: Sentence,
+                 reworded: Sequence[tuple[frozenset[str], str]] = ()) -> frozenset[str]:
+        """The question's terms the sentence (or its heading) states; a term of the question's everyday
+        wording counts as stated where the sentence says it the documents' way ("nhập hộ khẩu" by
+        "đăng ký thường trú", from the corpus pack's synonyms)."""
+        said = {t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks) or t in sent.context}
+        if reworded:
+            words = f" {' '.join(sent.seq)} "
+            for own_terms, other in reworded:
+                if f" {other} " in words:
+                    said |= own_terms
+        return frozenset(said)
 
     def _score(self, info: QueryInfo, cues: QuestionCues, terms: QueryTerms, sent: Sentence,
                matched: frozenset[str], near: frozenset[str], spans: list[tuple[int, int, int]],

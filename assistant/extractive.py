@@ -37,6 +37,7 @@ from assistant.lead import compose_lead, grounded, join_leads, lead_room, render
 from assistant.lexicon import WordList
 from assistant.protocols import StreamEvent
 from assistant.query import QueryInfo, analyze
+from assistant.question_cues import asks_for_list
 from assistant.question_parts import split_parts
 from assistant.selection import select_sentences
 from assistant.types import Answer, Citation, Retrieved, ScoredChunk
@@ -44,6 +45,8 @@ from assistant.types import Answer, Citation, Retrieved, ScoredChunk
 __all__ = ["ExtractiveAnswerer"]
 
 log = logging.getLogger(__name__)
+
+_BULLET = re.compile(r"^\s*[-•+*–]\s+")
 
 
 
@@ -97,7 +100,7 @@ class ExtractiveAnswerer:
             multi = self._answer_parts(parts, contexts, language, retrieved, t0)
             if multi is not None:
                 return multi
-        chosen = select_sentences(ev)
+        chosen = select_sentences(ev, self._wants_list(info))
         verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
@@ -122,8 +125,14 @@ class ExtractiveAnswerer:
         """The evidence and refusal decision without composing (for an LLM answerer to reuse)."""
         info = self._analyze(question)
         ev = self._finder.find(info, contexts)
-        chosen = select_sentences(ev)
+        chosen = select_sentences(ev, self._wants_list(info))
         return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
+
+    def _wants_list(self, info: QueryInfo) -> bool:
+        """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""
+        yes_no = info.qtype == "yes_no" or (self._typer is not None and self._typer.is_yes_no_tail(info.question)
+                                            and info.qtype not in ("list", "why"))  # as the lead reads it
+        return not yes_no and asks_for_list(info, asked_type(info, self._typer))
 
     def _answer_parts(self, parts: Sequence[str], contexts: Sequence[ScoredChunk], language: str,
                       retrieved: tuple[Retrieved, ...], t0: float) -> Answer | None:
@@ -215,7 +224,8 @@ class ExtractiveAnswerer:
             other_n = cite(lead.other) if lead.other is not None else 0
             lines.append(render_lead(lead, n, language, self._typer, other_n))
             for item in lead.items:
-                lines.append(f"- {item.text.rstrip(' ;.,')} [{cite(item)}]")
+                # "- " marks the item already: a bullet of the document's own is not repeated
+                lines.append(f"- {_BULLET.sub('', item.text).rstrip(' ;.,')} [{cite(item)}]")
                 shown.add((item.source, item.index))
             if lead.items:  # the list is the answer: its intro and neighbours are not quoted again
                 shown |= {(r.sentence.source, r.sentence.index) for r in chosen

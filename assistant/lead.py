@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
-from assistant.question_cues import asking_sentence
+from assistant.lists import ENUMERATED, enclosing_list, enum_kind, list_items, section_items
+from assistant.question_cues import asking_sentence, asks_for_list
 from index.normalize import fold
 
-__all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "list_items", "render_lead"]
+__all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "render_lead"]
 
 _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 # A clause shorter than this is grown with its neighbours: "Có 45 hệ thống thông tin" leaves out ", trong đó
@@ -27,7 +28,6 @@ _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 # longer minimums kept rising but make the "short sentence" a paragraph.
 _MIN_LEAD = 150
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|,\s+|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
-_ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|bước\s+\d+|step\s+\d+)\s*", re.IGNORECASE)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _NAME = re.compile(r"\b[A-ZĐÀ-Ỵ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỵ][\wÀ-ỹ]*)+")
 
@@ -44,67 +44,6 @@ class Lead:
     other: Sentence | None = None  # comparison: the other side's sentence
     value: str = ""  # the asked value as written in the sentence ("05 ngày làm việc"), when typed
     room: int = _MAX_LEAD  # characters the lead may take (a part of a two-part question gets its share)
-
-
-def _enum_kind(text: str) -> str:
-    m = _ENUMERATED.match(text)
-    if m is None:
-        return ""
-    head = m.group(0).strip().lower()
-    if head[:1].isdigit():
-        return "digit"
-    if head.endswith(")"):
-        return "letter"
-    return head[:4]
-
-
-def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
-    """The enumerated lines that follow a sentence announcing them ("… gồm:", "a) …", "1. …"), up to
-    the next line enumerated at another level (the next clause after a clause's points)."""
-    doc = ev.docs[s.source]
-    out: list[Sentence] = []
-    kind = ""
-    nxt = s.index + 1
-    announces = s.text.rstrip().endswith(":")
-    while nxt < len(doc.sentences) and len(out) < limit:
-        cand = doc.sentences[nxt]
-        line_start = doc.text.rfind("\n", 0, cand.start) + 1
-        starts_line = doc.text[line_start:cand.start].strip() == ""
-        this = _enum_kind(cand.text) if starts_line else ""
-        if this and (not kind or this == kind):
-            kind = kind or this
-            out.append(cand)
-        elif announces and starts_line and not out and not this:
-            out.append(cand)  # a plain line right after "…:"
-            kind = "line"
-        elif kind == "line" and starts_line and not this and cand.para == out[-1].para + 1 and len(out) < 6:
-            out.append(cand)
-        elif not starts_line and out:
-            pass  # the rest of the same line (a second sentence of an item)
-        else:
-            break
-        nxt += 1
-    return out
-
-
-def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence, list[Sentence]] | None:
-    """A list question answered by a whole section: "những hành vi nào bị nghiêm cấm" is answered by
-    the enumerated lines under the heading "Điều 7. Các hành vi bị nghiêm cấm" (the heading, and its
-    clauses and points), not by the one clause that matched best. None when the sentence's section is
-    not an enumeration."""
-    if s.section < 0:
-        return None
-    doc = ev.docs[s.source]
-    same = [x for x in doc.sentences if x.section == s.section]
-    head = next((x for x in reversed(same) if x.para == s.section), None)  # "Điều 7." | "Các hành vi …"
-    lines = []
-    for x in same:
-        line_start = doc.text.rfind("\n", 0, x.start) + 1
-        if x is not head and doc.text[line_start:x.start].strip() == "" and _enum_kind(x.text):
-            lines.append(x)
-    if head is None or len(lines) < 2:
-        return None
-    return head, lines[:limit]
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -130,7 +69,7 @@ def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str], room
     text = sent.text.strip()
     longest, shortest = room, min(_MIN_LEAD, room // 2)
     if span is None and len(text) <= longest:
-        return _ENUMERATED.sub("", text, count=1).rstrip(" .;:")  # short enough to read whole
+        return ENUMERATED.sub("", text, count=1).rstrip(" .;:")  # short enough to read whole
     clauses = _clauses(text)
     if not clauses:
         return text[:longest]
@@ -152,7 +91,7 @@ def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str], room
     while lo > 0 and clauses[hi][1] - clauses[lo][0] < shortest \
             and clauses[hi][1] - clauses[lo - 1][0] <= longest:
         lo -= 1
-    piece = _ENUMERATED.sub("", text[clauses[lo][0]:clauses[hi][1]], count=1).strip(" ,;:-–(").rstrip(".")
+    piece = ENUMERATED.sub("", text[clauses[lo][0]:clauses[hi][1]], count=1).strip(" ,;:-–(").rstrip(".")
     if len(piece) > longest:
         piece = piece[:longest].rsplit(" ", 1)[0] + "…"
     if piece.count("(") > piece.count(")"):
@@ -263,6 +202,11 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
     opening = fold(typer.strip_leading_connector(r.sentence.text)).split()[:1]
+    prev = ev.previous_sentence(r.sentence)
+    if prev is not None and prev.para == r.sentence.para:
+        said = fold(typer.strip_leading_connector(prev.text)).split()
+        if len(said) <= 2:
+            opening = said[:1]  # "Đáp: Được. Hồ sơ vẫn được tiếp nhận …": the answer's bare verdict comes first
     if opening and typer.negated(opening[0]):
         return "not_yet" if opening[0] == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
     if opening and typer.affirms(opening[0]):
@@ -361,9 +305,13 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
             (_, hi, hi_s), (lo_sp, lo, lo_s) = sides
             return Lead(f"{hi}; {lo}", hi_s, "compare", other=lo_s, value=lo_sp.text if ordered else "",
                         verdict="ordered" if ordered else "")
+    block = enclosing_list(ev, best.sentence) if asks_for_list(ev.info, expected) else None
+    if block is not None:
+        head, items = block
+        return Lead(_lead_in(_clause_around(head, None, terms, room // 2)), head, "list", items=tuple(items), room=room)
     announces = best.sentence.text.rstrip().endswith(":")
     items = list_items(ev, best.sentence) if announces or qtype == "list" else []
-    if items and (announces or _enum_kind(items[0].text) == "letter"):
+    if items and (announces or enum_kind(items[0].text) == "letter"):
         return Lead(_clause_around(best.sentence, None, terms, room // 2), best.sentence, "list", items=tuple(items),
                     room=room)
     if qtype == "list" and not expected:
@@ -381,13 +329,26 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
 
 
+_HEADING_NUMBER = re.compile(r"^\s*(?:#+\s*)?(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+")
+
+
+def _lead_in(heading: str) -> str:
+    """A section heading as the opening of a list lead: "VI. NHỮNG LỖI THƯỜNG GẶP" reads "Những lỗi thường
+    gặp" (its number says nothing to a citizen; capitals shout). An article's "Điều 8." is kept: it names
+    where the list is."""
+    text = _HEADING_NUMBER.sub("", heading.strip(), count=1)
+    if text.isupper():
+        text = text[:1] + text[1:].lower()
+    return text
+
+
 _ITEM_CUT = re.compile(r"\s*[;:]\s+|\s*\(")  # an item's gist ends where it starts to qualify itself
 _MIN_ITEM = 12  # characters: a shorter gist is kept whole with what follows it
 
 
 def _item_gist(text: str, room: int) -> str:
     """The first clause of a list item, without its enumerator, at most ``room`` characters."""
-    body = _ENUMERATED.sub("", text.strip(), count=1).rstrip(" .;,")
+    body = ENUMERATED.sub("", text.strip(), count=1).rstrip(" .;,")
     cut = next((m.start() for m in _ITEM_CUT.finditer(body) if m.start() >= _MIN_ITEM), len(body))
     gist = body[:cut].rstrip(" ,")
     if len(gist) > room:

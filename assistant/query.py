@@ -152,8 +152,10 @@ class QueryInfo:
     expansion: str = ""  # Vietnamese rendering of an English question's key terms ("" for Vietnamese)
     # the legal wording of the everyday words the question uses, and the other way round ("nhập hộ khẩu"
     # -> "đăng ký thường trú"), from the corpus pack's synonyms file; searched along with the question
-    # Retrieval only (``search_forms``): the answering side reads the question's own words.
     synonyms: tuple[str, ...] = ()
+    # the same pairs as (the question's folded words, the folded wording a document may use instead): a
+    # sentence that says "đăng ký thường trú" states what "nhập hộ khẩu" asks (evidence matching)
+    reworded: tuple[tuple[str, str], ...] = ()
 
     @staticmethod
     def _with(text: str, extra: tuple[str, ...]) -> str:
@@ -308,4 +310,5 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
         keywords=_keywords(kw_source, "vi"),
         expansion=expansion,
         synonyms=synonyms.expand(f"{restored} {expansion}") if synonyms is not None else (),
+        reworded=synonyms.mentioned(f"{restored} {expansion}") if synonyms is not None else (),
     )

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from assistant.query import QueryInfo
 from index.normalize import fold
 
-__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "defined_term", "defines", "names_person",
-           "speaker_names", "tokens"]
+__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
+           "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -83,8 +83,10 @@ def defines(folded: str, term: str) -> bool:
 
 
 # The other ways a sentence says what a term is: it names something ("… được gọi là X", "… mệnh danh là X",
-# "… còn gọi là X") or glosses the term ("X, có nghĩa là …", "X, tức là …", "X nghĩa là …").
+# "… còn gọi là X"), glosses the term ("X, có nghĩa là …", "X, tức là …", "X nghĩa là …") or says in an
+# apposition what it is regarded as ("X, áng văn được coi là …").
 _NAMING = (r"\b(?:goi|menh danh|ten goi) la {t}\b|\b{t} (?:, )?(?:co nghia|nghia|tuc|hay con goi|con goi|duoc hieu) la\b"
+           r"|\b{t} , [^,]{{0,50}}?\b(?:coi|xem) la\b"  # an apposition: "“X”, áng văn được … coi là …"
            r"|\b{t} (?:is|are|means) (?:called )?\b|\b(?:called|known as) {t}\b")
 
 
@@ -116,3 +118,22 @@ _SPEAKER_TITLE = re.compile(r"\b(?:pho )?chu tich (?:ubnd|uy ban nhan dan)(?: (?
                             r"|\bgiam doc so\b|\bbi thu tinh uy\b")
 SPEAKER_WORDS = frozenset(["chu", "tich", "pho", "giam", "doc", "ong", "ba", "dong", "chi", "bi", "thu", "noi",
                             "nhan", "manh", "phat", "bieu", "khang", "dinh", "yeu", "cau", "rang"])
+
+
+_HOW_TO = re.compile(r"\bcach (?:nao|de|lam|dang ky|lay|nop|cap|doi|xin|tao|kich hoat|dat lai|khoi phuc)"
+                     r"|\bhuong dan (?:\w+ ){0,3}?(?:tung buoc|cach|chi tiet|thu tuc)"
+                     r"|\b(?:lam (?:sao|the nao)|nhu the nao de|phai lam gi|can (?:nhung )?giay to gi"
+                     r"|ho so gom|thu tuc (?:can|gom|gi)|can lam gi|cac buoc|trinh tu (?:thuc hien|dang ky))\b"
+                     r"|^cach\b|\bhow (?:do|can|should) (?:i|we|you|one)\b|\bhow to\b|\bwhere (?:do|can|should)\b")
+
+
+def is_how_to(info: QueryInfo) -> bool:
+    """A procedural question ("làm thế nào để…", "cần những giấy tờ gì"): reports rarely describe procedures."""
+    return bool(_HOW_TO.search(fold(info.question)))
+
+
+def asks_for_list(info: QueryInfo, expected: str) -> bool:
+    """Whether the answer is a list: the items asked for ("những quyền gì", "gồm những gì") or the steps
+    of a procedure ("các bước", "làm thế nào để"), when no single value is asked (``expected`` is the
+    asked answer type; "where do I …" asks for a place)."""
+    return not expected and (info.qtype == "list" or is_how_to(info))

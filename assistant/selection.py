@@ -21,6 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
+from assistant.lists import enclosing_list
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
@@ -30,12 +31,14 @@ _MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
 _DEFAULT_MAX = 3
 
 
-def select_sentences(ev: Evidence) -> list[ScoredSentence]:
+def select_sentences(ev: Evidence, wants_list: bool = False) -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
     facet: each place/year gets its own best sentences from its own report, so the answer quotes
-    both sides instead of two sentences from whichever report matched the wording best.
+    both sides instead of two sentences from whichever report matched the wording best. A question
+    whose answer is a list (``wants_list``: the items or steps asked for) is answered by a whole list
+    of a document when one states the question better than any single sentence.
     """
     if not ev.ranked:
         return []
@@ -50,6 +53,10 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
         if chosen:
             return chosen
     pool = ev.ranked
+    if wants_list:
+        block = _list_block(ev, pool)
+        if block:
+            return block
     if qtype == "why":
         # "what limitations / why": the question's cue words ("hạn chế") and place name are in every
         # candidate passage; the topic they are about decides which one states the causes
@@ -67,6 +74,28 @@ def select_sentences(ev: Evidence) -> list[ScoredSentence]:
                 chosen.append(r)
                 break
     return chosen
+
+
+def _list_block(ev: Evidence, pool: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The lead-in and items of the list that answers a list question, or [] when no list does.
+
+    Why: "các bước nộp hồ sơ" is answered by the six numbered lines under "3. Các bước nộp hồ sơ …", yet
+    the line that matches the question's words best is often a single step or a sentence beside the list
+    (a law's scope article names every duty in one line). A list is chosen when it holds the best
+    sentence or a near-tie for it: the list is the form the question asks for."""
+    best = pool[0]
+    by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
+    for r in pool[:_NEAR_WINDOW]:  # the list of the best-ranked sentence that is in one
+        if r.score < _NEAR_TIE * best.score:
+            break
+        block = enclosing_list(ev, r.sentence)
+        if block is None:
+            continue
+        head, items = block
+        members = [by_key[(s.source, s.index)] for s in (head, *items) if (s.source, s.index) in by_key]
+        # the best-matching member first: it is what the verdict weighs; the lead lists the whole block
+        return sorted(members, key=lambda m: -m.score)
+    return []
 
 
 def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:

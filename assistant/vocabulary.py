@@ -109,14 +109,22 @@ class SynonymTable:
 
     def expand(self, text: str) -> tuple[str, ...]:
         """The phrases to search besides ``text``: the other side of each pair it mentions, when absent."""
+        return tuple(dict.fromkeys(add for _, add in self._sides(text)))
+
+    def mentioned(self, text: str) -> tuple[tuple[str, str], ...]:
+        """``(said, other)`` for each pair ``text`` says one side of and not the other: the question's own
+        words and the wording a document may use for them (folded, words joined by single spaces)."""
+        return tuple(dict.fromkeys((_words(have), _words(add)) for have, add in self._sides(text)))
+
+    def _sides(self, text: str) -> list[tuple[str, str]]:
         folded = f" {_words(text)} "
-        out: list[str] = []
+        out: list[tuple[str, str]] = []
         for i, (a, b) in enumerate(self.pairs):
             directions = ((a, b), (b, a)) if i in self.two_way else ((a, b),)
             for have, add in directions:
-                if f" {_words(have)} " in folded and f" {_words(add)} " not in folded and add not in out:
-                    out.append(add)
-        return tuple(out)
+                if f" {_words(have)} " in folded and f" {_words(add)} " not in folded:
+                    out.append((have, add))
+        return out
 
     def __len__(self) -> int:
         return len(self.pairs)

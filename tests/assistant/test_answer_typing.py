@@ -110,3 +110,11 @@ def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: Answ
 ])
 def test_every_type_the_asking_clauses_ask_for(typer: AnswerTyper, question: str, kinds: tuple[str, ...]) -> None:
     assert typer.expected_all(question) == kinds
+
+
+def test_a_cue_written_as_other_words_asks_nothing() -> None:
+    typer = load_typer()
+    # "Mộ của" folds to "mo cua", the cue of "mở cửa" (opening hours), but the question asks a place
+    assert typer.expected("Mộ của bác sĩ Yersin nằm ở đâu?") == "place"
+    assert typer.expected("Bộ phận một cửa mở cửa lúc mấy giờ?") == "clock"
+    assert typer.expected("bo phan mot cua mo cua luc nao") == "clock"  # typed without diacritics: as folded

@@ -43,3 +43,15 @@ def test_the_term_a_definition_question_asks_about(question: str, term: str) -> 
     from assistant.query import analyze
     from assistant.question_cues import defined_term
     assert defined_term(analyze(question), load_typer().term_nouns) == term
+
+
+def test_an_apposition_says_what_a_term_is_regarded_as() -> None:
+    from assistant.question_cues import defines
+    from index.normalize import fold
+
+    s = fold('Ông là tác giả của "Bình Ngô đại cáo", áng văn được nhiều thế hệ coi là bản tuyên ngôn độc lập.')
+    assert defines(s, "binh ngo dai cao")
+    # a mere mention, or a later clause that calls something else by a name, defines nothing
+    assert not defines(fold('Năm 1428, ông soạn "Bình Ngô đại cáo" để tuyên cáo thắng lợi.'), "binh ngo dai cao")
+    assert not defines(fold("Bình Ngô đại cáo, Quân trung từ mệnh tập, Ức Trai thi tập là các tác phẩm."),
+                       "binh ngo dai cao")

@@ -31,3 +31,15 @@ def test_the_lead_takes_the_value_in_the_questions_frame(pipeline: Any) -> None:
     ans = pipeline.ask("Cơ sở dữ liệu về cư trú do cơ quan nào quản lý?")
     assert not ans.refused
     assert "Bộ Công an" in ans.answer.split("[", 1)[0], ans.answer
+
+
+def test_a_list_question_is_answered_by_the_whole_list(pipeline: Any) -> None:
+    # Luật Cư trú, Điều 9 "Nghĩa vụ của công dân về cư trú": three clauses under the article's heading; the
+    # clause that matches best is one of them, the answer is all of them, listed under the lead
+    ans = pipeline.ask("Công dân có những nghĩa vụ gì về cư trú?")
+    assert not ans.refused
+    lead, _, rest = ans.answer.partition("\n")
+    assert "Nghĩa vụ của công dân về cư trú" in lead, ans.answer
+    for clause in ("Thực hiện việc đăng ký cư trú", "Cung cấp đầy đủ, chính xác", "Nộp lệ phí đăng ký cư trú"):
+        assert clause in rest, ans.answer
+    assert all(c.label.startswith("Luật Cư trú, Điều 9") for c in ans.citations), ans.citations

@@ -53,3 +53,26 @@ def test_query_analysis_carries_the_synonyms_into_search_texts() -> None:
     assert info.lexical_texts == (info.restored,) and "cấp thẻ" not in info.restored
     plain = analyze("Làm căn cước cho con thì cần giấy tờ gì?")
     assert plain.synonyms == () and plain.search_forms() == (plain.dense_texts, plain.lexical_texts)
+
+
+def test_the_question_s_words_and_the_documents_wording_are_paired_for_matching() -> None:
+    table = SynonymTable((("nhập hộ khẩu", "đăng ký thường trú"),))
+    assert table.mentioned("Nhập hộ khẩu vào nhà thuê được không?") == (("nhap ho khau", "dang ky thuong tru"),)
+    assert table.mentioned("Đăng ký thường trú, nhập hộ khẩu") == ()  # both said: nothing to stand in
+    assert analyze("nhap ho khau cho con", synonyms=table).reworded == (("nhap ho khau", "dang ky thuong tru"),)
+
+
+def test_a_sentence_in_the_documents_wording_states_the_everyday_words() -> None:
+    from assistant.evidence import EvidenceFinder, QueryTerms, Sentence
+    from index.normalize import fold
+
+    text = "Công dân đăng ký thường trú tại chỗ ở thuê phải bảo đảm diện tích tối thiểu."
+    toks = tuple(fold(text).replace(".", "").split())
+    sent = Sentence("law.txt", 0, 0, 0, len(text), text, fold(text), frozenset(toks),
+                    frozenset(f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)), len(toks), toks)
+    terms = QueryTerms({"nhap": 1.0, "ho": 1.0, "khau": 1.0, "nhap ho": 1.0, "ho khau": 1.0, "thue": 1.0}, 6.0, ())
+    plain = EvidenceFinder._matched(terms, sent)  # noqa: SLF001
+    assert plain == frozenset({"thue"})
+    said = frozenset({"nhap", "ho", "khau", "nhap ho", "ho khau"})
+    assert EvidenceFinder._matched(terms, sent, [(said, "dang ky thuong tru")]) == said | {"thue"}  # noqa: SLF001
+    assert EvidenceFinder._matched(terms, sent, [(said, "dang ky tam tru")]) == plain  # noqa: SLF001

@@ -1,0 +1,97 @@
+"""Unit tests of list blocks in documents: hand-made texts parsed as the evidence stage parses them."""
+
+from __future__ import annotations
+
+from assistant.evidence import CorpusStats, Evidence, EvidenceFinder, QueryTerms
+from assistant.lists import enclosing_list, list_items
+from assistant.query import analyze
+
+PAGE = """# Hướng dẫn đăng ký tạm trú trực tuyến
+
+Người dân có thể đăng ký tạm trú mà không cần đến trụ sở Công an.
+
+## 2. Hồ sơ cần chuẩn bị
+
+- Tờ khai thay đổi thông tin cư trú (Mẫu CT01);
+- Bản chụp giấy tờ chứng minh chỗ ở hợp pháp;
+- Ý kiến đồng ý của chủ hộ. Chủ nhà xác nhận ngay trên ứng dụng VNeID.
+
+## 3. Các bước nộp hồ sơ trên Cổng dịch vụ công quốc gia
+
+1. Truy cập dichvucong.gov.vn và đăng nhập.
+2. Tại ô tìm kiếm, nhập "Đăng ký tạm trú".
+3. Tải lên tệp giấy tờ chứng minh chỗ ở hợp pháp.
+
+## 4. Thời hạn và lệ phí
+
+Trong thời hạn 03 ngày làm việc, cơ quan đăng ký cư trú thẩm định hồ sơ.
+"""
+
+LAW = """Điều 24. Xóa đăng ký thường trú
+1. Người thuộc một trong các trường hợp sau đây thì bị xóa đăng ký thường trú:
+a) Chết;
+b) Ra nước ngoài để định cư;
+c) Vắng mặt liên tục tại nơi thường trú từ 12 tháng trở lên.
+2. Cơ quan đã đăng ký thường trú có thẩm quyền xóa đăng ký thường trú.
+Điều 25. Trách nhiệm
+"""
+
+
+def _evidence(text: str, source: str = "page.md") -> Evidence:
+    finder = EvidenceFinder(CorpusStats([text]), lambda _s: text)
+    doc = finder._doc(source)  # noqa: SLF001 - the parser the evidence stage uses
+    return Evidence(analyze("các bước là gì"), QueryTerms({}, 0.0, ()), [], {source: doc})
+
+
+def _find(ev: Evidence, start: str, source: str = "page.md"):  # type: ignore[no-untyped-def]
+    return next(s for s in ev.docs[source].sentences if s.text.startswith(start))
+
+
+def test_a_step_belongs_to_the_numbered_list_under_its_heading() -> None:
+    ev = _evidence(PAGE)
+    block = enclosing_list(ev, _find(ev, "2. Tại ô"))
+    assert block is not None
+    head, items = block
+    assert head.text.endswith("Các bước nộp hồ sơ trên Cổng dịch vụ công quốc gia")
+    assert [i.text[:2] for i in items] == ["1.", "2.", "3."]  # the next heading ("4. Thời hạn") is no step
+
+
+def test_a_bullet_with_a_second_sentence_is_one_item() -> None:
+    ev = _evidence(PAGE)
+    block = enclosing_list(ev, _find(ev, "- Bản chụp"))
+    assert block is not None
+    head, items = block
+    assert "Hồ sơ cần chuẩn bị" in head.text
+    assert len(items) == 3 and items[-1].text.startswith("- Ý kiến")
+    # the item's second sentence is a fact of its own: a question it answers is not answered by the list
+    assert enclosing_list(ev, _find(ev, "Chủ nhà xác nhận")) is None
+
+
+def test_a_sentence_outside_any_list_has_none() -> None:
+    ev = _evidence(PAGE)
+    assert enclosing_list(ev, _find(ev, "Người dân có thể")) is None
+    assert enclosing_list(ev, _find(ev, "Trong thời hạn 03")) is None
+
+
+def test_points_belong_to_the_clause_that_announces_them() -> None:
+    ev = _evidence(LAW, "law.txt")
+    block = enclosing_list(ev, _find(ev, "b) Ra nước", "law.txt"))
+    assert block is not None
+    head, items = block
+    assert head.text.startswith("1. Người thuộc") and [i.text[:2] for i in items] == ["a)", "b)", "c)"]
+
+
+def test_a_clause_list_skips_the_points_nested_in_it() -> None:
+    ev = _evidence(LAW, "law.txt")
+    heading = _find(ev, "Điều 24.", "law.txt")
+    assert [i.text[:2] for i in list_items(ev, heading)] == ["1.", "2."]
+
+
+def test_a_clause_that_announces_points_is_their_lead_in_not_an_item() -> None:
+    ev = _evidence(LAW, "law.txt")
+    clause = _find(ev, "1. Người thuộc", "law.txt")
+    block = enclosing_list(ev, clause)
+    assert block is not None and block[0] == clause and [i.text[:2] for i in block[1]] == ["a)", "b)", "c)"]
+    # the clause without points is an item of its article's clauses
+    block = enclosing_list(ev, _find(ev, "2. Cơ quan", "law.txt"))
+    assert block is not None and [i.text[:2] for i in block[1]] == ["1.", "2."]
