@@ -218,16 +218,32 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(seen)
 
 
+# cue words whose folded form is also another word, as the cue writes them: "xe máy" folds to the "may" of
+# "mấy" (how many); a question typed with diacritics must write the cue so
+_CUES_AS_WRITTEN = {"may": "mấy"}
+
+
 def question_type(text: str) -> str:
     """The kind of answer wanted, from folded cue phrases (works with or without diacritics)."""
-    f = fold(text).strip()
+    text = text.strip()
+    f = fold(text)
+    written = text.lower() if f != text.lower() else ""  # "" when typed without diacritics
+
+    def cue_at(p: str) -> re.Match[str] | None:
+        for m in re.finditer(p, f):
+            words = [(w.start(), w.group(0)) for w in re.finditer(r"\w+", m.group(0))]
+            if not written or all(written[m.start() + i:m.start() + i + len(w)] == _CUES_AS_WRITTEN[w]
+                                  for i, w in words if w in _CUES_AS_WRITTEN):
+                return m
+        return None
+
     for name, pats in _PRIORITY_TYPES:
-        if any(re.search(p, f) for p in pats):
+        if any(cue_at(p) for p in pats):
             return name
     best: tuple[int, str] | None = None
     for name, pats in _ORDERED_TYPES:
         for p in pats:
-            m = re.search(p, f)
+            m = cue_at(p)
             if m and (best is None or m.start() < best[0]):
                 best = (m.start(), name)
     return best[1] if best else "other"

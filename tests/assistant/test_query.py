@@ -167,3 +167,12 @@ def test_shorthand_question_is_typed_counted_and_restored(restorer: DiacriticRes
 
 def test_english_is_not_read_as_shorthand() -> None:
     assert analyze("How many services does DC or K offer?").question == "How many services does DC or K offer?"
+
+
+def test_a_cue_written_as_another_word_is_no_cue() -> None:
+    from assistant.query import question_type
+
+    # "xe máy" folds to "xe may", and "may" is the folded "mấy" (how many)
+    assert question_type("Mới mua xe máy, tôi phải làm những bước nào để đăng ký?") == "list"
+    assert question_type("Đăng ký xe máy mất mấy ngày?") == "how_many"
+    assert question_type("dang ky xe may mat may ngay") == "how_many"  # typed without diacritics: as folded
