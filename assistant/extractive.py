@@ -49,7 +49,6 @@ log = logging.getLogger(__name__)
 _BULLET = re.compile(r"^\s*[-•+*–]\s+")
 
 
-
 class ExtractiveAnswerer:
     """Implements the ``Answerer`` protocol by quoting evidence sentences verbatim.
 

@@ -37,8 +37,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False) -> list[ScoredSente
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
     facet: each place/year gets its own best sentences from its own report, so the answer quotes
     both sides instead of two sentences from whichever report matched the wording best. A question
-    whose answer is a list (``wants_list``: the items or steps asked for) is answered by a whole list
-    of a document when one states the question better than any single sentence.
+    whose answer is a list (``wants_list``: the items or steps asked for) is answered by the whole list
+    of a document that holds the best sentence or a near-tie for it.
     """
     if not ev.ranked:
         return []
