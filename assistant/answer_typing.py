@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from index.metadata import find_places
-from index.normalize import fold, normalize_text
+from index.normalize import fold, normalize_text, written_otherwise
 
 __all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "load_typer"]
 
@@ -89,9 +89,10 @@ class AnswerTyper:
         after "lệ phí …" asks for money).
         """
         f = fold(question)
-        clauses = [c for c in self._lx.clause_breaks.split(f) if c and c.strip()]
-        for clause in reversed(clauses):
-            kind = self._first_type(clause, question)
+        for at, clause in reversed(self._clauses(f)):
+            if not clause.strip():
+                continue
+            kind = self._first_type(clause, question, at)
             if kind:
                 if kind != "number":
                     return kind
@@ -136,27 +137,30 @@ class AnswerTyper:
         -> place, clock); a clause with no question word (a story: "e đổi sđt rồi") asks nothing, and a bare
         "how many" counts only when no other type is asked."""
         f = fold(question)
-        asking = [c for c in self._lx.clause_breaks.split(f) if c and self._lx.wh.search(c)]
-        kinds = [k for k in (self._first_type(c, question) for c in asking) if k]
+        asking = [(at, c) for at, c in self._clauses(f) if self._lx.wh.search(c)]
+        kinds = [k for k in (self._first_type(c, question, at) for at, c in asking) if k]
         main = self.expected(question)
         others = [k for k in kinds if k != "number"]
         return tuple(dict.fromkeys(([main] if main else []) + (others or kinds)))
 
-    def _first_type(self, folded: str, written: str = "") -> str:
-        """The first type whose cue the (folded) text holds, a cue the question writes as another word aside."""
+    def _clauses(self, folded: str) -> list[tuple[int, str]]:
+        """The question's clauses with where each starts (split at its clause breaks)."""
+        out, at = [], 0
+        for m in self._lx.clause_breaks.finditer(folded):
+            out.append((at, folded[at:m.start()]))
+            at = m.end()
+        out.append((at, folded[at:]))
+        return [(a, c) for a, c in out if c]
+
+    def _first_type(self, folded: str, question: str, at: int = 0) -> str:
+        """The first type whose cue ``folded`` (the folded question, or its clause starting at ``at``) holds;
+        a cue the question writes as other words ("Mộ của" for "mở cửa": ``cues_as_written`` in the data)
+        is none."""
         for kind, rx in self._lx.question:
-            if any(not self._misread(m.group(0), written) for m in rx.finditer(folded)):
+            if any(not written_otherwise(question, at + m.start(), at + m.end(), self._lx.cues_as_written)
+                   for m in rx.finditer(folded)):
                 return kind
         return ""
-
-    def _misread(self, cue: str, written: str) -> bool:
-        """Whether a cue matched on folded text is written in the question, with diacritics, as other words:
-        "Mộ của bác sĩ Yersin nằm ở đâu?" folds to "mo cua" of "mở cửa" (opening hours) but asks a place.
-        Only the cues whose folded form is ambiguous are listed, as written (``cues_as_written`` in the data)."""
-        low = written.lower()
-        if not written or fold(written) == low:
-            return False  # typed without diacritics: the folded cue is all there is
-        return any(fold(form) in cue and form not in low for form in self._lx.cues_as_written)
 
     def asks(self, question: str, kind: str) -> bool:
         """Whether the question carries a cue for ``kind`` (whatever type wins overall)."""
@@ -196,6 +200,11 @@ class AnswerTyper:
         while words and fold(words[-1]) in self._lx.subject_trailers:
             words = words[:-1]
         return " ".join(words).strip(" ,;?")
+
+    def reads_yes_no(self, question: str, qtype: str) -> bool:
+        """Whether the question is answered with a verdict: a yes/no question, or one that ends "… không?"
+        unless it asks for a list or a reason ("có những giấy tờ gì không?")."""
+        return qtype == "yes_no" or (self.is_yes_no_tail(question) and qtype not in ("list", "why"))
 
     def is_yes_no_tail(self, question: str) -> bool:
         return bool(self._lx.question_tails.search(fold(question).strip()))

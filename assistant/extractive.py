@@ -129,8 +129,8 @@ class ExtractiveAnswerer:
 
     def _wants_list(self, info: QueryInfo) -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""
-        yes_no = info.qtype == "yes_no" or (self._typer is not None and self._typer.is_yes_no_tail(info.question)
-                                            and info.qtype not in ("list", "why"))  # as the lead reads it
+        yes_no = info.qtype == "yes_no" or (self._typer is not None and self._typer.reads_yes_no(info.question,
+                                                                                                info.qtype))
         return not yes_no and asks_for_list(info, asked_type(info, self._typer))
 
     def _answer_parts(self, parts: Sequence[str], contexts: Sequence[ScoredChunk], language: str,

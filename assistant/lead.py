@@ -283,7 +283,7 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     terms = _question_terms(ev)
     best = chosen[0]
     qtype = ev.info.qtype
-    if qtype == "yes_no" or (typer.is_yes_no_tail(ev.info.question) and qtype not in ("list", "why")):
+    if typer.reads_yes_no(ev.info.question, qtype):
         verdict = _yes_no(ev, best, typer, terms)
         clause = _clause_around(best.sentence, None, terms, room)
         return Lead(clause, best.sentence, "yes_no", verdict)

@@ -81,8 +81,7 @@ def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence,
     head = next((x for x in reversed(same) if x.para == s.section), None)  # "Điều 7." | "Các hành vi …"
     lines = []
     for x in same:
-        line_start = doc.text.rfind("\n", 0, x.start) + 1
-        if x is not head and doc.text[line_start:x.start].strip() == "" and enum_kind(x.text):
+        if x is not head and starts_line(ev, x) and enum_kind(x.text):
             lines.append(x)
     if head is None or len(lines) < 2:
         return None

@@ -17,7 +17,7 @@ from assistant.diacritics import DiacriticRestorer
 from assistant.shorthand import Shorthand, default_shorthand
 from assistant.vocabulary import SynonymTable
 from index.metadata import find_places
-from index.normalize import fold, normalize_text
+from index.normalize import fold, normalize_text, written_otherwise
 
 __all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "expand_shorthand", "question_type",
            "years_in"]
@@ -220,22 +220,17 @@ def years_in(text: str) -> tuple[int, ...]:
 
 # cue words whose folded form is also another word, as the cue writes them: "xe máy" folds to the "may" of
 # "mấy" (how many); a question typed with diacritics must write the cue so
-_CUES_AS_WRITTEN = {"may": "mấy"}
+_CUES_AS_WRITTEN = ("mấy",)
 
 
 def question_type(text: str) -> str:
     """The kind of answer wanted, from folded cue phrases (works with or without diacritics)."""
     text = text.strip()
     f = fold(text)
-    written = text.lower() if f != text.lower() else ""  # "" when typed without diacritics
 
     def cue_at(p: str) -> re.Match[str] | None:
-        for m in re.finditer(p, f):
-            words = [(w.start(), w.group(0)) for w in re.finditer(r"\w+", m.group(0))]
-            if not written or all(written[m.start() + i:m.start() + i + len(w)] == _CUES_AS_WRITTEN[w]
-                                  for i, w in words if w in _CUES_AS_WRITTEN):
-                return m
-        return None
+        return next((m for m in re.finditer(p, f)
+                     if not written_otherwise(text, m.start(), m.end(), _CUES_AS_WRITTEN)), None)
 
     for name, pats in _PRIORITY_TYPES:
         if any(cue_at(p) for p in pats):

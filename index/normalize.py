@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["normalize_text", "fold", "clutter_spans"]
+__all__ = ["normalize_text", "fold", "clutter_spans", "written_otherwise"]
 
 # Invisible characters that only break matching: zero-width and bidi controls,
 # soft hyphen, word joiner and friends.  (All other Cf chars are dropped too.)
@@ -284,3 +285,21 @@ def clutter_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]
             spans.append(_trim(text, s, e))
         seen.add(key)
     return _merge(spans)
+
+
+def written_otherwise(text: str, start: int, end: int, forms: Iterable[str]) -> bool:
+    """Whether ``text[start:end]``, a match found on ``fold(text)``, writes one of ``forms`` (cue words as
+    they are written, "mấy", "mở cửa") as other words that fold the same: "xe máy" holds the folded "may" of
+    "mấy", "Mộ của" the "mo cua" of "mở cửa". False for text typed without diacritics, whose folded form is
+    all the user gave. ``fold`` keeps offsets, so the match's offsets hold in ``text``."""
+    low = text.lower()
+    folded_text = fold(text)
+    if folded_text == low or len(folded_text) != len(text):
+        return False  # no diacritics, or characters folding changed the length of: offsets would not hold
+    span = low[start:end]
+    folded = fold(span)
+    for form in forms:
+        for m in re.finditer(rf"\b{re.escape(fold(form))}\b", folded):
+            if span[m.start():m.end()] != form:
+                return True
+    return False

@@ -242,3 +242,15 @@ def test_more_news_site_furniture_is_clutter_but_lookalike_content_is_not() -> N
         "Nguyễn Văn An 09/05/2025 10:15",
         "09/05/2025 10:15",
     ]
+
+
+def test_a_cue_found_on_folded_text_may_be_written_as_other_words() -> None:
+    from index.normalize import written_otherwise
+
+    q = "Mộ của bác sĩ Yersin nằm ở đâu?"
+    at = fold(q).find("mo cua")
+    assert written_otherwise(q, at, at + 6, ["mở cửa"])  # "Mộ của" is no "mở cửa"
+    q = "Bộ phận một cửa mở cửa lúc mấy giờ?"
+    at = fold(q).find("mo cua")
+    assert not written_otherwise(q, at, at + 6, ["mở cửa"])
+    assert not written_otherwise("mo cua luc may gio", 0, 6, ["mở cửa"])  # no diacritics: as folded
