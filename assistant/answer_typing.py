@@ -71,6 +71,8 @@ class _Lexicon:
     verdict_words: dict[str, dict[str, str]]
     organization_heads: frozenset[str] = frozenset()
     cues_as_written: tuple[str, ...] = ()  # question cues whose folded form is also other words
+    negations_as_written: tuple[str, ...] = ()  # negation words as written ("không": "khổng lồ" is none)
+    claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
 
 
 class AnswerTyper:
@@ -220,15 +222,29 @@ class AnswerTyper:
 
     def strip_yes_no_tail(self, folded: str) -> str:
         """The question without its yes/no particle ("… được không?"), so that the particle's "không"
-        is not read as a negation of the question's claim."""
-        return self._lx.question_tails.sub(" ", folded)
+        is not read as a negation of the question's claim. The particle becomes spaces: offsets into the
+        question still hold."""
+        return self._lx.question_tails.sub(lambda m: " " * len(m.group()), folded)
+
+    def claim_of(self, folded_clause: str) -> str:
+        """What a yes/no question claims of its subject: the words after its last claim opener ("khai báo
+        tạm vắng có mất phí không" -> "mất phí"); "" when it has none. Why: a verdict is the polarity of
+        the claim, and the sentence clause that states the subject ("người đã khai báo tạm vắng nên thông
+        báo …") is not the one that settles it ("việc thông báo này không mất phí")."""
+        words = folded_clause.split()
+        at = max((i for i, w in enumerate(words) if w in self._lx.claim_openers), default=-1)
+        return " ".join(words[at + 1:]) if at >= 0 else ""
 
     def affirms(self, folded_word: str) -> bool:
         """Whether an answer's first word says yes ("có", "được", "đúng")."""
         return folded_word in self._lx.affirmations
 
-    def negated(self, folded: str) -> bool:
-        return bool(self._lx.negations.search(folded))
+    def negated(self, text: str) -> bool:
+        """Whether a clause (as written, or folded) holds a negation. Read on the folded text, so that
+        "khong" typed without diacritics negates; a negation written as another word that folds the same
+        ("khổng lồ", "chùa", "quả cam") negates nothing."""
+        return any(not written_otherwise(text, m.start(), m.end(), self._lx.negations_as_written)
+                   for m in self._lx.negations.finditer(fold(text)))
 
     def asks_order(self, question: str) -> bool:
         """Whether a two-sided question asks which side is higher ("so sánh", "cao hơn", "thay đổi thế nào"),
@@ -239,9 +255,6 @@ class AnswerTyper:
         """Where a contrast ("thay vì", "chứ không phải") starts in a folded clause; -1 when there is none."""
         m = self._lx.contrasts.search(folded)
         return m.start() if m else -1
-
-    def negation_spans(self, folded: str) -> list[tuple[int, int]]:
-        return [m.span() for m in self._lx.negations.finditer(folded)]
 
     def verdict_word(self, key: str, language: str) -> str:
         return self._lx.verdict_words["en" if language == "en" else "vi"][key]
@@ -432,5 +445,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
         cues_as_written=tuple(normalize_text(c).lower() for c in q.get("cues_as_written", [])),
+        negations_as_written=tuple(normalize_text(c).lower() for c in yn.get("negations_as_written", [])),
+        claim_openers=tuple(fold(c) for c in yn.get("claim_openers", [])),
     )
     return AnswerTyper(lex)

@@ -187,13 +187,20 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
 def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence[str]) -> str:
     """"yes", "no", "not_yet" when the sentence settles the question; "" when it does not.
 
-    The verdict compares polarity: the clause that states the question's terms is negated ("không
-    được", "chưa") or not, and so is the question (its final "… không?" particle aside). A figure the
-    question names that the sentence contradicts ("2 triệu … đúng không?" vs "728.400") is a "no".
+    The verdict compares polarity: the sentence clause that states the question's claim is negated
+    ("không được", "chưa") or not, and so is the asking clause (its final "… không?" particle aside). A
+    figure the asking clause names that the sentence contradicts ("2 triệu … đúng không?" vs "728.400")
+    is a "no". Negations are read as written: "khổng lồ" negates nothing.
     """
-    q = fold(ev.info.question)
-    body = typer.strip_yes_no_tail(q)
-    q_nums = [n for n in typer.figures(ev.info.question) if not _is_year(n)]
+    question = ev.info.question
+    folded_q = fold(question)
+    body = typer.strip_yes_no_tail(folded_q)  # the particle blanked: offsets hold in the question
+    written = "".join(" " if b == " " else c for c, b in zip(question, body, strict=False)) \
+        if len(body) == len(question) else body
+    # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
+    # negations, figures and words decide ("Bé được 3 tháng mà chưa làm giấy khai sinh" is not asked)
+    asking = _asking_clause(written)
+    q_nums = [n for n in typer.figures(asking) if not _is_year(n)]
     s_nums = [n for n in typer.figures(r.sentence.text) if not _is_year(n)]
     if q_nums:
         if all(n in s_nums for n in q_nums):
@@ -201,52 +208,53 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         if s_nums:
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
-    opening = fold(typer.strip_leading_connector(r.sentence.text)).split()[:1]
+    opening = typer.strip_leading_connector(r.sentence.text).split()[:1]
     prev = ev.previous_sentence(r.sentence)
     if prev is not None and prev.para == r.sentence.para:
-        said = fold(typer.strip_leading_connector(prev.text)).split()
+        said = typer.strip_leading_connector(prev.text).split()
         if len(said) <= 2:
             opening = said[:1]  # "Đáp: Được. Hồ sơ vẫn được tiếp nhận …": the answer's bare verdict comes first
-    if opening and typer.negated(opening[0]):
-        return "not_yet" if opening[0] == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
-    if opening and typer.affirms(opening[0]):
+    first = fold(opening[0]).strip(" .,:;!") if opening else ""
+    if first and typer.negated(opening[0]):
+        return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
+    if typer.affirms(first):
         return "yes"  # "Có. …", "Được, …"
-    # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
-    # negations and its words decide ("mà chưa làm giấy khai sinh" is not what is asked)
-    asking = _asking_clause(body)
     if max(r.coverage, ev.terms.share_stated(asking, r.matched)) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
-    # polarity is compared clause to clause: the sentence's clause and the question's clause that say
-    # the most of the same thing ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai
-    # báo tạm vắng không", not the story before it, and not "mà chưa làm giấy khai sinh")
+    # polarity is compared clause to clause: the sentence clause that states the most of the question's
+    # claim ("mất phí" of "khai báo tạm vắng có mất phí không"), then of the asking clause, then of the
+    # whole question ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai báo tạm vắng
+    # không", not the story before it)
     text = r.sentence.text
-    s_clauses = [fold(text[a:b]) for a, b in _clauses(text)] or [fold(text)]
-    q_clauses = [c for c in re.split(r"[,.;!?]|\bthi\b", body) if c.strip()] or [body]
+    s_clauses = [text[a:b] for a, b in _clauses(text)] or [text]
     words = set(terms)
-    overlap, _, clause, q_clause = max(  # on a tie the later question clause (the asking one) wins
-        ((_matched_in(sc, [t for t in tokens(qc) if t in words]), i, sc, qc)
-         for sc in s_clauses for i, qc in enumerate(q_clauses)), key=lambda x: (x[0], x[1]))
+    claim = [t for t in tokens(typer.claim_of(fold(asking))) if t in words]
+    last = asking_sentence(written)
+    asked = [t for t in tokens(last) if t in words]
+    clause = max(s_clauses, key=lambda c: (_matched_in(c, claim), _matched_in(c, asked), _matched_in(c, terms)))
+    # the question's clause it answers: of the asking sentence, the one saying the most of the same thing
+    # (a later one on a tie: "…, giờ đi đăng ký thì còn được không" over "mà nhà chưa đi khai tử");
+    # "…, không cần tự đi xóa, đúng không?" confirms its whole statement, whose first clause may be meant
+    q_clauses = [c for c in re.split(r"[,;]|\bthì\b|\bthi\b", last) if c.strip()] or [last]
+    overlap, _, q_clause = max((_matched_in(clause, [t for t in tokens(qc) if t in words]), i, qc)
+                               for i, qc in enumerate(q_clauses))
     if overlap == 0:
-        asked_terms = [t for t in terms if t in set(asking.split())] or list(terms)
-        clause = max(s_clauses, key=lambda c: _matched_in(c, asked_terms))
         q_clause = asking
     # a clause under "Điều 7. Các hành vi bị nghiêm cấm" or "Địa điểm không được đăng ký …" is negated by
     # its heading: the heading's words reach the sentence as its context
     heading_neg = typer.negated(" ".join(sorted(t for t in r.sentence.context if " " in t)))
     s_neg = typer.negated(clause) != heading_neg
-    full = fold(text)
-    cut = typer.contrast_at(full)
+    cut = typer.contrast_at(fold(text))
     if cut >= 0:
         # "… con mèo thay vì con thỏ": what the sentence affirms comes before the contrast (whose own "không"
         # in "chứ không phải" negates nothing); a word of the question said only after it is denied
-        asked = [t for t in tokens(q_clause) if t in words]
-        before, after = full[:cut], full[cut:]
-        if any(_matched_in(after, [t]) and not _matched_in(before, [t]) for t in asked):
+        before, after = text[:cut], text[cut:]
+        if any(_matched_in(after, [t]) and not _matched_in(before, [t]) for t in tokens(q_clause) if t in words):
             s_neg = typer.negated(before) == heading_neg
-        elif (own := typer.contrast_at(clause)) >= 0:
+        elif (own := typer.contrast_at(fold(clause))) >= 0:
             s_neg = typer.negated(clause[:own]) != heading_neg
     q_neg = typer.negated(q_clause)
-    if s_neg and re.search(r"\bchua\b", clause) and not q_neg:
+    if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
 

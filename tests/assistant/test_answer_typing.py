@@ -118,3 +118,24 @@ def test_a_cue_written_as_other_words_asks_nothing() -> None:
     assert typer.expected("Mộ của bác sĩ Yersin nằm ở đâu?") == "place"
     assert typer.expected("Bộ phận một cửa mở cửa lúc mấy giờ?") == "clock"
     assert typer.expected("bo phan mot cua mo cua luc nao") == "clock"  # typed without diacritics: as folded
+
+
+@pytest.mark.parametrize(("clause", "negated"), [
+    ("Người chưa đủ 14 tuổi không được tự mình đề nghị", True),
+    ("quan phap xay dung tap doan cu diem khong lo", True),  # typed without diacritics: read folded
+    ("Quân Pháp xây dựng một tập đoàn cứ điểm khổng lồ", False),
+    ("Du khách đến thăm chùa Một Cột", False),
+    ("Nước chấm chua ngọt và quả cam", False),
+    ("Các hành vi bị nghiêm cấm", True),
+])
+def test_a_negation_written_as_another_word_negates_nothing(typer: AnswerTyper, clause: str, negated: bool) -> None:
+    assert typer.negated(clause) is negated
+
+
+def test_the_claim_of_a_yes_no_question_and_its_tail(typer: AnswerTyper) -> None:
+    from index.normalize import fold
+    q = fold("Khai báo tạm vắng có mất phí không?")
+    body = typer.strip_yes_no_tail(q)
+    assert len(body) == len(q) and "khong" not in body  # blanked, so offsets into the question hold
+    assert typer.claim_of(body).split() == ["mat", "phi"]
+    assert typer.claim_of(fold("Hộ chiếu xin gia hạn được không")) == ""

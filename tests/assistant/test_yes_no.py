@@ -75,3 +75,9 @@ def _lead(answer: Any) -> str:
 def test_the_verdict_follows_the_clause_that_is_asked(pipeline: Any, question: str, verdict: str) -> None:
     lead = _lead(pipeline.ask(question))
     assert lead.startswith(verdict + "."), lead
+
+
+def test_a_figure_in_the_story_before_the_question_is_not_a_claim(pipeline: Any) -> None:
+    # "3 tháng" is told, not asked: the answer's silence on it is no "no", and its "không thu" still is
+    lead = _lead(pipeline.ask("Bé nhà tôi được 3 tháng tuổi, giờ khai báo tạm vắng có mất phí không?"))
+    assert lead.startswith("Không."), lead
