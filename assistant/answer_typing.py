@@ -73,6 +73,7 @@ class _Lexicon:
     cues_as_written: tuple[str, ...] = ()  # question cues whose folded form is also other words
     negations_as_written: tuple[str, ...] = ()  # negation words as written ("không": "khổng lồ" is none)
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
+    list_kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()  # (kind, asks, heads)
 
 
 class AnswerTyper:
@@ -171,10 +172,11 @@ class AnswerTyper:
 
     def asking_words(self, question: str) -> frozenset[str]:
         """The folded syllables of the question's asking phrases ("bao lâu", "mấy giờ", "ở đâu"): they say
-        what kind of value is wanted, not what it is about, so no document needs to state them."""
+        what kind of value is wanted, not what it is about, so no document needs to state them; so do the
+        phrases asking for a kind of items ("trình tự thế nào": a list of steps says "Bước 1", not "trình tự")."""
         f = fold(question)
         out: set[str] = set()
-        for _, rx in self._lx.question:
+        for rx in (*(rx for _, rx in self._lx.question), *(asks for _, asks, _ in self._lx.list_kinds)):
             for m in rx.finditer(f):
                 out.update(_WORD.findall(m.group(0)))
         return frozenset(out)
@@ -225,6 +227,17 @@ class AnswerTyper:
         is not read as a negation of the question's claim. The particle becomes spaces: offsets into the
         question still hold."""
         return self._lx.question_tails.sub(lambda m: " " * len(m.group()), folded)
+
+    def list_kind(self, question: str) -> str:
+        """The kind of items a list question asks for ("papers", "steps"; "" for none): the list whose
+        heading names that kind answers it, whichever line of the page matched the question best."""
+        f = fold(question)
+        return next((kind for kind, asks, _ in self._lx.list_kinds if asks.search(f)), "")
+
+    def names_list_kind(self, text: str, kind: str) -> bool:
+        """Whether a list's heading, lead-in or enumerator (``text``) names ``kind``."""
+        f = fold(text)
+        return any(k == kind and heads.search(f) is not None for k, _, heads in self._lx.list_kinds)
 
     def claim_of(self, folded_clause: str) -> str:
         """What a yes/no question claims of its subject: the words after its last claim opener ("khai báo
@@ -447,5 +460,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         cues_as_written=tuple(normalize_text(c).lower() for c in q.get("cues_as_written", [])),
         negations_as_written=tuple(normalize_text(c).lower() for c in yn.get("negations_as_written", [])),
         claim_openers=tuple(fold(c) for c in yn.get("claim_openers", [])),
+        list_kinds=tuple((kind, compile_all(spec["asks"], f"list_kinds.{kind}.asks"),
+                          re.compile(r"\b(?:" + "|".join(re.escape(fold(h)) for h in spec["heads"]) + r")\b"))
+                         for kind, spec in data.get("list_kinds", {}).items()),
     )
     return AnswerTyper(lex)

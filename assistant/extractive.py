@@ -99,7 +99,7 @@ class ExtractiveAnswerer:
             multi = self._answer_parts(parts, contexts, language, retrieved, t0)
             if multi is not None:
                 return multi
-        chosen = select_sentences(ev, self._wants_list(info))
+        chosen = self._select(ev, info)
         verdict = assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
         meta = {"answerer": "extractive", "verdict": verdict.reason, "support": verdict.detail,
                 "qtype": info.qtype, "answer_ms": 0.0}
@@ -124,14 +124,20 @@ class ExtractiveAnswerer:
         """The evidence and refusal decision without composing (for an LLM answerer to reuse)."""
         info = self._analyze(question)
         ev = self._finder.find(info, contexts)
-        chosen = select_sentences(ev, self._wants_list(info))
+        chosen = self._select(ev, info)
         return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
 
-    def _wants_list(self, info: QueryInfo) -> bool:
+    def _select(self, ev: Evidence, info: QueryInfo) -> list[ScoredSentence]:
+        kind = self._typer.list_kind(info.question) if self._typer is not None else ""
+        typer = self._typer
+        names_kind = (lambda text: typer.names_list_kind(text, kind)) if kind and typer is not None else None
+        return select_sentences(ev, self._wants_list(info, kind), names_kind)
+
+    def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""
         yes_no = info.qtype == "yes_no" or (self._typer is not None and self._typer.reads_yes_no(info.question,
                                                                                                 info.qtype))
-        return not yes_no and asks_for_list(info, asked_type(info, self._typer))
+        return not yes_no and asks_for_list(info, asked_type(info, self._typer), kind)
 
     def _answer_parts(self, parts: Sequence[str], contexts: Sequence[ScoredChunk], language: str,
                       retrieved: tuple[Retrieved, ...], t0: float) -> Answer | None:

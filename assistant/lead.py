@@ -313,7 +313,8 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
             (_, hi, hi_s), (lo_sp, lo, lo_s) = sides
             return Lead(f"{hi}; {lo}", hi_s, "compare", other=lo_s, value=lo_sp.text if ordered else "",
                         verdict="ordered" if ordered else "")
-    block = enclosing_list(ev, best.sentence) if asks_for_list(ev.info, expected) else None
+    wants_list = asks_for_list(ev.info, expected, typer.list_kind(ev.info.question))
+    block = enclosing_list(ev, best.sentence) if wants_list else None
     if block is not None:
         head, items = block
         return Lead(_lead_in(_clause_around(head, None, terms, room // 2)), head, "list", items=tuple(items), room=room)

@@ -133,4 +133,4 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = 10) -> tuple[Sentence
 
 def _level(kind: str) -> int:
     """How deep a kind of enumerator nests: clauses and steps, then points, then bullets."""
-    return {"digit": 0, "bướ": 0, "step": 0, "letter": 1}.get(kind, 2)
+    return {"digit": 0, "bước": 0, "step": 0, "letter": 1}.get(kind, 2)

@@ -132,8 +132,8 @@ def is_how_to(info: QueryInfo) -> bool:
     return bool(_HOW_TO.search(fold(info.question)))
 
 
-def asks_for_list(info: QueryInfo, expected: str) -> bool:
-    """Whether the answer is a list: the items asked for ("những quyền gì", "gồm những gì") or the steps
-    of a procedure ("các bước", "làm thế nào để"), when no single value is asked (``expected`` is the
-    asked answer type; "where do I …" asks for a place)."""
-    return not expected and (info.qtype == "list" or is_how_to(info))
+def asks_for_list(info: QueryInfo, expected: str, list_kind: str = "") -> bool:
+    """Whether the answer is a list: the items asked for ("những quyền gì", "gồm những gì"), a kind of
+    items (``list_kind``: papers, steps) or the steps of a procedure ("các bước", "làm thế nào để"), when
+    no single value is asked (``expected`` is the asked answer type; "where do I …" asks for a place)."""
+    return not expected and (info.qtype == "list" or bool(list_kind) or is_how_to(info))

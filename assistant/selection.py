@@ -8,7 +8,7 @@ the extractive answerer only frames and cites what is chosen here. Works on ``Ev
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.evidence import (
@@ -21,7 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
-from assistant.lists import enclosing_list
+from assistant.lists import ENUMERATED, enclosing_list
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
@@ -31,14 +31,16 @@ _MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
 _DEFAULT_MAX = 3
 
 
-def select_sentences(ev: Evidence, wants_list: bool = False) -> list[ScoredSentence]:
+def select_sentences(ev: Evidence, wants_list: bool = False,
+                     names_kind: Callable[[str], bool] | None = None) -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
     facet: each place/year gets its own best sentences from its own report, so the answer quotes
     both sides instead of two sentences from whichever report matched the wording best. A question
     whose answer is a list (``wants_list``: the items or steps asked for) is answered by the whole list
-    of a document that holds the best sentence or a near-tie for it.
+    of a document that holds the best sentence or a near-tie for it, or, when the question asks for a kind
+    of items (papers, steps), the best-ranked list whose heading names that kind (``names_kind``).
     """
     if not ev.ranked:
         return []
@@ -54,7 +56,7 @@ def select_sentences(ev: Evidence, wants_list: bool = False) -> list[ScoredSente
             return chosen
     pool = ev.ranked
     if wants_list:
-        block = _list_block(ev, pool)
+        block = _list_block(ev, pool, names_kind)
         if block:
             return block
     if qtype == "why":
@@ -76,25 +78,43 @@ def select_sentences(ev: Evidence, wants_list: bool = False) -> list[ScoredSente
     return chosen
 
 
-def _list_block(ev: Evidence, pool: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
+                names_kind: Callable[[str], bool] | None = None) -> list[ScoredSentence]:
     """The lead-in and items of the list that answers a list question, or [] when no list does.
 
     Why: "các bước nộp hồ sơ" is answered by the six numbered lines under "3. Các bước nộp hồ sơ …", yet
     the line that matches the question's words best is often a single step or a sentence beside the list
     (a law's scope article names every duty in one line). A list is chosen when it holds the best
-    sentence or a near-tie for it: the list is the form the question asks for."""
+    sentence or a near-tie for it: the list is the form the question asks for.
+
+    A question that asks for a kind of items ("những giấy tờ gì", "trình tự thế nào") names it in other
+    words than the list's heading ("2. Hồ sơ gồm", "III. Các bước thực hiện"), while a line beside the list
+    shares its conditions ("Cấp hộ chiếu lần đầu: không quá 08 ngày"): then the best-ranked list whose
+    heading, lead-in or enumerator ("Bước 1:") names the kind answers it."""
     best = pool[0]
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
+
+    def members(block: tuple[Sentence, list[Sentence]]) -> list[ScoredSentence]:
+        head, items = block
+        found = [by_key[(s.source, s.index)] for s in (head, *items) if (s.source, s.index) in by_key]
+        # the best-matching member first: it is what the verdict weighs; the lead lists the whole block
+        return sorted(found, key=lambda m: -m.score)
+
+    if names_kind is not None:
+        # the best sentence's page first: another page's list of the same kind is about another procedure
+        window = sorted(pool[:_KIND_WINDOW], key=lambda r: r.sentence.source != best.sentence.source)
+        for r in window:
+            block = enclosing_list(ev, r.sentence)
+            if block is not None:
+                marker = ENUMERATED.match(block[1][0].text)
+                if names_kind(f"{block[0].text} {marker.group(0) if marker else ''}"):
+                    return members(block)
     for r in pool[:_NEAR_WINDOW]:  # the list of the best-ranked sentence that is in one
         if r.score < _NEAR_TIE * best.score:
             break
         block = enclosing_list(ev, r.sentence)
-        if block is None:
-            continue
-        head, items = block
-        members = [by_key[(s.source, s.index)] for s in (head, *items) if (s.source, s.index) in by_key]
-        # the best-matching member first: it is what the verdict weighs; the lead lists the whole block
-        return sorted(members, key=lambda m: -m.score)
+        if block is not None:
+            return members(block)
     return []
 
 
@@ -123,6 +143,7 @@ def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:
 
 _NEAR_TIE = 0.85
 _NEAR_WINDOW = 10  # candidates looked at for a near-tie that meets the question's requirements
+_KIND_WINDOW = 30  # candidates whose lists are looked at for one that names the kind of items asked for
 _Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
 

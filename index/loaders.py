@@ -249,7 +249,7 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
     Navigation, headers/footers, scripts, forms and comments are dropped; the
     <article>/<main> element is preferred when present.
     """
-    from bs4 import BeautifulSoup, Comment, Tag
+    from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
     soup = BeautifulSoup(html, "html.parser")
     meta: dict[str, str] = {}
@@ -300,7 +300,34 @@ def html_to_text(html: str) -> tuple[str, dict[str, str]]:
         root = soup.body or soup
     for br in root.find_all("br"):
         br.replace_with("\n")
+    for heading in root.find_all(["h2", "h3", "h4", "h5", "h6"]):
+        said = heading.get_text(" ", strip=True)
+        if said and section_heading(said) != said:
+            heading.append(":")
+    for group in root.find_all(["ol", "ul", "table", "thead", "tbody", "tfoot", "tr"]):
+        for child in list(group.children):
+            if isinstance(child, NavigableString) and not child.strip():
+                child.extract()  # the source's indentation between items would become blank lines
+    first_blocks: set[int] = set()
+    for lst in root.find_all(["ol", "ul"]):
+        # the items keep their marks ("1.", "-"): a list stays a list, and a question asking for its
+        # steps or papers is answered by all of them
+        start = str(lst.get("start") or "1")
+        n = int(start) if lst.name == "ol" and start.isdigit() else 1
+        for item in lst.find_all("li", recursive=False):
+            target = item
+            while isinstance(first := next((c for c in target.children if not (
+                    isinstance(c, NavigableString) and not c.strip())), None), Tag) and first.name in ("p", "div"):
+                target = first  # "<li><p>Tờ khai</p></li>": the mark goes on the item's first line
+                first_blocks.add(id(first))
+            target.insert(0, f"{n}. " if lst.name == "ol" else "- ")
+            n += 1
     for tag in root.find_all(_BLOCK_TAGS):
+        if id(tag) in first_blocks:
+            continue  # the item's first paragraph is the item's line
+        if tag.name in ("li", "tr"):
+            tag.insert_before("\n")  # one line per item or row, no blank line between them
+            continue
         tag.insert_before("\n\n" if tag.name in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
         tag.insert_after("\n\n" if tag.name in ("p", "h1", "h2", "h3", "h4", "h5", "h6") else "\n")
     for cell in root.find_all(["td", "th"]):
@@ -313,7 +340,7 @@ _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^```.*$", re.MULTILINE), ""),
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images carry no text worth citing
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE), ""),
+    (re.compile(r"^[ \t]{0,3}#[ \t]+", re.MULTILINE), ""),  # the title; section headings: _md_heading
     (re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE), ""),
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),
@@ -321,6 +348,20 @@ _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.MULTILINE), ""),
 )
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+# A section heading that is neither numbered ("2. Hồ sơ gồm", "III. …", which read as headings already) nor
+# closed by punctuation ("Biển số định danh là gì?")
+_PLAIN_HEADING = re.compile(r"^(?!(?:\d{1,2}|[IVXLivxl]{1,4})[.)]\s).*[^\W_]$")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{2,6}[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+
+
+def section_heading(text: str) -> str:
+    """A section heading as a line of text. Why: once "##" or <h2> is gone, "Trình tự thực hiện" above a
+    numbered list reads like any short line; a colon keeps it a lead-in, as a reader takes it ("Trình tự
+    thực hiện:" announces the steps), so a question asking for the steps gets the whole list."""
+    text = text.strip()
+    return f"{text}:" if _PLAIN_HEADING.match(text) else text
 
 
 def markdown_to_text(md: str) -> tuple[str, dict[str, str]]:
@@ -334,6 +375,7 @@ def markdown_to_text(md: str) -> tuple[str, dict[str, str]]:
                 k = "published" if key.strip().lower() == "date" else key.strip().lower()
                 meta[k] = value.strip().strip("\"'")
         md = md[fm.end() :]
+    md = _MD_HEADING.sub(lambda m: section_heading(m.group(1)), md)
     for pattern, repl in _MD_RULES:
         md = pattern.sub(repl, md)
     return _clean_lines(md), meta

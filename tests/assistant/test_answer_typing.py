@@ -139,3 +139,24 @@ def test_the_claim_of_a_yes_no_question_and_its_tail(typer: AnswerTyper) -> None
     assert len(body) == len(q) and "khong" not in body  # blanked, so offsets into the question hold
     assert typer.claim_of(body).split() == ["mat", "phi"]
     assert typer.claim_of(fold("Hộ chiếu xin gia hạn được không")) == ""
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Người lớn làm hộ chiếu lần đầu thì cần mang theo những giấy tờ gì?", "papers"),
+    ("Hồ sơ đăng ký kết hôn gồm những gì?", "papers"),
+    ("Thủ tục khai tử ở phường diễn ra theo trình tự thế nào?", "steps"),
+    ("Mua xe máy mới thì phải làm những bước nào để lấy biển số?", "steps"),
+    ("What documents do I need for a passport?", "papers"),
+    ("Nộp hồ sơ ở đâu?", ""),
+    ("Lệ phí cấp hộ chiếu là bao nhiêu?", ""),
+])
+def test_the_kind_of_items_a_list_question_asks_for(typer: AnswerTyper, question: str, kind: str) -> None:
+    assert typer.list_kind(question) == kind
+
+
+def test_a_heading_names_a_kind_of_items_in_its_own_words(typer: AnswerTyper) -> None:
+    assert typer.names_list_kind("2. Hồ sơ gồm", "papers")
+    assert typer.names_list_kind("III. CÁC BƯỚC THỰC HIỆN", "steps")
+    assert typer.names_list_kind("Lệ phí: Bước 1:", "steps")  # a run of "Bước 1:" lines is a list of steps
+    assert not typer.names_list_kind("4. Thời hạn giải quyết", "papers")
+    assert typer.asking_words("thủ tục diễn ra theo trình tự thế nào") >= {"trinh", "tu"}

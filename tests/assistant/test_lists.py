@@ -95,3 +95,14 @@ def test_a_clause_that_announces_points_is_their_lead_in_not_an_item() -> None:
     # the clause without points is an item of its article's clauses
     block = enclosing_list(ev, _find(ev, "2. Cơ quan", "law.txt"))
     assert block is not None and [i.text[:2] for i in block[1]] == ["1.", "2."]
+
+
+def test_bullets_under_a_step_are_part_of_that_step() -> None:
+    text = ("III. CÁC BƯỚC THỰC HIỆN\nBước 1: Nộp hồ sơ.\n- tại Bộ phận một cửa;\n- hoặc trực tuyến.\n"
+            "Bước 2: Nhận kết quả.\nIV. LỆ PHÍ\n")
+    ev = _evidence(text, "steps.txt")
+    block = enclosing_list(ev, _find(ev, "Bước 2", "steps.txt"))
+    assert block is not None
+    head, items = block
+    assert head.text == "III. CÁC BƯỚC THỰC HIỆN"
+    assert [s.text for s in items] == ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."]

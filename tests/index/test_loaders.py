@@ -243,7 +243,7 @@ def test_html_keeps_article_text_and_drops_page_furniture(tmp_path: Path) -> Non
     assert "Tính đến quý I/2025, toàn tỉnh có 1.230 dịch vụ công trực tuyến toàn trình." in text.split("\n")
     assert "Tỷ lệ hồ sơ trực tuyến đạt 85%." in text.split("\n")
     assert "Hồ sơ đúng hạn đạt 99,81%." in text.split("\n")
-    assert "Giáo dục: học bạ số" in text.split("\n")
+    assert "- Giáo dục: học bạ số" in text.split("\n")  # a list item keeps its mark
     assert "2025 | 85%" in text
     for junk in (
         "alert(1)",
@@ -442,3 +442,24 @@ def test_bad_sidecar_is_a_clear_error(tmp_path: Path) -> None:
     write(tmp_path, "bai.txt.json", "{not json")
     with pytest.raises(UnusableDocument, match=r"bai\.txt\.json"):
         load_document(path, "bai.txt")
+
+
+def test_markdown_section_headings_stay_lead_ins(tmp_path: Path) -> None:
+    md = ("# Đăng ký xe máy\n\n## Trình tự thực hiện\n\n1. Kê khai.\n2. Nộp lệ phí.\n\n"
+          "## 2. Hồ sơ gồm\n\n- Tờ khai;\n\n## Biển số định danh là gì?\n\nBiển số gắn với chủ xe.\n")
+    doc = load_document(write(tmp_path, "xe.md", md), "xe.md")
+    lines = [x for x in doc.text.split("\n") if x]
+    # an unnumbered heading announces what follows; a numbered one and a question read as headings already
+    assert lines == ["Đăng ký xe máy", "Trình tự thực hiện:", "1. Kê khai.", "2. Nộp lệ phí.", "2. Hồ sơ gồm",
+                     "- Tờ khai;", "Biển số định danh là gì?", "Biển số gắn với chủ xe."]
+
+
+def test_html_lists_and_tables_keep_one_line_per_item(tmp_path: Path) -> None:
+    html = ("<html><body><article><h1>Cấp lại thẻ</h1><h2>Các bước thực hiện</h2>\n<ol>\n  <li>Kê khai tờ khai.</li>\n"
+            "  <li><p>Nộp hồ sơ.</p></li>\n</ol>\n<h3>Hồ sơ</h3><ul>\n <li>Tờ khai;</li>\n <li>Thẻ cũ.</li>\n</ul>\n"
+            "<table>\n<tr><th>Trường hợp</th><th>Thời hạn</th></tr>\n<tr><td>Mất thẻ</td><td>07 ngày</td></tr>\n"
+            "</table></article></body></html>")
+    doc = load_document(write(tmp_path, "the.html", html), "the.html")
+    assert "Các bước thực hiện:\n\n1. Kê khai tờ khai.\n2. Nộp hồ sơ." in doc.text
+    assert "Hồ sơ:\n\n- Tờ khai;\n- Thẻ cũ." in doc.text
+    assert "Trường hợp | Thời hạn |\nMất thẻ | 07 ngày |" in doc.text

@@ -1,0 +1,67 @@
+"""A question asking for a kind of items (papers, steps) gets the list whose heading names that kind.
+
+The citizen's words ("những giấy tờ gì", "trình tự thế nào") are not the page's ("Hồ sơ gồm", "Các bước
+thực hiện"), while a line beside the list shares the question's conditions ("lần đầu"). Real ingest of a
+markdown page (whose unnumbered "##" headings must survive loading as lead-ins), real pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import composition
+
+PAGE = """# Cấp hộ chiếu phổ thông
+
+**Cơ quan thực hiện:** Phòng Quản lý xuất nhập cảnh Công an tỉnh
+
+## Hồ sơ gồm
+
+- 01 Tờ khai đề nghị cấp hộ chiếu phổ thông (Mẫu TK01);
+- 02 ảnh chân dung cỡ 4 cm x 6 cm, phông nền màu trắng;
+- Thẻ căn cước còn giá trị sử dụng.
+
+## Trình tự thực hiện
+
+1. Khai tờ khai trên Cổng dịch vụ công quốc gia.
+2. Đến Phòng Quản lý xuất nhập cảnh nộp hồ sơ, chụp ảnh và thu nhận vân tay.
+3. Nộp lệ phí và nhận giấy hẹn.
+
+## Thời hạn giải quyết
+
+- Cấp hộ chiếu lần đầu: không quá 08 ngày làm việc kể từ ngày nhận đủ hồ sơ.
+- Cấp lại hộ chiếu bị mất: không quá 15 ngày làm việc.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory, fresh_settings: Callable[..., Any], embedder: Any) -> Any:
+    root = tmp_path_factory.mktemp("listkinds")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "ho-chieu.md").write_text(PAGE, encoding="utf-8")
+    settings = fresh_settings(root / "idx")
+    parts = composition.build_index_parts(settings, embedder=embedder)
+    report = composition.ingest(settings, [Path(corpus)], progress=False, parts=parts)
+    assert not report.failed
+    return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+
+
+def test_papers_are_answered_by_the_list_headed_with_the_page_word_for_them(pipeline: Any) -> None:
+    answer = pipeline.ask("Người lớn làm hộ chiếu lần đầu thì cần mang theo những giấy tờ gì?")
+    assert not answer.refused, answer.meta
+    lead = answer.answer.split("[", 1)[0].lower()
+    assert "tờ khai" in lead and "02 ảnh chân dung" in lead and "thẻ căn cước" in lead, lead
+    assert "08 ngày" not in lead, lead
+
+
+def test_steps_are_answered_by_the_list_under_an_unnumbered_heading(pipeline: Any) -> None:
+    answer = pipeline.ask("Đến Phòng Quản lý xuất nhập cảnh nộp hồ sơ hộ chiếu thì phải làm những bước nào?")
+    assert not answer.refused, answer.meta
+    lead = answer.answer.split("[", 1)[0]
+    assert lead.startswith("Trình tự thực hiện:"), lead
+    assert "nộp hồ sơ" in lead.lower() and "nộp lệ phí" in lead.lower(), lead
