@@ -146,6 +146,11 @@ class AnswerTyper:
         others = [k for k in kinds if k != "number"]
         return tuple(dict.fromkeys(([main] if main else []) + (others or kinds)))
 
+    def clauses(self, text: str) -> list[str]:
+        """``text`` (as written) cut at its clause breaks, read on the folded text ("…, giờ đi đăng ký thì
+        còn được không" -> "…", "giờ đi đăng ký", "còn được không")."""
+        return [text[a:a + len(c)] for a, c in self._clauses(fold(text)) if c.strip()]
+
     def _clauses(self, folded: str) -> list[tuple[int, str]]:
         """The question's clauses with where each starts (split at its clause breaks)."""
         out, at = [], 0

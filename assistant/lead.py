@@ -235,7 +235,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # the question's clause it answers: of the asking sentence, the one saying the most of the same thing
     # (a later one on a tie: "…, giờ đi đăng ký thì còn được không" over "mà nhà chưa đi khai tử");
     # "…, không cần tự đi xóa, đúng không?" confirms its whole statement, whose first clause may be meant
-    q_clauses = [c for c in re.split(r"[,;]|\bthì\b|\bthi\b", last) if c.strip()] or [last]
+    q_clauses = typer.clauses(last) or [last]
     overlap, _, q_clause = max((_matched_in(clause, [t for t in tokens(qc) if t in words]), i, qc)
                                for i, qc in enumerate(q_clauses))
     if overlap == 0:

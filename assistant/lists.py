@@ -14,6 +14,7 @@ from assistant.evidence import Evidence, Sentence
 
 __all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "section_items", "starts_line"]
 
+_TABLE_ROW = re.compile(r"^\|| \| ")  # "| Nội dung | Mức thu |", "Trường hợp | Thời hạn |"
 # "a)", "1.", "2)", "-", "•", "Bước 3", "Step 2": how a document marks the items of a list
 ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|(?:bước|step)\s+\d+\s*[:.]?)\s*", re.IGNORECASE)
 
@@ -48,8 +49,8 @@ def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
     while nxt < len(doc.sentences) and len(out) < limit:
         cand = doc.sentences[nxt]
         at_line = starts_line(ev, cand)
-        if at_line and cand.para == cand.section:
-            break  # the next section's heading ("4. Thời hạn và lệ phí") ends the list
+        if at_line and (cand.para == cand.section or _TABLE_ROW.search(cand.text)):
+            break  # the next section's heading ("4. Thời hạn và lệ phí") ends the list; a table is no list
         this = enum_kind(cand.text) if at_line else ""
         if this and (not kind or this == kind):
             kind = kind or this

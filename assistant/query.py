@@ -49,7 +49,7 @@ _VI_STOP = _set(
     "biet hoi xin de nghi cung cap so lieu mat minh em toi ban a oi nhe nha cu tu tinh den "
     "lan luot bao gio may thu phan tram ty le ti le"
 ) - {"so"}
-_EN_STOP = _EN_WORDS | _set("what's is there any all according")
+_EN_STOP = _EN_WORDS | _set("what's is there any all according i")  # "but I want": "I" is no name
 
 # qtype rules on the folded, lowercased question: (type, patterns). Compare and why win over the
 # rest (a comparison of two figures still contains "bao nhieu"); otherwise the earliest match wins.
