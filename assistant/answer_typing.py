@@ -56,6 +56,7 @@ class _Lexicon:
     ambiguous: frozenset[str]
     figure: re.Pattern[str]
     not_before: frozenset[str]
+    compounds: tuple[str, ...]  # words that begin with a number word but are none ("tư pháp"), as written
     written: frozenset[str]
     not_names: frozenset[str]
     place_words: frozenset[str]
@@ -350,6 +351,10 @@ class AnswerTyper:
         written = as_written.lower()
         if folded != text.lower() and written not in self._lx.written:
             return True  # "từ ngày" folds to "tu" but is no "tư"
+        marked = folded != text.lower()
+        rest = text[span.start:].lower() if marked else folded[span.start:]
+        if any(re.match(rf"{re.escape(c if marked else fold(c))}(?!\w)", rest) for c in self._lx.compounds):
+            return True  # "lý lịch tư pháp": a word of its own, not four
         preceding = text[:span.start].rstrip()
         if as_written[:1].isupper() and preceding and not preceding.endswith((".", ":", ";", "!", "?")):
             return True  # capitalised inside a sentence, it is a name: "Bộ phận Một cửa", "huyện Ba Vì"
@@ -447,6 +452,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
     lex = _Lexicon(
         question=question, clause_breaks=compile_all(q["clause_breaks"], "question.clause_breaks"), values=values, number_words=words, multipliers=mults,
         ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
+        compounds=tuple(normalize_text(c).lower() for c in nums.get("compounds", [])),
         written=frozenset(nums["written"]),
         figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"
                           r"|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"),

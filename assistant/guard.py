@@ -47,7 +47,19 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"\b(?:che do|mode)\s+(?:quan tri|admin|nha phat trien|developer|debug|go loi|khong gioi han|god)"
      r"|\b(?:developer|admin|god|dan|jailbreak)\s+mode\b|\bjailbreak\b|\bdo anything now\b"),
     ("injection", "new-instructions",
-     r"\b(?:huong dan moi|chi thi moi|new instructions?|from now on you|tu bay gio (?:ban|may) (?:la|se|phai))\b"),
+     r"\b(?:huong dan moi|chi thi moi|new instructions?|from now on you|tu bay gio (?:ban|may) (?:la|se|phai))\b"
+     r"|\btu (?:bay )?gio (?:tro di )?(?:(?:ban|may) )?chi (?:duoc )?(?:tra loi|noi|viet)\b"),
+    # --- answer without the documents: what the answer rests on is the one thing not negotiable ------
+    ("injection", "ignore-documents-vi",
+     r"\b(?:bo qua|phot lo|lo di|quen (?:di|het)|dung (?:dua vao|can cu vao|dung))" + _W
+     + r"\s+(?:tai lieu|van ban|nguon)\b"
+     r"|\b(?:dung|khong duoc|khoi)\s+(?:nhac|noi|de cap|neu|trich)(?:\s+(?:gi|den|toi|ve))*\s+(?:tai lieu|nguon)\b"),
+    ("injection", "ignore-documents-en",
+     r"\b(?:ignore|disregard|forget)\s+(?:your |the |all |these )*(?:documents?|sources?|context)\b"
+     r"|\b(?:don'?t|do not|never)\s+mention\s+(?:the |your |any )?(?:documents?|sources?)\b"),
+    ("fabrication", "assert-user-claim-vi",
+     # "cứ khẳng định giúp tôi rằng …": the user dictates the claim the answer is to make
+     r"\b(?:cu|hay cu|cu viec)\s+(?:khang dinh|xac nhan|noi)\s+(?:giup\s+(?:toi\s+)?)?(?:rang|la)\b"),
     # --- prompt / configuration extraction ---------------------------------------------------------
     ("prompt_leak", "system-prompt", r"\bsystem\s*prompts?\b|\bprompt\s+(?:he thong|goc|an)\b"
      r"|\b(?:loi nhac|chi dan) he thong\b"),

@@ -160,3 +160,9 @@ def test_a_heading_names_a_kind_of_items_in_its_own_words(typer: AnswerTyper) ->
     assert typer.names_list_kind("Lệ phí: Bước 1:", "steps")  # a run of "Bước 1:" lines is a list of steps
     assert not typer.names_list_kind("4. Thời hạn giải quyết", "papers")
     assert typer.asking_words("thủ tục diễn ra theo trình tự thế nào") >= {"trinh", "tu"}
+
+
+def test_a_word_that_begins_with_a_number_word_is_no_number(typer: AnswerTyper) -> None:
+    found = typer.spans("Bắc Ninh thuộc nhóm 8 địa phương cấp phiếu lý lịch tư pháp qua VNeID, có tư vấn.", "number")
+    assert [s.text for s in found] == ["8"]
+    assert [s.text for s in typer.spans("Hà Nội có bốn quận", "number")] == ["bốn"]
