@@ -56,7 +56,7 @@ from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
 from index.types import DocumentMeta
 
-__all__ = ["PLACE_KINDS", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "place_terms",
+__all__ = ["PLACE_KINDS", "TABLE_ROW", "CorpusStats", "Evidence", "EvidenceFinder", "ScoredSentence", "Sentence", "place_terms",
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -130,7 +130,7 @@ def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
     return uni, bi
 
 
-_TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")
+TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")  # "| Nội dung | Mức thu |", "Trường hợp | Thời hạn |"
 
 
 _NUMBERED_HEADING = re.compile(r"^(?:dieu \d+|chuong [ivxlc\d]+|muc \d+|phan [ivxlc\d]+|#+ |(?:\d{1,2}|[ivx]{1,4})[.)] |buoc \d+)")
@@ -140,7 +140,7 @@ def _is_heading(line: str) -> bool:
     """A short line that opens a numbered section: "Điều 20. Điều kiện đăng ký thường trú", "2. Giờ làm
     việc", "II. Hỏi đáp", "## Lệ phí". Unnumbered short lines (a report's captions, bylines, a title)
     are not headings: their words would spread to every sentence after them."""
-    if len(line) > 120 or _TABLE_ROW.search(line) or line.endswith((".", ";", ",", ":", "?", "!", "…")):
+    if len(line) > 120 or TABLE_ROW.search(line) or line.endswith((".", ";", ",", ":", "?", "!", "…")):
         return fold(line[:6]).startswith("dieu ") and len(line) <= 120
     return bool(_NUMBERED_HEADING.match(fold(line))) and len(line.split()) <= 14
 
@@ -347,7 +347,7 @@ class EvidenceFinder:
             if not stripped:
                 pos += len(line) + 1
                 continue
-            row = _TABLE_ROW.search(stripped) is not None
+            row = TABLE_ROW.search(stripped) is not None
             if not row:
                 header = frozenset()
             elif not header:

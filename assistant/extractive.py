@@ -128,9 +128,11 @@ class ExtractiveAnswerer:
         return ev, chosen, assess(ev, chosen, self._thresholds, self._model, self._typer, contexts, self._words)
 
     def _select(self, ev: Evidence, info: QueryInfo) -> list[ScoredSentence]:
-        kind = self._typer.list_kind(info.question) if self._typer is not None else ""
+        """The sentences to quote; a question asking for a kind of items (papers, steps) passes the test
+        of whether a list's heading names that kind."""
         typer = self._typer
-        names_kind = (lambda text: typer.names_list_kind(text, kind)) if kind and typer is not None else None
+        kind = typer.list_kind(info.question) if typer is not None else ""
+        names_kind = (lambda text: typer.names_list_kind(text, kind)) if typer is not None and kind else None
         return select_sentences(ev, self._wants_list(info, kind), names_kind)
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import Evidence, Sentence
+from assistant.evidence import TABLE_ROW, Evidence, Sentence
 
 __all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "section_items", "starts_line"]
 
-_TABLE_ROW = re.compile(r"^\|| \| ")  # "| Nội dung | Mức thu |", "Trường hợp | Thời hạn |"
 # "a)", "1.", "2)", "-", "•", "Bước 3", "Step 2": how a document marks the items of a list
 ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|(?:bước|step)\s+\d+\s*[:.]?)\s*", re.IGNORECASE)
 
@@ -49,7 +48,7 @@ def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
     while nxt < len(doc.sentences) and len(out) < limit:
         cand = doc.sentences[nxt]
         at_line = starts_line(ev, cand)
-        if at_line and (cand.para == cand.section or _TABLE_ROW.search(cand.text)):
+        if at_line and (cand.para == cand.section or TABLE_ROW.search(cand.text)):
             break  # the next section's heading ("4. Thời hạn và lệ phí") ends the list; a table is no list
         this = enum_kind(cand.text) if at_line else ""
         if this and (not kind or this == kind):

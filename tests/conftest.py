@@ -12,6 +12,8 @@ Stable names other test modules rely on (do not rename):
   must use their own ``tmp_path`` index (``fresh_settings`` helps), sharing ``embedder``.
 * ``fresh_settings`` -> a factory ``fresh_settings(index_dir, **overrides) -> Settings`` with the
   corpus/index pointed at test paths.
+* ``page_pipeline`` -> a factory ``page_pipeline(name, {file name: text}) -> Pipeline``: the real pipeline
+  over a real ingest of hand-written pages (each call its own temp index, sharing ``embedder``).
 """
 
 from __future__ import annotations
@@ -73,6 +75,26 @@ def embedder() -> Any:
 
     s = Settings()
     return load_embedder(s.embedding_model, s.embedding_batch_size)
+
+
+@pytest.fixture(scope="session")
+def page_pipeline(tmp_path_factory: pytest.TempPathFactory, embedder: Any,
+                  fresh_settings: Callable[..., Any]) -> Callable[[str, dict[str, str]], Any]:
+    from assistant import composition
+
+    def build(name: str, pages: dict[str, str]) -> Any:
+        root = tmp_path_factory.mktemp(name)
+        corpus = root / "corpus"
+        corpus.mkdir()
+        for file_name, text in pages.items():
+            (corpus / file_name).write_text(text, encoding="utf-8")
+        settings = fresh_settings(root / "idx")
+        parts = composition.build_index_parts(settings, embedder=embedder)
+        report = composition.ingest(settings, [corpus], progress=False, parts=parts)
+        assert not report.failed, report.summary_lines()
+        return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,9 @@ markdown page (whose unnumbered "##" headings must survive loading as lead-ins),
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-from assistant import composition
 
 PAGE = """# Cấp hộ chiếu phổ thông
 
@@ -39,16 +36,8 @@ PAGE = """# Cấp hộ chiếu phổ thông
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory, fresh_settings: Callable[..., Any], embedder: Any) -> Any:
-    root = tmp_path_factory.mktemp("listkinds")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "ho-chieu.md").write_text(PAGE, encoding="utf-8")
-    settings = fresh_settings(root / "idx")
-    parts = composition.build_index_parts(settings, embedder=embedder)
-    report = composition.ingest(settings, [Path(corpus)], progress=False, parts=parts)
-    assert not report.failed
-    return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("listkinds", {"ho-chieu.md": PAGE})
 
 
 def test_papers_are_answered_by_the_list_headed_with_the_page_word_for_them(pipeline: Any) -> None:

@@ -9,12 +9,9 @@ own "… không?" heading is not read as a negation of the answer under it. Real
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-from assistant import composition
 
 PAGE = """# Câu hỏi thường gặp về cư trú
 
@@ -41,16 +38,8 @@ Người nước ngoài có tự đăng ký tạm trú trên ứng dụng VNeID 
 
 
 @pytest.fixture(scope="module")
-def pipeline(tmp_path_factory: pytest.TempPathFactory, fresh_settings: Callable[..., Any], embedder: Any) -> Any:
-    root = tmp_path_factory.mktemp("yesno")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "hoi-dap-cu-tru.md").write_text(PAGE, encoding="utf-8")
-    settings = fresh_settings(root / "idx")
-    parts = composition.build_index_parts(settings, embedder=embedder)
-    report = composition.ingest(settings, [Path(corpus)], progress=False, parts=parts)
-    assert not report.failed
-    return composition.build_pipeline(settings, reader=composition.open_reader(settings, parts=parts))
+def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("yesno", {"hoi-dap-cu-tru.md": PAGE})
 
 
 def _lead(answer: Any) -> str:
