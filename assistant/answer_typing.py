@@ -64,8 +64,11 @@ class _Lexicon:
     negations: re.Pattern[str]
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
+    document_years: tuple[str, ...]  # patterns with a {year} slot (folded)
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
+    truth_asks: re.Pattern[str]  # on the written question (lowercased)
+    truth_asks_folded: re.Pattern[str]  # on an unmarked question
     wh: re.Pattern[str]
     subject_trailers: frozenset[str]
     term_nouns: tuple[str, ...]
@@ -215,6 +218,21 @@ class AnswerTyper:
         """Whether the question is answered with a verdict: a yes/no question, or one that ends "… không?"
         unless it asks for a list or a reason ("có những giấy tờ gì không?")."""
         return qtype == "yes_no" or (self.is_yes_no_tail(question) and qtype not in ("list", "why"))
+
+    def names_document(self, question: str, year: int) -> bool:
+        """Whether ``year`` is part of the name of a legal text the question cites ("Luật Căn cước 2023"):
+        the year names the text, so a sentence stating another year does not contradict it."""
+        folded = fold(question)
+        return any(re.search(p.replace("{year}", str(year)), folded) for p in self._lx.document_years)
+
+    def asks_truth(self, question: str) -> bool:
+        """Whether a yes/no question asks if a statement is true ("…, đúng hay sai?", "is it true that …"):
+        its verdict is then "Đúng" / "Không đúng", not "Có" / "Không"."""
+        low = normalize_text(question).lower()
+        folded = fold(low)
+        if folded == low:  # typed without diacritics
+            return bool(self._lx.truth_asks_folded.search(folded))
+        return bool(self._lx.truth_asks.search(low))
 
     def is_yes_no_tail(self, question: str) -> bool:
         return bool(self._lx.question_tails.search(fold(question).strip()))
@@ -462,8 +480,11 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         negations=compile_all(yn["negations"], "yes_no.negations"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
+        document_years=tuple(q.get("document_years", [])),
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
+        truth_asks=compile_all(yn.get("truth_asks", []), "yes_no.truth_asks"),
+        truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},

@@ -140,7 +140,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     detail: dict[str, Any] = {"coverage": round(coverage, 3), "best_coverage": round(best.coverage, 3),
                               "best_score": round(best.score, 3)}
 
-    year_conflict = _year_conflict(ev, chosen)
+    year_conflict = _year_conflict(ev, chosen, typer)
     if year_conflict:
         reasons.append(("year_not_covered", (year_conflict,)))
 
@@ -248,7 +248,7 @@ def _chunk_signal(r: ScoredSentence, contexts: Sequence[ScoredChunk], key: str) 
     return max(vals, default=0.0)
 
 
-def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
+def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper | None = None) -> str:
     """The asked year the evidence contradicts: its figure is stated for another year (a report on
     2023 for a 2024 question). A year that is only a date inside the question ("hạn đến năm 2031")
     and that no chosen sentence contradicts is not a conflict."""
@@ -258,6 +258,8 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence]) -> str:
     # "đến năm 2030" in the question is a target: a sentence stating that target answers it
     targets = q_years - stated_years(fold(info.question))
     for y in info.years:
+        if typer is not None and typer.names_document(info.question, y):
+            continue  # "Luật Căn cước 2023": the year names the law, it asks for no time
         sent_years = [stated_years(r.sentence.folded) for r in chosen]
         if any(y in ys for ys in sent_years):
             continue

@@ -29,7 +29,7 @@ _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 _MIN_LEAD = 150
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|,\s+|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
-_NAME = re.compile(r"\b[A-ZĐÀ-Ỵ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỵ][\wÀ-ỹ]*)+")
+_WORD = re.compile(r"[^\W\d_]\w*")
 
 
 @dataclass(frozen=True)
@@ -293,6 +293,8 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
     qtype = ev.info.qtype
     if typer.reads_yes_no(ev.info.question, qtype):
         verdict = _yes_no(ev, best, typer, terms)
+        if verdict in ("yes", "no") and typer.asks_truth(ev.info.question):
+            verdict = "right" if verdict == "yes" else "wrong"
         clause = _clause_around(best.sentence, None, terms, room)
         return Lead(clause, best.sentence, "yes_no", verdict)
     if qtype == "compare" and len(chosen) >= 2:
@@ -463,8 +465,27 @@ def grounded(lead_text: str, quotes: Sequence[str]) -> list[str]:
     joined = " ".join(quotes)
     digits_in_quotes = {re.sub(r"\D", "", n) for n in _NUMBER.findall(joined)}
     missing = [n for n in _NUMBER.findall(body) if re.sub(r"\D", "", n) not in digits_in_quotes]
-    for m in _NAME.finditer(body):
-        words = m.group(0).split()
-        if len(words) >= 2 and m.group(0) not in joined and not any(w in joined for w in words[1:]):
-            missing.append(m.group(0))
+    for name in _capitalised_runs(body):
+        words = name.split()
+        if len(words) >= 2 and name not in joined and not any(w in joined for w in words[1:]):
+            missing.append(name)
     return missing
+
+
+def _capitalised_runs(text: str) -> list[str]:
+    """Runs of two or more capitalised words ("Bộ Công an", "Nguyễn Trãi"): what may be a name. Tested with
+    ``str.isupper``: the capitals of Vietnamese alternate with their small letters in Unicode ("Ạ" "ạ" …),
+    so no character range holds only them ("đúng" is no name)."""
+    runs: list[str] = []
+    start = end = -1
+    count = 0
+    for m in _WORD.finditer(text):
+        if m.group(0)[0].isupper() and count and not text[end:m.start()].strip():
+            end, count = m.end(), count + 1
+            continue
+        if count >= 2:
+            runs.append(text[start:end])
+        start, end, count = (m.start(), m.end(), 1) if m.group(0)[0].isupper() else (-1, -1, 0)
+    if count >= 2:
+        runs.append(text[start:end])
+    return runs

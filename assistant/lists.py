@@ -63,10 +63,47 @@ def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
             out.append(cand)
         elif not at_line:
             pass  # the rest of the same line (a second sentence of an item, or of the lead-in's line)
+        elif out and _bridged(ev, doc.sentences, nxt, out[-1]):
+            pass  # a paragraph of the item before, the next item after it ("1. …" "Thông tin … được xem
+            # là toàn vẹn khi …" "2. …")
         else:
             break
         nxt += 1
     return out
+
+
+def _marker(text: str) -> tuple[str, int] | None:
+    """("digit", 2) for "2. …", ("letter", 1) for "b) …": where in its sequence an item stands."""
+    m = re.match(r"^\s*(?:(\d{1,2})[.)]|([a-zđ])\))\s", text, re.IGNORECASE)
+    if m is None:
+        return None
+    if m.group(1):
+        return "digit", int(m.group(1))
+    return "letter", _LETTERS.find(m.group(2).lower())
+
+
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese point letters in order ("d)" then "đ)"; no "f", "j", "w")
+
+
+def _bridged(ev: Evidence, sents: list[Sentence], i: int, last: Sentence, span: int = 2) -> bool:
+    """Whether the unnumbered line at ``i`` sits inside an item: within ``span`` lines the list goes on
+    with the marker after ``last``'s ("1." … "2."), and no section heading comes between."""
+    prev = _marker(last.text)
+    if prev is None:
+        return False
+    lines = 0
+    for cand in sents[i:]:
+        if not starts_line(ev, cand):
+            continue
+        if cand.para == cand.section or TABLE_ROW.search(cand.text):
+            return False
+        mark = _marker(cand.text)
+        if mark is not None:
+            return mark == (prev[0], prev[1] + 1)
+        lines += 1
+        if lines > span:
+            return False
+    return False
 
 
 def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence, list[Sentence]] | None:
@@ -115,6 +152,9 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = 10) -> tuple[Sentence
             cand = doc.sentences[j]
             if starts_line(ev, cand):
                 this = enum_kind(cand.text)
+                if not this and cand.para != cand.section and _inside_item(ev, doc.sentences, j, kind):
+                    j -= 1
+                    continue  # a paragraph of the item before
                 if not this or _level(this) < _level(kind) or cand.para == cand.section:
                     break  # the lead-in, the clause a point belongs to, or the section heading ("3. Các bước")
             j -= 1
@@ -129,6 +169,22 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = 10) -> tuple[Sentence
     if len(items) < 2 or (kind and first not in items):
         return None
     return head, items
+
+
+def _inside_item(ev: Evidence, sents: list[Sentence], j: int, kind: str) -> bool:
+    """Whether the unnumbered line at ``j`` continues an item of ``kind`` begun above it (what
+    ``_bridged`` reads forwards, read backwards)."""
+    for k in range(j - 1, max(-1, j - 8), -1):
+        cand = sents[k]
+        if not starts_line(ev, cand):
+            continue
+        if cand.para == cand.section:
+            return False
+        if enum_kind(cand.text):
+            return enum_kind(cand.text) == kind and _bridged(ev, sents, j, cand)
+        if cand.text.rstrip().endswith(":"):
+            return False
+    return False
 
 
 def _level(kind: str) -> int:

@@ -166,3 +166,22 @@ def test_a_word_that_begins_with_a_number_word_is_no_number(typer: AnswerTyper) 
     found = typer.spans("Bắc Ninh thuộc nhóm 8 địa phương cấp phiếu lý lịch tư pháp qua VNeID, có tư vấn.", "number")
     assert [s.text for s in found] == ["8"]
     assert [s.text for s in typer.spans("Hà Nội có bốn quận", "number")] == ["bốn"]
+
+
+def test_a_statement_asked_to_be_confirmed_asks_for_its_truth(typer: AnswerTyper) -> None:
+    assert typer.asks_truth("Công dân dưới 14 tuổi được cấp thẻ căn cước theo nhu cầu, đúng hay sai?")
+    assert typer.asks_truth("Đúng hay sai: hộ một người thì người đó là chủ hộ.")
+    assert typer.asks_truth("Is it true that a child needs a card?")
+    assert typer.asks_truth("the duoi 14 tuoi cap theo nhu cau dung khong")  # typed unmarked: read folded
+    # "dùng" folds like "đúng": written with its marks it asks no truth
+    assert not typer.asks_truth("Thẻ căn cước cũ có dùng được không?")
+    assert not typer.asks_truth("Khai báo tạm vắng có mất phí không?")
+
+
+def test_a_year_in_a_law_s_name_names_the_law(typer: AnswerTyper) -> None:
+    assert typer.names_document("Theo Luật Căn cước năm 2023, ai được cấp thẻ?", 2023)
+    assert typer.names_document("Until when is it valid under the 2023 Law on Electronic Transactions?", 2023)
+    assert typer.names_document("Nghị định 59/2022 quy định gì về định danh?", 2022)
+    # a year the question asks about, even beside a law's name, is a time
+    assert not typer.names_document("Năm 2023 Bình Định tiếp nhận bao nhiêu hồ sơ?", 2023)
+    assert not typer.names_document("Theo Luật Cư trú, năm 2024 có bao nhiêu người đăng ký?", 2024)

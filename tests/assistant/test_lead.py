@@ -1,9 +1,9 @@
-"""Unit tests of the lead's list form: hand-made sentences, the line a citizen reads first."""
+"""Unit tests of the lead: its list form and its grounding check, on hand-made sentences."""
 
 from __future__ import annotations
 
 from assistant.evidence import Sentence
-from assistant.lead import inline_items
+from assistant.lead import grounded, inline_items
 from index.normalize import fold
 
 
@@ -48,3 +48,11 @@ def test_two_parts_are_answered_in_one_lead_with_the_markers_at_the_end() -> Non
                        "Trong lĩnh vực thuế, 90% doanh nghiệp dùng hóa đơn điện tử [1]."]) \
         == "Trong lĩnh vực thuế, 90% doanh nghiệp dùng hóa đơn điện tử [1]."
     assert join_leads(["Một câu [1]."]) == "Một câu [1]."
+
+
+def test_a_name_is_a_run_of_capitalised_words_and_no_small_accented_letter_is_a_capital() -> None:
+    quote = "Khi đăng ký tạm trú trực tuyến, người dân tải lên bản chụp giấy tờ."
+    # "đúng" opens with a small letter: the verdict "Không đúng" is no name the quote must state
+    assert grounded("Không đúng. Khi đăng ký tạm trú trực tuyến [1].", [quote]) == []
+    assert grounded("Có. Bộ Ngoại giao cấp hộ chiếu [1].", [quote]) == ["Bộ Ngoại"]
+    assert grounded("Có. Bộ Công an cấp thẻ [1].", ["do Bộ Công an cấp"]) == []

@@ -106,3 +106,27 @@ def test_bullets_under_a_step_are_part_of_that_step() -> None:
     head, items = block
     assert head.text == "III. CÁC BƯỚC THỰC HIỆN"
     assert [s.text for s in items] == ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."]
+
+
+ORIGINAL = """Điều 10. Thông điệp dữ liệu có giá trị như bản gốc
+Thông điệp dữ liệu có giá trị như bản gốc khi đáp ứng đủ các yêu cầu sau đây:
+1. Thông tin được bảo đảm toàn vẹn kể từ khi được khởi tạo lần đầu tiên.
+Thông tin được xem là toàn vẹn khi thông tin đó chưa bị thay đổi;
+2. Thông tin có thể truy cập và sử dụng được dưới dạng hoàn chỉnh.
+Điều 11. Thông điệp dữ liệu có giá trị dùng làm chứng cứ
+"""
+
+
+def test_a_paragraph_inside_a_clause_does_not_end_the_list() -> None:
+    ev = _evidence(ORIGINAL, "law.txt")
+    lead_in = _find(ev, "Thông điệp dữ liệu có giá trị như bản gốc khi", "law.txt")
+    assert [i.text[:2] for i in list_items(ev, lead_in)] == ["1.", "2."]
+    block = enclosing_list(ev, _find(ev, "2. Thông tin", "law.txt"))
+    assert block is not None and block[0] == lead_in and [i.text[:2] for i in block[1]] == ["1.", "2."]
+
+
+def test_a_paragraph_then_a_new_numbering_is_not_bridged() -> None:
+    text = ("Các bước:\n1. Nộp hồ sơ.\n2. Nhận kết quả.\nSau đó người dân có thể tra cứu.\n"
+            "1. Một danh sách khác.\n")
+    ev = _evidence(text, "page.txt")
+    assert [i.text[:2] for i in list_items(ev, _find(ev, "Các bước", "page.txt"))] == ["1.", "2."]

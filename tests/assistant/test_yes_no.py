@@ -53,7 +53,8 @@ def _lead(answer: Any) -> str:
      "Không"),
     # a claim to confirm, with a negation in a side clause
     ("Nghe nói đăng ký thường trú ở nhà mới thì nơi thường trú cũ được điều chỉnh tự động, không cần tự đi xóa, "
-     "đúng không?", "Có"),
+     "đúng không?", "Đúng"),  # a statement to confirm is "right", not "yes"
+    ("Đăng ký tạm trú trực tuyến phải nộp bản gốc giấy tờ, đúng hay sai?", "Không đúng"),
     ("khai bao tam vang co mat phi khong", "Không"),
     # a contrast denies what follows it: "bản chụp thay vì bản gốc"
     ("Đăng ký tạm trú trực tuyến có phải nộp bản gốc giấy tờ không?", "Không"),
