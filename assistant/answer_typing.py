@@ -62,6 +62,9 @@ class _Lexicon:
     place_words: frozenset[str]
     leading_connectors: tuple[str, ...]
     negations: re.Pattern[str]
+    not_negations: re.Pattern[str]  # folded compounds holding a negation word ("chua thanh nien")
+    negation_scopes: re.Pattern[str]
+    scope_breaks: re.Pattern[str]
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
     document_years: tuple[str, ...]  # patterns with a {year} slot (folded)
@@ -280,8 +283,31 @@ class AnswerTyper:
         """Whether a clause (as written, or folded) holds a negation. Read on the folded text, so that
         "khong" typed without diacritics negates; a negation written as another word that folds the same
         ("khổng lồ", "chùa", "quả cam") negates nothing."""
+        folded = fold(text)
+        inside = [m.span() for m in self._lx.not_negations.finditer(folded)]  # "chưa thành niên"
         return any(not written_otherwise(text, m.start(), m.end(), self._lx.negations_as_written)
-                   for m in self._lx.negations.finditer(fold(text)))
+                   and not any(a <= m.start() and m.end() <= b for a, b in inside)
+                   for m in self._lx.negations.finditer(folded))
+
+    def negates_onwards(self, text: str) -> bool:
+        """Whether a clause forbids or denies what the clauses joined after it by commas say ("không được
+        thu thập …, cá nhân cung cấp lại …"): a negation of a verb's mode ("không được", "cấm"), not a
+        "không" of one word."""
+        return self._lx.negation_scopes.search(fold(text)) is not None and self.negated(text)
+
+    def ends_scope(self, text: str) -> bool:
+        """Whether a clause opens an exception or a condition ("trừ trường hợp …"), which a negation before it
+        does not reach."""
+        return self._lx.scope_breaks.search(fold(text)) is not None
+
+    def claim_span(self, folded_clause: str) -> int:
+        """Where the claim of a yes/no question starts in the clause (after its last claim opener); -1
+        when it has none."""
+        at = -1
+        for m in re.finditer(r"\S+", folded_clause):
+            if m.group(0) in self._lx.claim_openers:
+                at = m.end()
+        return at
 
     def asks_order(self, question: str) -> bool:
         """Whether a two-sided question asks which side is higher ("so sánh", "cao hơn", "thay đổi thế nào"),
@@ -478,6 +504,10 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
         negations=compile_all(yn["negations"], "yes_no.negations"),
+        not_negations=compile_all([rf"\b{re.escape(fold(w))}\b" for w in yn.get("not_negations", [])],
+                                  "yes_no.not_negations"),
+        negation_scopes=compile_all(yn.get("negation_scopes", []), "yes_no.negation_scopes"),
+        scope_breaks=compile_all(yn.get("scope_breaks", []), "yes_no.scope_breaks"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
         document_years=tuple(q.get("document_years", [])),

@@ -228,10 +228,17 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     text = r.sentence.text
     s_clauses = [text[a:b] for a, b in _clauses(text)] or [text]
     words = set(terms)
-    claim = [t for t in tokens(typer.claim_of(fold(asking))) if t in words]
+    # the claim is read on the question as asked: the tail blanked above may hold its opener ("có phải … không")
+    claim = [t for t in tokens(typer.claim_of(_as_asked(asking, written, folded_q))) if t in words]
     last = asking_sentence(written)
     asked = [t for t in tokens(last) if t in words]
-    clause = max(s_clauses, key=lambda c: (_matched_in(c, claim), _matched_in(c, asked), _matched_in(c, terms)))
+    at = max(range(len(s_clauses)), key=lambda i: (_matched_in(s_clauses[i], claim), _matched_in(s_clauses[i], asked),
+                                                   _matched_in(s_clauses[i], terms)))
+    clause = s_clauses[at]
+    # "… không được thu thập lại dữ liệu hoặc yêu cầu tổ chức, cá nhân cung cấp lại dữ liệu …": a clause joined
+    # by commas to one that forbids is forbidden too, up to the sentence's next break ("thì", "nhưng", ";")
+    carried = any(typer.negates_onwards(c) for c in s_clauses[:at]) and not typer.negated(clause) \
+        and not _broken_between(text, s_clauses, at, typer)
     # the question's clause it answers: of the asking sentence, the one saying the most of the same thing
     # (a later one on a tie: "…, giờ đi đăng ký thì còn được không" over "mà nhà chưa đi khai tử");
     # "…, không cần tự đi xóa, đúng không?" confirms its whole statement, whose first clause may be meant
@@ -243,7 +250,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # a clause under "Điều 7. Các hành vi bị nghiêm cấm" or "Địa điểm không được đăng ký …" is negated by
     # its heading: the heading's words reach the sentence as its context
     heading_neg = typer.negated(" ".join(sorted(t for t in r.sentence.context if " " in t)))
-    s_neg = typer.negated(clause) != heading_neg
+    s_neg = (typer.negated(clause) or carried) != heading_neg
     cut = typer.contrast_at(fold(text))
     if cut >= 0:
         # "… con mèo thay vì con thỏ": what the sentence affirms comes before the contrast (whose own "không"
@@ -253,10 +260,28 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
             s_neg = typer.negated(before) == heading_neg
         elif (own := typer.contrast_at(fold(clause))) >= 0:
             s_neg = typer.negated(clause[:own]) != heading_neg
-    q_neg = typer.negated(q_clause)
+    # the claim decides, not the subject it is claimed of ("người chưa xác định được quốc tịch … có phải đóng lệ
+    # phí không": the "chưa" describes who, the claim "phải đóng lệ phí" is not negated)
+    start = typer.claim_span(_as_asked(q_clause, written, folded_q))
+    q_neg = typer.negated(q_clause[start:] if start >= 0 and q_clause[start:].strip() else q_clause)
     if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _as_asked(part: str, written: str, folded_question: str) -> str:
+    """The folded question at the offsets of ``part``, a piece of ``written`` (the question with its yes/no
+    tail blanked, same length): what the user typed there, tail words included."""
+    at = written.find(part)
+    return folded_question[at:at + len(part)] if at >= 0 and len(written) == len(folded_question) else fold(part)
+
+
+def _broken_between(text: str, clauses: Sequence[str], at: int, typer: AnswerTyper) -> bool:
+    """Whether something other than a comma separates clause ``at`` from the clause that negates before it: a
+    semicolon, or an exception or condition ("trừ trường hợp …", "thì") opening a clause in between."""
+    first = next(i for i in range(at) if typer.negates_onwards(clauses[i]))
+    span = text[text.find(clauses[first]):text.find(clauses[at])]
+    return ";" in span or any(typer.ends_scope(c) for c in clauses[first + 1:at + 1])
 
 
 def _asking_clause(folded_question: str) -> str:

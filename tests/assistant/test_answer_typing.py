@@ -185,3 +185,18 @@ def test_a_year_in_a_law_s_name_names_the_law(typer: AnswerTyper) -> None:
     # a year the question asks about, even beside a law's name, is a time
     assert not typer.names_document("Năm 2023 Bình Định tiếp nhận bao nhiêu hồ sơ?", 2023)
     assert not typer.names_document("Theo Luật Cư trú, năm 2024 có bao nhiêu người đăng ký?", 2024)
+
+
+def test_a_word_that_holds_a_negation_word_negates_nothing(typer: AnswerTyper) -> None:
+    assert not typer.negated("Người chưa thành niên có thể có nơi cư trú khác")  # a minor
+    assert not typer.negated("Hãng hàng không cấp vé điện tử")
+    assert typer.negated("Người chưa thành niên chưa được cấp thẻ")  # the second "chưa" negates
+    assert typer.negated("nguoi chua du 14 tuoi")
+
+
+def test_a_forbidding_negation_reaches_the_clauses_after_it_until_an_exception(typer: AnswerTyper) -> None:
+    assert typer.negates_onwards("Cơ quan nhà nước không được thu thập lại dữ liệu")
+    assert typer.negates_onwards("Nghiêm cấm chiếm đoạt")
+    assert not typer.negates_onwards("Không thu lệ phí")  # denies one thing; the next item is its own
+    assert typer.ends_scope("trừ trường hợp yêu cầu cung cấp dữ liệu phục vụ cập nhật")
+    assert not typer.ends_scope("cá nhân cung cấp lại dữ liệu mà cơ quan đó đang quản lý")

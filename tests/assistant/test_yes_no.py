@@ -71,3 +71,32 @@ def test_a_figure_in_the_story_before_the_question_is_not_a_claim(pipeline: Any)
     # "3 tháng" is told, not asked: the answer's silence on it is no "no", and its "không thu" still is
     lead = _lead(pipeline.ask("Bé nhà tôi được 3 tháng tuổi, giờ khai báo tạm vắng có mất phí không?"))
     assert lead.startswith("Không."), lead
+
+
+LAW = """Điều 38. Lệ phí
+4. Không thu lệ phí đối với trường hợp cấp, cấp đổi, cấp lại giấy chứng nhận căn cước cho người gốc Việt Nam chưa xác định được quốc tịch.
+Điều 39. Chia sẻ dữ liệu
+3. Cơ quan nhà nước không được thu thập lại dữ liệu hoặc yêu cầu tổ chức, cá nhân cung cấp lại dữ liệu mà cơ quan đó đang quản lý, trừ trường hợp yêu cầu cung cấp dữ liệu phục vụ xác minh.
+Điều 40. Nơi cư trú của người chưa thành niên
+2. Người chưa thành niên có thể có nơi cư trú khác với nơi cư trú của cha, mẹ nếu được cha, mẹ đồng ý.
+"""
+
+
+@pytest.fixture(scope="module")
+def law_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("yesno-law", {"luat.txt": LAW})
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    # who the claim is about ("chưa xác định được quốc tịch") is not the claim ("có phải đóng lệ phí")
+    ("Người gốc Việt chưa xác định được quốc tịch khi làm giấy chứng nhận căn cước có phải đóng lệ phí không?",
+     "Không"),
+    # "không được thu thập lại …, cá nhân cung cấp lại dữ liệu …": the forbidding reaches the item asked about
+    ("Cơ quan nhà nước có được yêu cầu tôi nộp lại dữ liệu mà chính cơ quan đó đang quản lý không?", "Không"),
+    # "chưa thành niên" (a minor) negates nothing
+    ("Con tôi chưa thành niên thì có được có nơi cư trú khác với cha mẹ không?", "Có"),
+])
+def test_the_claim_not_its_subject_decides_and_a_ban_reaches_its_items(law_pipeline: Any, question: str,
+                                                                       verdict: str) -> None:
+    lead = _lead(law_pipeline.ask(question))
+    assert lead.startswith(verdict + "."), lead
