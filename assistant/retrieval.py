@@ -53,7 +53,7 @@ class _Reader(Protocol):
 class RetrievalWeights:
     """Fusion and boost parameters (defaults chosen by ``evals/tune_retrieval.py`` on the dev set)."""
 
-    dense_weight: float = 0.75
+    dense_weight: float = 0.5
     lexical_weight: float = 1.0
     rrf_k: float = 60.0
     place_boost: float = 0.5  # multiplier bonus for a passage whose document is about a named place
