@@ -22,7 +22,7 @@ def test_a_forecast_for_a_year_the_reports_do_not_cover_is_not_answered_with_tod
 
 
 @pytest.mark.parametrize(("question", "verdict"), [
-    ("Bắc Ninh đã cấp 2 triệu tài khoản định danh VNeID mức độ 2 đúng không?", "Không"),
+    ("Bắc Ninh đã cấp 2 triệu tài khoản định danh VNeID mức độ 2 đúng không?", "Không đúng"),  # a claim to confirm
     ("Bắc Ninh đã cấp hơn 728.400 tài khoản định danh VNeID mức độ 2 phải không?", "Có"),
 ])
 def test_a_yes_no_claim_with_a_figure_gets_the_verdict_the_report_supports(pipeline: Any, question: str,
