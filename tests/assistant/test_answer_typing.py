@@ -200,3 +200,10 @@ def test_a_forbidding_negation_reaches_the_clauses_after_it_until_an_exception(t
     assert not typer.negates_onwards("Không thu lệ phí")  # denies one thing; the next item is its own
     assert typer.ends_scope("trừ trường hợp yêu cầu cung cấp dữ liệu phục vụ cập nhật")
     assert not typer.ends_scope("cá nhân cung cấp lại dữ liệu mà cơ quan đó đang quản lý")
+
+
+def test_a_rate_is_no_sum_of_money(typer: AnswerTyper) -> None:
+    # "tỷ lệ" (a rate) opens with the word for a billion; "2023, tỷ lệ …" states no money
+    assert not typer.has("Trong 6 tháng đầu năm 2023, tỷ lệ hồ sơ phát sinh trực tuyến đạt 52,3%", "money")
+    assert typer.has("Tỉnh đã bố trí 2,5 tỷ đồng cho chuyển đổi số", "money")
+    assert typer.has("Kinh phí 300 triệu", "money")
