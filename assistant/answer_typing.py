@@ -56,6 +56,7 @@ class _Lexicon:
     ambiguous: frozenset[str]
     figure: re.Pattern[str]
     not_before: frozenset[str]
+    only_in_runs: frozenset[str]
     compounds: tuple[str, ...]  # words that begin with a number word but are none ("tư pháp"), as written
     written: frozenset[str]
     not_names: frozenset[str]
@@ -391,6 +392,8 @@ class AnswerTyper:
             return False
         if word not in self._lx.ambiguous:
             return False
+        if word in self._lx.only_in_runs and len(folded[span.start:span.end].split()) == 1:
+            return True  # "không có hoặc không thu nhận": "not", no zero
         as_written = text[span.start:span.end].strip().split(" ")[0]
         written = as_written.lower()
         if folded != text.lower() and written not in self._lx.written:
@@ -496,6 +499,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
     lex = _Lexicon(
         question=question, clause_breaks=compile_all(q["clause_breaks"], "question.clause_breaks"), values=values, number_words=words, multipliers=mults,
         ambiguous=frozenset(nums["ambiguous"]), not_before=frozenset(nums["not_before"]),
+        only_in_runs=frozenset(nums.get("only_in_runs", [])),
         compounds=tuple(normalize_text(c).lower() for c in nums.get("compounds", [])),
         written=frozenset(nums["written"]),
         figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"

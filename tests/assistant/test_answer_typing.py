@@ -207,3 +207,17 @@ def test_a_rate_is_no_sum_of_money(typer: AnswerTyper) -> None:
     assert not typer.has("Trong 6 tháng đầu năm 2023, tỷ lệ hồ sơ phát sinh trực tuyến đạt 52,3%", "money")
     assert typer.has("Tỉnh đã bố trí 2,5 tỷ đồng cho chuyển đổi số", "money")
     assert typer.has("Kinh phí 300 triệu", "money")
+
+
+def test_a_reference_to_a_part_of_a_law_or_an_item_number_is_no_value(typer: AnswerTyper) -> None:
+    # "bao nhiêu cm" is not answered by "4. … quy định tại khoản 2 và khoản 3 Điều này"
+    assert not typer.has("4. Bộ trưởng quy định kích thước theo khoản 2 và khoản 3 Điều này.", "number")
+    assert typer.has("2. Trong thời hạn 07 ngày làm việc, cơ quan thẩm định.", "number")
+    assert typer.has("Toàn tỉnh có 1.230 dịch vụ công trực tuyến.", "number")
+    assert typer.has("Tỉnh thí điểm 8 xã, phường chuyển đổi số.", "number")  # "điểm 8" is no point of a law
+    assert typer.has("Bản sao dùng được nhiều lần.", "number")  # "mấy lần" is answered by "nhiều lần"
+
+
+def test_not_is_no_zero(typer: AnswerTyper) -> None:
+    assert not typer.has("Trường hợp không có hoặc không thu nhận được thông tin.", "number")
+    assert typer.has("Tỉnh có hai mươi hồ sơ.", "number")
