@@ -68,7 +68,7 @@ class _Lexicon:
     scope_breaks: re.Pattern[str]
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
-    document_years: tuple[str, ...]  # patterns with a {year} slot (folded)
+    document_years: re.Pattern[str]  # a year (its group) named as part of a law's name (folded)
     affirmations: frozenset[str]
     question_tails: re.Pattern[str]
     truth_asks: re.Pattern[str]  # on the written question (lowercased)
@@ -226,8 +226,7 @@ class AnswerTyper:
     def names_document(self, question: str, year: int) -> bool:
         """Whether ``year`` is part of the name of a legal text the question cites ("Luật Căn cước 2023"):
         the year names the text, so a sentence stating another year does not contradict it."""
-        folded = fold(question)
-        return any(re.search(p.replace("{year}", str(year)), folded) for p in self._lx.document_years)
+        return any(str(year) in m.groups() for m in self._lx.document_years.finditer(fold(question)))
 
     def asks_truth(self, question: str) -> bool:
         """Whether a yes/no question asks if a statement is true ("…, đúng hay sai?", "is it true that …"):
@@ -272,9 +271,8 @@ class AnswerTyper:
         tạm vắng có mất phí không" -> "mất phí"); "" when it has none. Why: a verdict is the polarity of
         the claim, and the sentence clause that states the subject ("người đã khai báo tạm vắng nên thông
         báo …") is not the one that settles it ("việc thông báo này không mất phí")."""
-        words = folded_clause.split()
-        at = max((i for i, w in enumerate(words) if w in self._lx.claim_openers), default=-1)
-        return " ".join(words[at + 1:]) if at >= 0 else ""
+        at = self.claim_span(folded_clause)
+        return " ".join(folded_clause[at:].split()) if at >= 0 else ""
 
     def affirms(self, folded_word: str) -> bool:
         """Whether an answer's first word says yes ("có", "được", "đúng")."""
@@ -304,10 +302,11 @@ class AnswerTyper:
     def claim_span(self, folded_clause: str) -> int:
         """Where the claim of a yes/no question starts in the clause (after its last claim opener); -1
         when it has none."""
-        at = -1
-        for m in re.finditer(r"\S+", folded_clause):
-            if m.group(0) in self._lx.claim_openers:
-                at = m.end()
+        at, pos = -1, 0
+        for word in folded_clause.split():
+            pos = folded_clause.index(word, pos) + len(word)
+            if word in self._lx.claim_openers:
+                at = pos
         return at
 
     def asks_order(self, question: str) -> bool:
@@ -514,7 +513,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         scope_breaks=compile_all(yn.get("scope_breaks", []), "yes_no.scope_breaks"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
-        document_years=tuple(q.get("document_years", [])),
+        document_years=compile_all([x.replace("{year}", r"(\d{4})") for x in q.get("document_years", [])],
+                                   "question.document_years"),
         affirmations=frozenset(yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         truth_asks=compile_all(yn.get("truth_asks", []), "yes_no.truth_asks"),

@@ -237,8 +237,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     clause = s_clauses[at]
     # "… không được thu thập lại dữ liệu hoặc yêu cầu tổ chức, cá nhân cung cấp lại dữ liệu …": a clause joined
     # by commas to one that forbids is forbidden too, up to the sentence's next break ("thì", "nhưng", ";")
-    carried = any(typer.negates_onwards(c) for c in s_clauses[:at]) and not typer.negated(clause) \
-        and not _broken_between(text, s_clauses, at, typer)
+    ban = next((i for i in range(at) if typer.negates_onwards(s_clauses[i])), -1)
+    carried = ban >= 0 and not typer.negated(clause) and not _broken_between(text, s_clauses, ban, at, typer)
     # the question's clause it answers: of the asking sentence, the one saying the most of the same thing
     # (a later one on a tie: "…, giờ đi đăng ký thì còn được không" over "mà nhà chưa đi khai tử");
     # "…, không cần tự đi xóa, đúng không?" confirms its whole statement, whose first clause may be meant
@@ -276,12 +276,11 @@ def _as_asked(part: str, written: str, folded_question: str) -> str:
     return folded_question[at:at + len(part)] if at >= 0 and len(written) == len(folded_question) else fold(part)
 
 
-def _broken_between(text: str, clauses: Sequence[str], at: int, typer: AnswerTyper) -> bool:
-    """Whether something other than a comma separates clause ``at`` from the clause that negates before it: a
-    semicolon, or an exception or condition ("trừ trường hợp …", "thì") opening a clause in between."""
-    first = next(i for i in range(at) if typer.negates_onwards(clauses[i]))
-    span = text[text.find(clauses[first]):text.find(clauses[at])]
-    return ";" in span or any(typer.ends_scope(c) for c in clauses[first + 1:at + 1])
+def _broken_between(text: str, clauses: Sequence[str], ban: int, at: int, typer: AnswerTyper) -> bool:
+    """Whether something other than a comma separates clause ``at`` from the clause ``ban`` that forbids before
+    it: a semicolon, or an exception or condition ("trừ trường hợp …", "thì") opening a clause in between."""
+    span = text[text.find(clauses[ban]):text.find(clauses[at])]
+    return ";" in span or any(typer.ends_scope(c) for c in clauses[ban + 1:at + 1])
 
 
 def _asking_clause(folded_question: str) -> str:

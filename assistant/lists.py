@@ -74,12 +74,11 @@ def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
 
 def _marker(text: str) -> tuple[str, int] | None:
     """("digit", 2) for "2. …", ("letter", 1) for "b) …": where in its sequence an item stands."""
-    m = re.match(r"^\s*(?:(\d{1,2})[.)]|([a-zđ])\))\s", text, re.IGNORECASE)
-    if m is None:
+    kind, m = enum_kind(text), ENUMERATED.match(text)
+    if m is None or kind not in ("digit", "letter"):
         return None
-    if m.group(1):
-        return "digit", int(m.group(1))
-    return "letter", _LETTERS.find(m.group(2).lower())
+    head = m.group(0).strip()
+    return (kind, int(head[:-1])) if kind == "digit" else (kind, _LETTERS.find(head[0].lower()))
 
 
 _LETTERS = "abcdđeghiklmnopqrstuvxy"  # Vietnamese point letters in order ("d)" then "đ)"; no "f", "j", "w")
