@@ -25,12 +25,12 @@ from typing import Any
 
 from assistant.answer_model import AnswerFeatures, AnswerModel
 from assistant.answer_typing import AnswerTyper
-from assistant.counting import counted_noun, counts
+from assistant.counting import asked_measures, counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
 from assistant.question_cues import asking_sentence, defined_term, defines, is_how_to
-from assistant.selection import sides
+from assistant.selection import FIGURE_QUESTIONS, goes_on, sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
 
@@ -101,7 +101,8 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # What the question asks for is provably absent: the asked value type (a date, a fee, a place) is not in
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
-_VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated"])
+_VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated",
+                     "measure_not_stated"])
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -164,7 +165,11 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         # every type the question asks ("làm việc mấy giờ, ở đâu?": an hour and a place), not only the main one
         wanted = typer.expected_all(info.question) if info.qtype not in ("compare", "why") else (expected,)
         # the value must be in a sentence about the question, not in one quoted beside it for completeness
-        about = [r for r in chosen if r.coverage >= th.min_value_coverage_share * best.coverage]
+        strong = [r for r in chosen if r.coverage >= th.min_value_coverage_share * best.coverage]
+        # ... or in one that goes on from such a sentence in its paragraph ("… Obama đã cùng … Bourdain ăn bún
+        # chả …. Cảnh quay …. Hai người …, tổng hóa đơn … khoảng 6 đô la Mỹ"): its subject is a sentence before
+        about = strong + [r for r in chosen if r not in strong and info.qtype in FIGURE_QUESTIONS
+                          and any(goes_on(ev, s, r) for s in strong)]
         lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in about)]
         type_missing = bool(lacking)
         if type_missing:
@@ -184,6 +189,11 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     count_missing = bool(head) and not any(counts(r.sentence, head) for r in chosen)
     if count_missing:
         reasons.append(("count_not_stated", (" ".join(head),)))
+    # "nặng bao nhiêu tấn": a figure in that unit, not any figure of a sentence about the subject
+    measures = asked_measures(info)
+    if measures and not all(any(rx.search(r.sentence.folded) for r in chosen) for rx in measures):
+        count_missing = True
+        reasons.append(("measure_not_stated", ()))
     asked = _quarters(fold(info.question))
     period_missing = bool(asked) and not any(asked & _quarters(ev.docs[r.sentence.source].folded) for r in chosen)
     if period_missing:

@@ -141,19 +141,21 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.vocabulary import load_synonyms
 
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
-                                synonyms=load_synonyms(settings.synonyms_path),
+                                synonyms=load_synonyms(settings.synonyms_path).merged(
+                                    load_synonyms(settings.units_path)),
                                 shorthand=load_shorthand(settings.shorthand_path))
     typer = load_typer(settings.answer_types_path)
+    words = load_word_list(settings.words_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash, typer=typer,
-                            model=load_sentence_model(settings.sentence_model_path))
+                            model=load_sentence_model(settings.sentence_model_path), words=words)
     labeler = getattr(reader, "label_for", None)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
                                     typer=typer,
                                     model=load_model(settings.answer_model_path), labeler=labeler,
                                     refusal_texts=load_refusal_texts(settings.messages_path),
                                     retrieve=retriever.retrieve, top_k=settings.top_k,
-                                    words=load_word_list(settings.words_path))
+                                    words=words)
     answerer: Answerer = extractive
     condenser: Any = followup.condense
     if settings.llm_enabled:

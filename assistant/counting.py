@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from assistant.query import QueryInfo
 from assistant.question_cues import tokens
-from assistant.vocabulary import STOPWORDS
+from assistant.vocabulary import FIGURE, STOPWORDS
 from index.normalize import fold
 
 if TYPE_CHECKING:
     from assistant.evidence import Sentence
 
-__all__ = ["counted_noun", "counts"]
+__all__ = ["asked_measures", "counted_noun", "counts"]
 
 # "bao nhiêu X": X names what is counted; words after "bao nhiêu" that are units or fillers, not a noun
 # ("bao nhiêu mét" asks a length, which a document writes "7.729 m": a measure, not a count of metres)
@@ -51,6 +51,25 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     if len(words) >= 2 and words[1] not in STOPWORDS and not words[1].isdigit():
         return (words[0], words[1])
     return (words[0],)
+
+
+def asked_measures(info: QueryInfo) -> list[re.Pattern[str]]:
+    """For each unit a "bao nhiêu <unit>" / "mấy <unit>" question asks its measure in ("nặng bao nhiêu tấn"), a
+    pattern of a figure written in that unit, any of its forms (the units file's figure sides: "7.729 m",
+    "7.729 mét"), over a folded sentence; empty when no measure is asked.
+
+    Why: a sentence about the subject with some other figure ("xây dựng từ năm 1898") answers no weight."""
+    f = " ".join(tokens(info.question))
+    forms: dict[str, list[str]] = {}
+    for said, other in info.reworded:
+        if FIGURE in other:
+            forms.setdefault(said, []).append(other)
+    out = []
+    for said, sides in forms.items():
+        if re.search(rf"\b(?:bao nhieu|may) {re.escape(said)}\b", f):
+            alts = "|".join(r"\s*".join(re.escape(w) for w in side.replace(FIGURE, "").split()) for side in sides)
+            out.append(re.compile(rf"(?:\d|\b(?:{'|'.join(sorted(_NUMBER_WORDS | {'mot'}))}))\s*(?:{alts})\b"))
+    return out
 
 
 def counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int = 8) -> bool:

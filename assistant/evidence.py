@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer_typing import AnswerTyper
-from assistant.counting import counted_noun
+from assistant.counting import asked_measures, counted_noun
+from assistant.lexicon import WordList
 from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.question_cues import (
     SPEAKER_WORDS,
@@ -45,6 +46,7 @@ from assistant.vocabulary import (
     ABBREVIATIONS,
     EN_EXTRA,
     EN_FILLER,
+    FIGURE,
     GENERIC_PHRASES,
     LAMBDA_BIGRAM,
     QUESTION_PHRASES,
@@ -134,6 +136,21 @@ TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")  # "| Nội dung | Mức thu |",
 
 
 _NUMBERED_HEADING = re.compile(r"^(?:dieu \d+|chuong [ivxlc\d]+|muc \d+|phan [ivxlc\d]+|#+ |(?:\d{1,2}|[ivx]{1,4})[.)] |buoc \d+)")
+
+
+def _named_syllables(question: str, words: WordList) -> frozenset[str]:
+    """The folded syllables the question writes capitalised ("Yersin", "VNeID"): names. A sentence's first
+    word is capitalised by orthography, so there it counts only when it is no Vietnamese syllable or has
+    inner capitals ("Yersin làm …", not "Động Phong Nha …")."""
+    out: set[str] = set()
+    for m in re.finditer(r"\w+", question):
+        w = m.group(0)
+        before = question[:m.start()].rstrip()
+        opens = not before or before[-1] in ".?!:;\"“("
+        if w[0].isupper() and not w[0].isdigit() and (
+                not opens or any(c.isupper() for c in w[1:]) or (len(words) and not words.is_syllable(w))):
+            out.update(tokens(w))
+    return frozenset(out)
 
 
 def _is_heading(line: str) -> bool:
@@ -313,7 +330,7 @@ class EvidenceFinder:
                  document_text: Callable[[str], str],
                  catalog: Callable[[], Sequence[DocumentMeta]] | None = None,
                  text_by_hash: Callable[[str], str] | None = None, *, typer: AnswerTyper | None = None,
-                 model: SentenceModel | None = None) -> None:
+                 model: SentenceModel | None = None, words: WordList | None = None) -> None:
         if not callable(document_text):
             raise TypeError("document_text must be a function source -> normalised text")
         if text_by_hash is not None and not callable(text_by_hash):
@@ -326,6 +343,7 @@ class EvidenceFinder:
         self._catalog = catalog
         self._cache: dict[str, _Doc] = {}
         self._typer = typer
+        self._words = words if words is not None else WordList()
         self._model = model if model is not None else load_sentence_model(DEFAULT_SENTENCE_MODEL)
 
     # --- documents --------------------------------------------------------------------------------
@@ -513,6 +531,7 @@ class EvidenceFinder:
         # places: which retrieved documents are about each place the question names
         place_docs: dict[str, list[str]] = {}
         missing: list[str] = []
+        names = _named_syllables(info.question, self._words) - {t for p in info.places for t in tokens(p)}
         for place in info.places:
             fp = fold(place)
             covering = [s for s in sources if any(fold(p) == fp for p in chunk_places[s])
@@ -520,7 +539,10 @@ class EvidenceFinder:
             # prefer documents *about* the place over ones that merely mention it
             about = [s for s in covering if any(fold(p) == fp for p in chunk_places[s][:2])]
             if about:
-                covering = about
+                # ... unless a mentioning one states a name the question gives that none of those about the
+                # place state: "Yersin làm hiệu trưởng trường nào ở Hà Nội" is about Yersin, not Hà Nội
+                unmet = {t for t in names if not any(t in docs[s].terms for s in about)}
+                covering = about + [s for s in covering if s not in about and unmet & docs[s].terms]
             place_docs[place] = covering
             if not covering:
                 missing.append(place)
@@ -531,6 +553,7 @@ class EvidenceFinder:
         speaker_name, speaker = _speaker_terms(info.question, terms)
         define = defined_term(info, self._typer.term_nouns if self._typer is not None else ())
         cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
+        measures = asked_measures(info)
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
@@ -573,7 +596,8 @@ class EvidenceFinder:
                 ranked.append(self._score(info, cues, terms, sent, own[i] | saids[i], frozenset(near),
                                           chunk_rank[src], chunk_dense.get(src, []), docs[src].years,
                                           about_place, define,
-                                          follows_question=i > 0 and sents[i - 1].is_question))
+                                          follows_question=i > 0 and sents[i - 1].is_question,
+                                          measures=measures))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
@@ -588,7 +612,8 @@ class EvidenceFinder:
         if reworded:
             words = f" {' '.join(sent.seq)} "
             for own_terms, other in reworded:
-                if f" {other} " in words:
+                if f" {other} " in words if FIGURE not in other else re.search(
+                        " " + re.escape(other).replace(re.escape(FIGURE), r"\d+") + " ", words):
                     said |= own_terms
         return frozenset(said)
 
@@ -596,7 +621,7 @@ class EvidenceFinder:
                matched: frozenset[str], near: frozenset[str], spans: list[tuple[int, int, int]],
                dense_spans: list[tuple[int, int, float]], doc_years: frozenset[int],
                about: frozenset[str] = frozenset(), define: str = "", *,
-               follows_question: bool = False) -> ScoredSentence:
+               follows_question: bool = False, measures: Sequence[re.Pattern[str]] = ()) -> ScoredSentence:
         """``matched``: the question's terms the sentence states (its speaker, named earlier in the
         paragraph, included); ``near``: those its neighbours in the paragraph state; ``about``: the place
         its report is about, which ranks the sentence but is not counted as its own support (the refusal
@@ -613,8 +638,10 @@ class EvidenceFinder:
             own_coverage=sum(terms.weights[t] for t in own) / terms.total,
             near_coverage=sum(terms.weights[t] for t in near - matched) / terms.total,
             follows_question=follows_question, chunk_dense=dense,
-            counts_asked=bool(cues.counted) and re.search(
-                rf"\d[\d.,]*\s+{' '.join(cues.counted)}\b", sent.folded) is not None,
+            # what "bao nhiêu X" counts, or the unit it measures in ("dài bao nhiêu mét": "7.729 m")
+            counts_asked=(bool(cues.counted) and re.search(
+                rf"\d[\d.,]*\s+{' '.join(cues.counted)}\b", sent.folded) is not None)
+            or any(rx.search(sent.folded) for rx in measures),
             defines=bool(define) and defines(sent.folded, define),
             names_person=asks_who and names_person(sent.text),
             year_fit=year_adjustment(info.years, sent.folded, doc_years), rank=rank, typer=self._typer)

@@ -24,6 +24,8 @@ class WordList:
     pairs: frozenset[str] = frozenset()
     # the same pairs as written (lower case, NFC): folding merges "có kết" (a seam) with "cố kết" (a word)
     written: frozenset[str] = frozenset()
+    # every syllable of the list as written (lower case): "yersin" is none, so a question opening with it names
+    syllables: frozenset[str] = frozenset()
 
     def is_word(self, bigram: str, text: str = "") -> bool:
         """Whether a folded two-syllable term ("giao dien") is (part of) a word; True when the list is empty,
@@ -35,6 +37,10 @@ class WordList:
             return False
         as_written = _as_written(bigram, text)
         return not as_written or fold(as_written) == as_written or as_written in self.written
+
+    def is_syllable(self, word: str) -> bool:
+        """Whether ``word`` (as written, any case) is a syllable of a listed word; True when the list is empty."""
+        return not self.syllables or normalize_text(word).lower() in self.syllables
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -51,15 +57,17 @@ def load_word_list(path: Path | str | None) -> WordList:
         raise ValueError(f"cannot read the word list {p}: {err}") from err
     pairs: set[str] = set()
     written: set[str] = set()
+    syllables: set[str] = set()
     for raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         syl = normalize_text(line).lower().split()
         written.update(f"{a} {b}" for a, b in zip(syl, syl[1:], strict=False))
+        syllables.update(syl)
         folded = [fold(x) for x in syl]
         pairs.update(f"{a} {b}" for a, b in zip(folded, folded[1:], strict=False))
-    return WordList(frozenset(pairs), frozenset(written))
+    return WordList(frozenset(pairs), frozenset(written), frozenset(syllables))
 
 
 def _as_written(bigram: str, text: str) -> str:

@@ -25,9 +25,14 @@ from assistant.lists import ENUMERATED, enclosing_list
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
-__all__ = ["select_sentences"]
+__all__ = ["CONTINUATION_SPAN", "FIGURE_QUESTIONS", "goes_on", "select_sentences"]
 
 _MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
+# how many sentences after the one naming a subject, in its paragraph, may still state its asked value
+CONTINUATION_SPAN = 2
+# ... for a figure or a date: a place or a name is typed too loosely ("tại Việt Nam") to be sought further on
+FIGURE_QUESTIONS = frozenset(["how_many", "when"])
+_ASKED_VALUE = SENTENCE_FEATURES.index("asked_value")
 _DEFAULT_MAX = 3
 
 
@@ -272,6 +277,18 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
     # a sentence that starts "Trong đó, ..." only makes sense with the one before it
     if best.sentence.folded.startswith(_OPENERS):
         add(ev.previous_sentence(best.sentence))
+    # the asked value often comes a sentence or two after the one naming the subject ("… dùng bữa tối tại quán
+    # Ông Ba …. Buổi gặp được đưa tin. Họ gọi …, cả bữa hết khoảng 15 đô la Mỹ"): quote the first that holds it
+    if qtype in FIGURE_QUESTIONS and best.features and not best.features[_ASKED_VALUE]:
+        nxt = ev.next_sentence(best.sentence)
+        for _ in range(CONTINUATION_SPAN):
+            if nxt is None or nxt.para != best.sentence.para:
+                break
+            r = by_key.get((nxt.source, nxt.index))
+            if r is not None and r.features and r.features[_ASKED_VALUE] > 0 and goes_on(ev, best, r):
+                add(nxt)
+                break
+            nxt = ev.next_sentence(nxt)
     # an announced list / explanation continues in the following sentences
     if qtype in ("list", "why", "other") and _ANNOUNCES.search(best.sentence.folded):
         nxt = ev.next_sentence(best.sentence)
@@ -352,6 +369,18 @@ _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi 
 # hệ thống" for "bao nhiêu hệ thống"), the definition of the asked term. (A value of the asked type is
 # too loose a test here: any province name is a "place".)
 _REQUIRED = tuple(SENTENCE_FEATURES.index(n) for n in ("counted_noun", "defines"))
+
+
+def goes_on(ev: Evidence, first: ScoredSentence, later: ScoredSentence) -> bool:
+    """Whether ``later`` goes on about what ``first`` names: it follows within ``CONTINUATION_SPAN`` sentences
+    in the same paragraph and states some word of the question besides the place ("… dùng bữa tối …. Họ gọi …,
+    cả bữa hết khoảng 15 đô la"). A report's next figure about something else ("… cấp 100% CCCD …" after a
+    sentence on accounts) shares only the province with the question."""
+    a, b = first.sentence, later.sentence
+    if a.source != b.source or a.para != b.para or not 0 < b.index - a.index <= CONTINUATION_SPAN:
+        return False
+    places = {t for p in ev.info.places for t in place_terms(p, ev.terms)}
+    return bool({t for t in later.matched if not set(t.split()) <= places | _PLACE_KIND_WORDS})
 
 
 def _meeting_requirements(pool: Sequence[ScoredSentence]) -> ScoredSentence:

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     legal_context: bool = True
     # everyday <-> legal wording ("nhập hộ khẩu" <-> "đăng ký thường trú") added to searches; "" = none
     synonyms_path: Path | None = DEFAULT_SYNONYMS
+    # how documents write what a question spells out: units ("bao nhiêu mét" is stated as "7.729 m"), in the
+    # synonyms format (language knowledge, searched and counted as stated like the pack's pairs); "" = none
+    units_path: Path | None = PROJECT_ROOT / "data" / "lang" / "units.tsv"
     # chat shorthand citizens type ("hs" -> "hồ sơ", "sđt" -> "số điện thoại"), written out before analysis
     shorthand_path: Path = PROJECT_ROOT / "data" / "lang" / "shorthand.tsv"
     # Vietnamese words of two or more syllables: tells a word of the question from the seam between two words

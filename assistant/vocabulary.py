@@ -14,7 +14,7 @@ from pathlib import Path
 from index.normalize import fold, normalize_text
 
 __all__ = ["ABBREVIATIONS", "ACRONYMS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
-           "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "load_synonyms"]
+           "FIGURE", "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "load_synonyms"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -41,6 +41,8 @@ QUESTION_PHRASES = (
     "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi",
     # "mấy giờ / mấy ngày …": the question word, not "máy" (a machine), which folds the same
     r"may(?= (?:gio|ngay|tuoi|lan|thang|nam|tuan|phut|nguoi|buoc|loai|cai|so|chu))",
+    # the preposition of a "when" phrase ("xây dựng vào năm nào", "có từ bao giờ"): no term of the topic
+    r"(?:vao|tu|den|cho toi|toi)(?= (?:(?:nam|ngay|thang|luc|thoi diem|thoi gian|the ky|hoi) nao|bao gio|khi nao)\b)",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
 # English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
@@ -91,6 +93,9 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
 
 # --------------------------------------------------------------------------- synonym pack
 
+# in a pair's document side, where a figure stands ("mét" <-> "# m": "7.729 m" states "mét", "Hà" does not)
+FIGURE = "#"
+
 
 @dataclass(frozen=True)
 class SynonymTable:
@@ -108,8 +113,9 @@ class SynonymTable:
     two_way: frozenset[int] = frozenset()  # indexes of pairs searched in both directions
 
     def expand(self, text: str) -> tuple[str, ...]:
-        """The phrases to search besides ``text``: the other side of each pair it mentions, when absent."""
-        return tuple(dict.fromkeys(add for _, add in self._sides(text)))
+        """The phrases to search besides ``text``: the other side of each pair it mentions, when absent. A side
+        that needs a figure (``#``, "# m") is how a value is written, not words to search for."""
+        return tuple(dict.fromkeys(add for _, add in self._sides(text) if FIGURE not in add))
 
     def mentioned(self, text: str) -> tuple[tuple[str, str], ...]:
         """``(said, other)`` for each pair ``text`` says one side of and not the other: the question's own
@@ -126,12 +132,18 @@ class SynonymTable:
                     out.append((have, add))
         return out
 
+    def merged(self, other: SynonymTable) -> SynonymTable:
+        """This table's pairs followed by ``other``'s (a corpus pack joined with the language's own pairs)."""
+        n = len(self.pairs)
+        return SynonymTable(self.pairs + other.pairs, self.two_way | {n + i for i in other.two_way})
+
     def __len__(self) -> int:
         return len(self.pairs)
 
 
 def _words(phrase: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", fold(phrase).lower()))
+    return " ".join(re.findall(rf"[^\W_]+|{FIGURE}", fold(phrase).lower()))
+
 
 
 def load_synonyms(path: Path | str | None) -> SynonymTable:

@@ -42,6 +42,8 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Ông có hai người con trai.", "number", "hai"),  # numbers written as words
     ("Thời hạn giải quyết là 05 ngày làm việc.", "duration", "05 ngày làm việc"),
     ("Lệ phí là 25.000 đồng/thẻ.", "money", "25.000 đồng"),
+    ("Tổng hóa đơn chỉ khoảng 6 đô la Mỹ, do khách trả.", "money", "6 đô la"),  # a foreign currency
+    ("Vé vào cửa giá 12 euro.", "money", "12 euro"),
     ("Hồ sơ nộp ngày Chủ nhật được tính tiếp nhận vào ngày làm việc tiếp theo.", "date", "ngày làm việc tiếp theo"),
 ])
 def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:

@@ -50,3 +50,9 @@ def test_a_pair_written_with_diacritics_is_checked_as_written(words: WordList) -
     assert words.is_word("co ket", "Sự cố kết cộng đồng")
     assert words.is_word("co ket", "bao lau co ket qua")  # typed without diacritics: the folded pair is all there is
     assert words.is_word("giao dien", "Giao diện khó dùng")
+
+
+def test_a_syllable_of_the_list_is_told_from_a_foreign_name(words: WordList) -> None:
+    assert words.is_syllable("Động") and words.is_syllable("thường")
+    assert not words.is_syllable("Yersin") and not words.is_syllable("Bourdain")
+    assert WordList().is_syllable("Yersin")  # without a list, every word is one

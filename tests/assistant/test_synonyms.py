@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.query import analyze
-from assistant.settings import DEFAULT_SYNONYMS
+from assistant.settings import DEFAULT_SYNONYMS, Settings
 from assistant.vocabulary import SynonymTable, load_synonyms
 
 
@@ -76,3 +76,37 @@ def test_a_sentence_in_the_documents_wording_states_the_everyday_words() -> None
     said = frozenset({"nhap", "ho", "khau", "nhap ho", "ho khau"})
     assert EvidenceFinder._matched(terms, sent, [(said, "dang ky thuong tru")]) == said | {"thue"}  # noqa: SLF001
     assert EvidenceFinder._matched(terms, sent, [(said, "dang ky tam tru")]) == plain  # noqa: SLF001
+
+
+def test_the_language_s_units_join_the_pack_and_keep_its_two_way_pairs() -> None:
+    pack = SynonymTable((("a b", "c d"), ("vneid", "ứng dụng định danh")), frozenset({1}))
+    units = load_synonyms(Settings().units_path)
+    merged = pack.merged(units)
+    assert len(merged) == len(pack) + len(units) and len(units) >= 10
+    assert merged.expand("ứng dụng định danh") == ("vneid",)  # the pack's two-way pair still goes back
+    # a unit spelled out in the question is what a document abbreviates after a figure
+    assert ("met", "# m") in merged.mentioned("Động Phong Nha dài bao nhiêu mét?")
+    assert ("ki lo met", "# km") in merged.mentioned("Sông dài bao nhiêu ki-lô-mét?")
+    assert merged.expand("Sông dài bao nhiêu ki-lô-mét?") == ()  # how a value is written is not searched
+
+
+def test_a_measure_asked_is_a_figure_in_any_form_of_its_unit() -> None:
+    from assistant.counting import asked_measures
+
+    units = load_synonyms(Settings().units_path)
+    (length,) = asked_measures(analyze("Động Phong Nha dài bao nhiêu mét?", synonyms=units))
+    assert length.search("dong dai 7.729 m, co song ngam") and length.search("cao 3143m")
+    assert length.search("dai 7.729 met") and not length.search("nam 1902, ong ha van minh")
+    (weight,) = asked_measures(analyze("Cầu nặng mấy tấn?", synonyms=units))
+    assert weight.search("nang 1.200 tan") and not weight.search("xay dung tu nam 1898")
+    assert asked_measures(analyze("Cầu dài 2 km thì đi bộ mất bao lâu?", synonyms=units)) == []  # a unit, not asked
+
+
+def test_a_time_asked_in_days_is_not_answered_in_months() -> None:
+    from assistant.counting import asked_measures
+
+    units = load_synonyms(Settings().units_path)
+    (days,) = asked_measures(analyze("Xin giấy xác nhận độc thân thì mấy ngày mới lấy được?", synonyms=units))
+    assert days.search("trong 03 ngay lam viec") and days.search("trong vong ba ngay")
+    assert not days.search("giay co gia tri 06 thang ke tu ngay cap")
+    assert asked_measures(analyze("Luật có hiệu lực từ ngày nào?", synonyms=units)) == []

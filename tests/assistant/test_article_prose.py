@@ -1,0 +1,96 @@
+"""Encyclopedia-style prose through the real pipeline: the subject is named once and the figure comes a
+sentence or two later; a unit is spelled out in the question and abbreviated in the text; a place the
+question names is not what the question is about. Real index, real pipeline, hand-written articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from assistant.evidence import CorpusStats, EvidenceFinder
+from assistant.query import analyze
+
+BRIDGE = """Cầu Sắt Bắc
+
+Cầu Sắt Bắc là cây cầu thép bắc qua sông Lam ở Nghệ An, do người Pháp xây dựng từ năm 1898 đến năm 1902.
+Cầu dài 2.290 m, gồm 19 nhịp dầm thép đặt trên 20 trụ cao. Ngày nay cầu chỉ dành cho xe máy và người đi bộ.
+"""
+
+ARCHITECT = """Ernest Hébrard
+
+Ernest Hébrard (1875 – 1933) là kiến trúc sư người Pháp. Năm 1923, Hébrard sang Đông Dương và lập quy hoạch cho \
+Đà Lạt. Ở Đà Lạt, ông vẽ nhiều biệt thự bên hồ.
+
+Ông cũng thiết kế Bảo tàng Louis Finot ở Hà Nội, nay là Bảo tàng Lịch sử quốc gia, khánh thành năm 1932.
+"""
+
+LAKE = """Hồ Tây
+
+Hồ Tây là hồ nước ngọt lớn nhất Hà Nội, rộng khoảng 500 ha. Quanh hồ Tây ở Hà Nội có nhiều chùa cổ và làng hoa.
+Người Hà Nội thường dạo quanh hồ vào buổi chiều; nhiều bảo tàng nhỏ mở quanh hồ.
+"""
+
+DINNER = """Quán Ông Ba
+
+Năm 2018, nhà văn Paul Martin và ca sĩ Anna Lee dùng bữa tối tại quán Ông Ba trên phố Hàng Bông. Buổi gặp được \
+một tờ báo đưa tin. Họ gọi ba món và một ấm trà, cả bữa hết khoảng 15 đô la Mỹ.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("prose", {"cau-sat-bac.txt": BRIDGE, "ernest-hebrard.txt": ARCHITECT,
+                                   "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER})
+
+
+def _answered(answer: Any, value: str, source: str) -> None:
+    assert not answer.refused, answer.meta
+    assert value in answer.answer.split("[", 1)[0]  # the lead states it
+    assert any(value in c.quote and c.source == source for c in answer.citations)
+
+
+def test_a_unit_spelled_out_is_the_abbreviation_after_the_figure(pipeline: Any) -> None:
+    _answered(pipeline.ask("Cầu Sắt Bắc dài bao nhiêu mét?"), "2.290 m", "cau-sat-bac.txt")
+
+
+def test_a_place_in_the_question_does_not_hide_the_article_about_the_name(pipeline: Any) -> None:
+    # "ở Hà Nội" matches the lake article, which is about Hà Nội; the question is about Hébrard
+    _answered(pipeline.ask("Hébrard thiết kế bảo tàng nào ở Hà Nội?"), "Louis Finot", "ernest-hebrard.txt")
+
+
+def test_a_sum_two_sentences_after_the_subject_answers_it(pipeline: Any) -> None:
+    _answered(pipeline.ask("Bữa tối của Paul Martin và Anna Lee ở quán Ông Ba tốn bao nhiêu tiền?"), "15 đô la",
+              "quan-ong-ba.txt")
+
+
+def test_what_the_article_does_not_say_is_still_refused(pipeline: Any) -> None:
+    assert pipeline.ask("Cầu Sắt Bắc nặng bao nhiêu tấn?").refused
+    assert pipeline.ask("Hébrard thiết kế bao nhiêu trường học ở Hà Nội?").refused
+
+
+def test_the_preposition_of_a_when_phrase_is_no_topic_term() -> None:
+    finder = EvidenceFinder(CorpusStats([BRIDGE, LAKE]), lambda _s: BRIDGE)
+    terms = finder.query_terms(analyze("Cầu Sắt Bắc được xây dựng vào năm nào?")).weights
+    assert "xay dung" in terms and "vao" not in terms and "dung vao" not in terms
+    kept = finder.query_terms(analyze("Người dân đi vào hồ bằng cổng nào?")).weights
+    assert "vao" in kept  # "vào" of the topic stays
+
+
+def test_a_unit_counts_as_stated_only_after_a_figure() -> None:
+    from assistant.settings import Settings
+    from assistant.vocabulary import load_synonyms
+
+    units = load_synonyms(Settings().units_path)
+    text = "Giáo sư Hà Văn Minh đo hồ. Hồ rộng khoảng 500 ha."
+    finder = EvidenceFinder(CorpusStats([text]), lambda _s: text)
+    info = analyze("Hồ rộng bao nhiêu hecta?", synonyms=units)
+    ev = finder.find(info, [])
+    assert ev.ranked == []  # nothing retrieved, nothing read
+    doc = finder._doc("a.txt")  # noqa: SLF001 - the parser the evidence stage uses
+    terms = finder.query_terms(info)
+    reworded = [(frozenset(t for t in terms.weights if t == "hecta"), other) for _, other in info.reworded]
+    name, figure = doc.sentences
+    assert "hecta" not in finder._matched(terms, name, reworded)  # noqa: SLF001 - "Hà" folds to "ha"
+    assert "hecta" in finder._matched(terms, figure, reworded)  # noqa: SLF001 - "500 ha"
