@@ -82,6 +82,7 @@ class _Lexicon:
     negations_as_written: tuple[str, ...] = ()  # negation words as written ("không": "khổng lồ" is none)
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
     list_kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()  # (kind, asks, heads)
+    implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
 
 
 class AnswerTyper:
@@ -381,6 +382,21 @@ class AnswerTyper:
                     found.append(Span("place", sp.start, sp.end, sp.text))
         return found
 
+    def implied_words(self, folded: str) -> frozenset[str]:
+        """The question words (folded syllables and pairs) a folded sentence states by how it is written:
+        "Trần Hưng Đạo (1228 – 1300)" states "sinh" and "mất" (data ``[implied]``)."""
+        return frozenset(w for _, _, words in self.implied_values(folded) for w in words)
+
+    def implied_values(self, folded: str) -> list[tuple[int, int, frozenset[str]]]:
+        """Where a folded sentence states a value by how it is written, and the question words that value
+        answers: (start, end, words) for 1228 ("sinh") and 1300 ("mất") in "Trần Hưng Đạo (1228 – 1300)"."""
+        out = []
+        for rx, words in self._lx.implied:
+            for m in rx.finditer(folded):
+                g = next((i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None), 0)
+                out.append((m.start(g), m.end(g), words))
+        return out
+
     def has(self, text: str, kind: str) -> bool:
         return bool(self.spans(text, kind))
 
@@ -529,5 +545,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         list_kinds=tuple((kind, compile_all(spec["asks"], f"list_kinds.{kind}.asks"),
                           re.compile(r"\b(?:" + "|".join(re.escape(fold(h)) for h in spec["heads"]) + r")\b"))
                          for kind, spec in data.get("list_kinds", {}).items()),
+        implied=tuple((compile_all([spec["pattern"]], f"implied.{name}"),
+                       frozenset(" ".join(fold(w).split()) for w in spec["states"]))
+                      for name, spec in data.get("implied", {}).items()),
     )
     return AnswerTyper(lex)

@@ -584,7 +584,9 @@ class EvidenceFinder:
                     elif sent.para in attributed_after:
                         said = speaker
                 saids.append(said)
-            own = [self._matched(terms, sent, reworded) for sent in sents]
+            own = [self._matched(terms, sent, reworded,
+                                 self._typer.implied_words(sent.folded) if self._typer is not None else frozenset())
+                   for sent in sents]
             for i, sent in enumerate(sents):
                 # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
                 # ngày" after "Mã kích hoạt VNeID được gửi qua tin nhắn"): an answer often names its
@@ -604,11 +606,14 @@ class EvidenceFinder:
 
     @staticmethod
     def _matched(terms: QueryTerms, sent: Sentence,
-                 reworded: Sequence[tuple[frozenset[str], str]] = ()) -> frozenset[str]:
+                 reworded: Sequence[tuple[frozenset[str], str]] = (), implied: frozenset[str] = frozenset()
+                 ) -> frozenset[str]:
         """The question's terms the sentence (or its heading) states; a term of the question's everyday
         wording counts as stated where the sentence says it the documents' way ("nhập hộ khẩu" by
         "đăng ký thường trú", from the corpus pack's synonyms)."""
         said = {t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks) or t in sent.context}
+        if implied:
+            said |= {t for t in terms.weights if t in implied}
         if reworded:
             words = f" {' '.join(sent.seq)} "
             for own_terms, other in reworded:

@@ -110,18 +110,25 @@ def _question_terms(ev: Evidence) -> list[str]:
 _WINDOW = 8  # syllables either side of a value that tell what it measures
 
 
-def _measure_terms(ev: Evidence) -> dict[str, float]:
-    """The question's terms minus its scope (places, and the time phrase around a year: "quý I/2025"):
-    the scope holds for every figure of the passage, so it does not tell which figure is asked."""
+def _measure_terms(ev: Evidence, typer: AnswerTyper, kind: str) -> dict[str, float]:
+    """The question's terms minus its scope (places, the time phrase around a year: "quý I/2025", and for a
+    figure or a date the person it is about): the scope holds for every figure of the passage, so it does not
+    tell which figure is asked ("Trần Hưng Đạo" stands beside 1288 as much as beside 1228; "sinh" tells the
+    year of birth). A name asked for is told by the names beside it, so they stay then."""
     q = tokens(ev.info.question)
     scope = {t for p in ev.info.places for t in tokens(p)}
+    if kind in _FIGURE_KINDS:
+        scope |= {t for sp in typer.spans(ev.info.question, "name") for t in tokens(sp.text)}
     for i, t in enumerate(q):
         if t.isdigit() and len(t) == 4:
             scope.update(q[max(0, i - 2):i + 1])
     return {t: v for t, v in ev.terms.weights.items() if not set(t.split()) & scope}
 
 
-def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span]) -> list[float]:
+_FIGURE_KINDS = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])
+
+
+def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer: AnswerTyper) -> list[float]:
     """For each value in a sentence, the question's term weight stated closer to it than to any other
     value of the same type, within its clause window: in "… có 1.230 dịch vụ … toàn trình (…) và 278
     dịch vụ … một phần", "một phần" belongs to 278, "toàn trình" to 1.230."""
@@ -137,7 +144,7 @@ def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span]) -> lis
             lo = clauses[idx - 1][0]
         hi = clauses[idx][1] if clauses else len(text)
         windows.append((len(tokens(text[:lo])), len(tokens(text[:hi]))))
-    w = _measure_terms(ev)
+    w = _measure_terms(ev, typer, spans[0].kind if spans else "")
     out = [0.0] * len(spans)
     seen: list[set[str]] = [set() for _ in spans]
     for i, tok in enumerate(seq):
@@ -161,7 +168,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     q_digits = set(re.sub(r"\D", " ", question).split())
     q_words = f" {' '.join(tokens(question))} "
     frame = typer.frame(question, kind)
-    best: tuple[tuple[int, int, float], ScoredSentence, Span] | None = None
+    best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
         spans = [sp for sp in typer.spans(r.sentence.text, kind)
@@ -176,9 +183,15 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
             echoed = digits in q_digits if digits else f" {' '.join(tokens(sp.text))} " in q_words
             demoted.append(echoed or (kind not in ("date", "duration", "age") and _is_year(digits)))
         live = [sp for sp, d in zip(spans, demoted, strict=True) if not d] or spans
-        support = dict(zip(map(id, live), _nearest_support(ev, r.sentence, live), strict=True))
+        support = dict(zip(map(id, live), _nearest_support(ev, r.sentence, live, typer), strict=True))
+        # a value written so that it answers the question's words comes first ("(1228 – 1300)" for "sinh năm
+        # nào": 1228 is the year of birth)
+        implied = [(a, b) for a, b, words in typer.implied_values(r.sentence.folded)
+                   if any(t in words for t in ev.terms.weights)]
         for sp, d in zip(spans, demoted, strict=True):
-            key = (-int(d), typer.in_frame(r.sentence.text, sp, frame), support.get(id(sp), 0.0) - 0.05 * rank)
+            answers = any(sp.start < b and a < sp.end for a, b in implied)
+            key = (-int(d), int(answers), typer.in_frame(r.sentence.text, sp, frame),
+                   support.get(id(sp), 0.0) - 0.05 * rank)
             if best is None or key > best[0]:
                 best = (key, r, sp)
     return (best[1], best[2]) if best is not None else None

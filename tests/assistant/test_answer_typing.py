@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer_typing import AnswerTyper, load_typer
+from index.normalize import fold
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +19,7 @@ def typer() -> AnswerTyper:
     ("Số điện thoại cũ bị khóa thì đến cơ quan nào để cập nhật?", "organization"),
     # "how many" alone in the last clause: the whole question says of what
     ("Lệ phí cấp căn cước lần đầu là bao nhiêu, đổi thẻ thì bao nhiêu?", "money"),
+    ("Bà qua đời ở tuổi bao nhiêu?", "age"),  # the age cue in either word order
     ("Tỷ lệ hồ sơ trực tuyến là bao nhiêu?", "percent"),
     ("Nếu mất thẻ thì bao lâu được cấp lại?", "duration"),
     ("Số điện thoại đường dây nóng là gì?", "phone"),
@@ -44,6 +46,7 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Lệ phí là 25.000 đồng/thẻ.", "money", "25.000 đồng"),
     ("Tổng hóa đơn chỉ khoảng 6 đô la Mỹ, do khách trả.", "money", "6 đô la"),  # a foreign currency
     ("Vé vào cửa giá 12 euro.", "money", "12 euro"),
+    ("Sáng ngày 9.5, đoàn công tác làm việc với UBND tỉnh.", "date", "ngày 9.5"),  # day.month as news write it
     ("Hồ sơ nộp ngày Chủ nhật được tính tiếp nhận vào ngày làm việc tiếp theo.", "date", "ngày làm việc tiếp theo"),
 ])
 def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:
@@ -223,3 +226,12 @@ def test_a_reference_to_a_part_of_a_law_or_an_item_number_is_no_value(typer: Ans
 def test_not_is_no_zero(typer: AnswerTyper) -> None:
     assert not typer.has("Trường hợp không có hoặc không thu nhận được thông tin.", "number")
     assert typer.has("Tỉnh có hai mươi hồ sơ.", "number")
+
+
+def test_a_life_span_states_the_years_of_birth_and_death(typer: AnswerTyper) -> None:
+    text = fold("Alexandre Yersin (22 tháng 9 năm 1863 – 1 tháng 3 năm 1943) là bác sĩ.")
+    (birth_at, birth_end, birth), (death_at, death_end, death) = sorted(typer.implied_values(text))
+    assert "1863" in text[birth_at:birth_end] and "sinh" in birth and "mat" not in birth
+    assert "1943" in text[death_at:death_end] and "qua doi" in death
+    assert typer.implied_words(fold("Trần Hưng Đạo (1228 – 1300), tên thật là Trần Quốc Tuấn")) >= {"sinh", "mat"}
+    assert not typer.implied_words(fold("Chỉ tiêu giai đoạn 2021 – 2025"))

@@ -38,11 +38,17 @@ Năm 2018, nhà văn Paul Martin và ca sĩ Anna Lee dùng bữa tối tại qu�
 một tờ báo đưa tin. Họ gọi ba món và một ấm trà, cả bữa hết khoảng 15 đô la Mỹ.
 """
 
+TEACHER = """Lê Văn Hòa
+
+Lê Văn Hòa (1890 – 1962) là nhà giáo và nhà nghiên cứu ngôn ngữ người Việt Nam. Ông dạy học ở Huế hơn ba mươi năm.
+Năm 1945, ông biên soạn cuốn từ điển tiếng Việt đầu tiên dành cho học sinh tiểu học.
+"""
+
 
 @pytest.fixture(scope="module")
 def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
     return page_pipeline("prose", {"cau-sat-bac.txt": BRIDGE, "ernest-hebrard.txt": ARCHITECT,
-                                   "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER})
+                                   "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER, "le-van-hoa.txt": TEACHER})
 
 
 def _answered(answer: Any, value: str, source: str) -> None:
@@ -94,3 +100,16 @@ def test_a_unit_counts_as_stated_only_after_a_figure() -> None:
     name, figure = doc.sentences
     assert "hecta" not in finder._matched(terms, name, reworded)  # noqa: SLF001 - "Hà" folds to "ha"
     assert "hecta" in finder._matched(terms, figure, reworded)  # noqa: SLF001 - "500 ha"
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("Lê Văn Hòa sinh năm nào?", "1890"), ("Lê Văn Hòa mất năm nào?", "1962"),
+    ("In what year was Lê Văn Hòa born?", "1890"), ("When did Lê Văn Hòa die?", "1962"),
+])
+def test_a_life_written_as_two_years_after_the_name_gives_birth_and_death(pipeline: Any, question: str,
+                                                                          year: str) -> None:
+    # "Lê Văn Hòa (1890 – 1962)" has no word for birth or death; reference texts write a life so
+    answer = pipeline.ask(question)
+    _answered(answer, year, "le-van-hoa.txt")
+    if question.startswith(("In ", "When ")):
+        assert answer.answer.startswith(f"Answer: {year}"), answer.answer
