@@ -65,10 +65,12 @@ def asked_measures(info: QueryInfo) -> list[re.Pattern[str]]:
         if FIGURE in other:
             forms.setdefault(said, []).append(other)
     out = []
+    scale = rf"(?:(?:{'|'.join(_MAGNITUDES)}) )?"  # "bao nhiêu triệu tấn" is answered by "3 triệu tấn"
     for said, sides in forms.items():
-        if re.search(rf"\b(?:bao nhieu|may) {re.escape(said)}\b", f):
+        if re.search(rf"\b(?:bao nhieu|may) {scale}{re.escape(said)}\b", f):
             alts = "|".join(r"\s*".join(re.escape(w) for w in side.replace(FIGURE, "").split()) for side in sides)
-            out.append(re.compile(rf"(?:\d|\b(?:{'|'.join(sorted(_NUMBER_WORDS | {'mot'}))}))\s*(?:{alts})\b"))
+            out.append(re.compile(
+                rf"(?:\d|\b(?:{'|'.join(sorted(_NUMBER_WORDS | {'mot'}))}))\s*{scale}(?:{alts})\b"))
     return out
 
 
@@ -102,5 +104,7 @@ def _is_count(token: str) -> bool:
     return token in _NUMBER_WORDS
 
 
+# the scale words (folded) between a figure and its unit ("3 triệu tấn")
+_MAGNITUDES = ("nghin", "ngan", "trieu", "ty", "tram", "van")
 # number words (folded) a count may be written in: "hai lần", "ba cuộc kháng chiến"
 _NUMBER_WORDS = frozenset(["hai", "ba", "bon", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin", "trieu"])

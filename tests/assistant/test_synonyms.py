@@ -100,6 +100,8 @@ def test_a_measure_asked_is_a_figure_in_any_form_of_its_unit() -> None:
     (weight,) = asked_measures(analyze("Cầu nặng mấy tấn?", synonyms=units))
     assert weight.search("nang 1.200 tan") and not weight.search("xay dung tu nam 1898")
     assert asked_measures(analyze("Cầu dài 2 km thì đi bộ mất bao lâu?", synonyms=units)) == []  # a unit, not asked
+    (coal,) = asked_measures(analyze("Mỗi năm mỏ khai thác bao nhiêu triệu tấn than?", synonyms=units))
+    assert coal.search("khai thac khoang 40 trieu tan than") and not coal.search("cao toc dai khoang 80 km")
 
 
 def test_a_time_asked_in_days_is_not_answered_in_months() -> None:
