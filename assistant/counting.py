@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from assistant.query import QueryInfo
 from assistant.question_cues import tokens
 from assistant.vocabulary import FIGURE, STOPWORDS
-from index.normalize import fold
+from index.normalize import fold, written_otherwise
 
 if TYPE_CHECKING:
     from assistant.evidence import Sentence
@@ -23,7 +23,7 @@ __all__ = ["asked_measures", "counted_noun", "counts"]
 # ("bao nhiêu mét" asks a length, which a document writes "7.729 m": a measure, not a count of metres)
 _NOT_COUNTED = frozenset(["phan", "tram", "tien", "ty", "trieu", "nghin", "dong", "lan", "so", "thi", "la",
                           "con", "nua", "the", "vay", "a", "ha", "nhi", "roi", "dau", "duoc", "va", "cua",
-                          "met", "km", "cm", "mm", "m2", "km2", "kg", "gam", "tan", "lit", "do", "hecta"])
+                          "met", "km", "cm", "mm", "m2", "km2", "kg", "gam", "tan", "lit", "do", "hecta", "h"])
 
 
 _ANY_PERSON = frozenset(["nguoi", "ai"])
@@ -38,7 +38,12 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     a nearby sentence, not an answer.
     """
     f = fold(info.question)
-    m = re.search(r"\bbao nhieu\s+([a-z0-9][a-z0-9 ,]*)", f)
+    # "mấy cứ điểm" counts as "bao nhiêu cứ điểm"; "xe máy" holds no "mấy" (a question typed with diacritics
+    # must write it so)
+    # "lần thứ mấy" asks an ordinal, not a count
+    cue = next((c for c in re.finditer(r"(?<!\bthu )\b(?:bao nhieu|may)\b", f)
+                if c.group(0) != "may" or not written_otherwise(info.question, c.start(), c.end(), ("mấy",))), None)
+    m = re.match(r"\s+([a-z0-9][a-z0-9 ,]*)", f[cue.end():]) if cue is not None else None
     if not m:
         return ()
     words = tokens(m.group(1))

@@ -584,9 +584,12 @@ class EvidenceFinder:
                     elif sent.para in attributed_after:
                         said = speaker
                 saids.append(said)
-            own = [self._matched(terms, sent, reworded,
-                                 self._typer.implied_words(sent.folded) if self._typer is not None else frozenset())
-                   for sent in sents]
+            # a way of writing states the words it implies of the name it follows ("Trần Hưng Đạo (1228 – 1300)"),
+            # so only when the sentence names everyone the question does ("Công chúa Thiên Thành, vợ của Trần
+            # Hưng Đạo, mất năm nào?" is not about his death)
+            implied = [self._typer.implied_words(sent.folded) if self._typer is not None and names <= sent.toks
+                       else frozenset() for sent in sents]
+            own = [self._matched(terms, sent, reworded, implied[i]) for i, sent in enumerate(sents)]
             for i, sent in enumerate(sents):
                 # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
                 # ngày" after "Mã kích hoạt VNeID được gửi qua tin nhắn"): an answer often names its
@@ -599,7 +602,7 @@ class EvidenceFinder:
                                           chunk_rank[src], chunk_dense.get(src, []), docs[src].years,
                                           about_place, define,
                                           follows_question=i > 0 and sents[i - 1].is_question,
-                                          measures=measures))
+                                          measures=measures, implied=implied[i]))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years)
@@ -626,7 +629,8 @@ class EvidenceFinder:
                matched: frozenset[str], near: frozenset[str], spans: list[tuple[int, int, int]],
                dense_spans: list[tuple[int, int, float]], doc_years: frozenset[int],
                about: frozenset[str] = frozenset(), define: str = "", *,
-               follows_question: bool = False, measures: Sequence[re.Pattern[str]] = ()) -> ScoredSentence:
+               follows_question: bool = False, measures: Sequence[re.Pattern[str]] = (),
+               implied: frozenset[str] = frozenset()) -> ScoredSentence:
         """``matched``: the question's terms the sentence states (its speaker, named earlier in the
         paragraph, included); ``near``: those its neighbours in the paragraph state; ``about``: the place
         its report is about, which ranks the sentence but is not counted as its own support (the refusal
@@ -643,10 +647,11 @@ class EvidenceFinder:
             own_coverage=sum(terms.weights[t] for t in own) / terms.total,
             near_coverage=sum(terms.weights[t] for t in near - matched) / terms.total,
             follows_question=follows_question, chunk_dense=dense,
-            # what "bao nhiêu X" counts, or the unit it measures in ("dài bao nhiêu mét": "7.729 m")
+            # what "bao nhiêu X" counts, the unit it measures in ("dài bao nhiêu mét": "7.729 m"), or a value
+            # written as the answer to the question's words ("mất năm nào": "Nguyễn Trãi (1380 – 1442)")
             counts_asked=(bool(cues.counted) and re.search(
                 rf"\d[\d.,]*\s+{' '.join(cues.counted)}\b", sent.folded) is not None)
-            or any(rx.search(sent.folded) for rx in measures),
+            or any(rx.search(sent.folded) for rx in measures) or bool(implied & terms.weights.keys()),
             defines=bool(define) and defines(sent.folded, define),
             names_person=asks_who and names_person(sent.text),
             year_fit=year_adjustment(info.years, sent.folded, doc_years), rank=rank, typer=self._typer)

@@ -113,3 +113,24 @@ def test_a_life_written_as_two_years_after_the_name_gives_birth_and_death(pipeli
     _answered(answer, year, "le-van-hoa.txt")
     if question.startswith(("In ", "When ")):
         assert answer.answer.startswith(f"Answer: {year}"), answer.answer
+
+
+def test_a_life_span_speaks_only_of_the_name_it_follows() -> None:
+    from assistant.answer_typing import load_typer
+    from assistant.lexicon import load_word_list
+    from assistant.settings import Settings
+    from assistant.types import ScoredChunk
+    from index.types import Chunk
+
+    finder = EvidenceFinder(CorpusStats([TEACHER, BRIDGE]), lambda _s: TEACHER, typer=load_typer(),
+                            words=load_word_list(Settings().words_path))
+    ctx = [ScoredChunk(Chunk("c1", "le-van-hoa.txt", TEACHER, 0, len(TEACHER)), 1.0)]
+
+    def life_matched(question: str) -> frozenset[str]:
+        ev = finder.find(analyze(question), ctx)
+        return next(r.matched for r in ev.ranked if "(1890 – 1962)" in r.sentence.text)
+
+    assert "mat" in life_matched("Lê Văn Hòa mất năm nào?")
+    assert "sinh" in life_matched("le van hoa sinh nam nao")
+    # the question names someone else beside him: his life span says nothing of her death
+    assert "mat" not in life_matched("Bà Trần Thị Mai, vợ của Lê Văn Hòa, mất năm nào?")
