@@ -27,7 +27,8 @@ _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 # characters): laws-fit .51 -> .58, FAQ-fit .30 -> .33, encyclopedia-fit .69 -> .71, qa .72 -> .82, dev .77 -> .88;
 # longer minimums kept rising but make the "short sentence" a paragraph.
 _MIN_LEAD = 150
-_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|,\s+|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
+# a comma between two numbers lists them ("các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này"): no clause break
+_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _WORD = re.compile(r"[^\W\d_]\w*")
 

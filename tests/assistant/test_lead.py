@@ -56,3 +56,13 @@ def test_a_name_is_a_run_of_capitalised_words_and_no_small_accented_letter_is_a_
     assert grounded("Không đúng. Khi đăng ký tạm trú trực tuyến [1].", [quote]) == []
     assert grounded("Có. Bộ Ngoại giao cấp hộ chiếu [1].", [quote]) == ["Bộ Ngoại"]
     assert grounded("Có. Bộ Công an cấp thẻ [1].", ["do Bộ Công an cấp"]) == []
+
+
+def test_a_comma_between_numbers_lists_them_and_breaks_no_clause() -> None:
+    from assistant.lead import _clause_around
+
+    text = ("Trường hợp người đăng ký thường trú quy định tại các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này là người chưa "
+            "thành niên thì trong tờ khai phải ghi rõ ý kiến đồng ý của cha, mẹ hoặc người giám hộ, trừ trường hợp "
+            "đã có ý kiến đồng ý bằng văn bản.")
+    lead = _clause_around(_sent(text, 0), None, ["thanh", "nien", "khoan"], room=150)
+    assert "1, 2, 3, 4, 5, 6 và 7 Điều này" in lead and not lead.startswith("6 và 7"), lead
