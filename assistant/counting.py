@@ -40,8 +40,8 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     f = fold(info.question)
     # "mấy cứ điểm" counts as "bao nhiêu cứ điểm"; "xe máy" holds no "mấy" (a question typed with diacritics
     # must write it so)
-    # "lần thứ mấy" asks an ordinal, not a count
-    cue = next((c for c in re.finditer(r"(?<!\bthu )\b(?:bao nhieu|may)\b", f)
+    # "lần thứ mấy" asks an ordinal, "kể tên mấy làng nghề" a few names, not a count
+    cue = next((c for c in re.finditer(r"(?<!\bthu )(?<!\bke ten )(?<!\bke ra )\b(?:bao nhieu|may)\b", f)
                 if c.group(0) != "may" or not written_otherwise(info.question, c.start(), c.end(), ("mấy",))), None)
     m = re.match(r"\s+([a-z0-9][a-z0-9 ,]*)", f[cue.end():]) if cue is not None else None
     if not m:

@@ -67,7 +67,8 @@ _PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
              r"\bdifficult", r"\blimitations?\b", r"\bobstacles?\b")),
 )
 _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("how_many", (r"\bbao nhieu\b", r"\bty le\b", r"\bti le\b", r"\bmay\b", r"\bphan tram\b",
+    # "kể tên mấy làng nghề": name a few, no count asked
+    ("how_many", (r"\bbao nhieu\b", r"\bty le\b", r"\bti le\b", r"(?<!\bke ten )(?<!\bke ra )\bmay\b", r"\bphan tram\b",
                   r"\bhow many\b", r"\bhow much\b", r"\bwhat percentage\b", r"\bwhat share\b",
                   r"\bwhat proportion\b", r"\bwhat (?:was|is|were) the (?:\w+ )?(?:rate|number|share|percentage)\b",
                   r"\bpercent")),
@@ -77,7 +78,7 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("who", (r"\bdo ai\b", r"\bla ai\b", r"(?:^|[^\w])ai\b", r"\bco quan nao\b", r"\bdon vi nao\b",
              r"\bwho\b", r"\bwhich (?:agency|authority|body|department|organi[sz]ation)\b")),
     ("list", (r"\bgom nhung\b", r"\bnhung gi\b", r"\b(?:nhung|cac)(?: \w+){1,4} gi\b", r"\bnhung\b[^?]{1,60}\bnao\b", r"\bcac\b[^?]{1,60}\bnao\b",
-              r"\bliet ke\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
+              r"\bliet ke\b", r"\bke (?:ten|ra)\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
               r"\blist\b")),
     ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",
                 r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$", r"^(?:is|are|can|does|do|did|has|have)\b")),

@@ -15,6 +15,7 @@ from assistant.query import analyze
     ("co may loai phieu ly lich tu phap", ("loai", "phieu")),  # unmarked: "may" is all the user gave
     ("Xe máy của tôi có mấy bánh?", ("banh",)),  # "xe máy" holds no "mấy"; the later one counts
     ("Nghị quyết Đại hội lần thứ mấy xác định việc đó?", ()),  # an ordinal, not a count
+    ("Kể tên mấy làng nghề nổi tiếng quanh phố cổ.", ()),  # "name a few": a list, not a count
     ("thứ 7 phường có làm chứng thực ko, mấy h ạ", ()),  # an hour
     ("Hộ chiếu dùng được mấy năm?", ()),  # a duration
     ("Động dài bao nhiêu mét?", ()),  # a measure
@@ -29,3 +30,12 @@ def test_a_count_is_a_number_next_to_the_noun() -> None:
     finder = EvidenceFinder(CorpusStats([text]), lambda _s: text)
     counting, naming = finder._doc("a.txt").sentences  # noqa: SLF001 - the parser the evidence stage uses
     assert counts(counting, ("cu", "diem")) and not counts(naming, ("cu", "diem"))
+
+
+def test_name_a_few_asks_a_list_not_a_number() -> None:
+    from assistant.answer_typing import load_typer
+
+    for question in ("Kể tên mấy làng nghề nổi tiếng quanh phố cổ.", "Kể tên các làng nghề quanh phố cổ."):
+        assert analyze(question).qtype == "list"
+        assert load_typer().expected(question) == ""
+    assert analyze("Có mấy làng nghề quanh phố cổ?").qtype == "how_many"

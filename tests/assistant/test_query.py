@@ -139,6 +139,14 @@ def test_glossary_covers_police_ids_and_project_06() -> None:
     assert "căn cước công dân gắn chip" in vi and "Bắc Kạn" in vi and "đủ điều kiện" in vi
 
 
+def test_everyday_english_verbs_of_any_genre_are_rendered() -> None:
+    # the language's own list (data/lang/english.tsv), not a corpus pack: a life, a journey, a place
+    vi = english_to_vietnamese("In which year did he decide to settle in the city?")
+    assert "quyết định" in vi and "định cư" in vi
+    vi = english_to_vietnamese("Who led the British expedition that surveyed the cave?")
+    assert "thám hiểm" in vi and "khảo sát" in vi and "hang động" in vi
+
+
 def test_places_without_diacritics_and_towns(restorer: DiacriticRestorer) -> None:
     assert analyze("bac ninh da cap duoc bao nhieu tai khoan", restorer).places == ("Bắc Ninh",)
     assert analyze("Thị xã La Gi thực hiện bao nhiêu thủ tục?", restorer).places == ("La Gi",)
