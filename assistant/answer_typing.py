@@ -382,6 +382,10 @@ class AnswerTyper:
                     found.append(Span("place", sp.start, sp.end, sp.text))
         return found
 
+    def is_not_a_name(self, word: str) -> bool:
+        """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
+        return word in self._lx.not_names
+
     def implied_words(self, folded: str) -> frozenset[str]:
         """The question words (folded syllables and pairs) a folded sentence states by how it is written:
         "Trần Hưng Đạo (1228 – 1300)" states "sinh" and "mất" (data ``[implied]``)."""

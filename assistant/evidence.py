@@ -138,13 +138,16 @@ TABLE_ROW = re.compile(r"\S\s+\|\s+\S|^\|.*\|")  # "| Nội dung | Mức thu |",
 _NUMBERED_HEADING = re.compile(r"^(?:dieu \d+|chuong [ivxlc\d]+|muc \d+|phan [ivxlc\d]+|#+ |(?:\d{1,2}|[ivx]{1,4})[.)] |buoc \d+)")
 
 
-def _named_syllables(question: str, words: WordList) -> frozenset[str]:
+def _named_syllables(question: str, words: WordList, typer: AnswerTyper | None = None) -> frozenset[str]:
     """The folded syllables the question writes capitalised ("Yersin", "VNeID"): names. A sentence's first
     word is capitalised by orthography, so there it counts only when it is no Vietnamese syllable or has
-    inner capitals ("Yersin làm …", not "Động Phong Nha …")."""
+    inner capitals ("Yersin làm …", not "Động Phong Nha …"); a word capitalised as the head of a common noun
+    ("Sổ hộ khẩu", "Thẻ căn cước": the typer's ``not_names``) names nothing."""
     out: set[str] = set()
     for m in re.finditer(r"\w+", question):
         w = m.group(0)
+        if typer is not None and typer.is_not_a_name(w):
+            continue
         before = question[:m.start()].rstrip()
         opens = not before or before[-1] in ".?!:;\"“("
         if w[0].isupper() and not w[0].isdigit() and (
@@ -286,6 +289,7 @@ class Evidence:
     chunk_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     stats: CorpusStats | None = None
     report_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # source -> years it reports on
+    names: frozenset[str] = frozenset()  # folded syllables of the names the question writes (places aside)
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -531,7 +535,7 @@ class EvidenceFinder:
         # places: which retrieved documents are about each place the question names
         place_docs: dict[str, list[str]] = {}
         missing: list[str] = []
-        names = _named_syllables(info.question, self._words) - {t for p in info.places for t in tokens(p)}
+        names = _named_syllables(info.question, self._words, self._typer) - {t for p in info.places for t in tokens(p)}
         for place in info.places:
             fp = fold(place)
             covering = [s for s in sources if any(fold(p) == fp for p in chunk_places[s])
@@ -605,7 +609,7 @@ class EvidenceFinder:
                                           measures=measures, implied=implied[i]))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
-                        report_years)
+                        report_years, names)
 
     @staticmethod
     def _matched(terms: QueryTerms, sent: Sentence,

@@ -310,8 +310,9 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
             add(nxt)
             nxt = ev.next_sentence(nxt)
     # a question in two parts ("X là gì, và Y là gì?") needs the best sentence for each part
-    if qtype != "compare":
-        for part in _question_parts(ev):
+    parts = _question_parts(ev) if qtype != "compare" else []
+    if parts:
+        for part in parts:
             part_total = sum(weights[t] for t in part)
             def part_gain(r: ScoredSentence, part: set[str] = part) -> float:
                 return sum(weights[t] for t in r.matched & part)
@@ -329,11 +330,15 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
             covered |= place_terms(place, ev.terms)
             covered |= {t for t in weights if set(t.split()) <= _PLACE_KIND_WORDS}  # "thị xã", "tỉnh"
     shortcomings = qtype in ("why", "list") and _ASKS_SHORTCOMINGS.search(fold(ev.info.question)) is not None
+    # a question in two parts may be answered from two documents, each naming its own part's subject
+    names = ev.names if not parts else frozenset()
     for cand in pool[1:40]:
         if len(chosen) >= limit:
             break
         if any(c.sentence == cand.sentence for c in chosen):
             continue
+        if names and cand.sentence.source != best.sentence.source and not names & cand.sentence.toks:
+            continue  # another document's sentence that names nothing the question names stitches an answer
         gain = sum(weights[t] for t in cand.matched - covered) / total
         need = 0.12 if qtype in ("list", "why", "compare") else 0.15
         close = qtype == "why" and (cand.score >= 0.8 * best.score or (

@@ -44,11 +44,19 @@ Lê Văn Hòa (1890 – 1962) là nhà giáo và nhà nghiên cứu ngôn ngữ 
 Năm 1945, ông biên soạn cuốn từ điển tiếng Việt đầu tiên dành cho học sinh tiểu học.
 """
 
+TOWER = """Tháp Chuông
+
+Tháp Chuông nằm giữa hồ Ngọc ở thị trấn Đông Khê. Tháp có ba tầng, mái cong.
+
+Năm 1911, người dân góp tiền xây một ngọn tháp nhỏ trên gò đất giữa hồ, thường được gọi là Tháp Chuông.
+"""
+
 
 @pytest.fixture(scope="module")
 def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
     return page_pipeline("prose", {"cau-sat-bac.txt": BRIDGE, "ernest-hebrard.txt": ARCHITECT,
-                                   "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER, "le-van-hoa.txt": TEACHER})
+                                   "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER, "le-van-hoa.txt": TEACHER,
+                                   "thap-chuong.txt": TOWER})
 
 
 def _answered(answer: Any, value: str, source: str) -> None:
@@ -134,3 +142,11 @@ def test_a_life_span_speaks_only_of_the_name_it_follows() -> None:
     assert "sinh" in life_matched("le van hoa sinh nam nao")
     # the question names someone else beside him: his life span says nothing of her death
     assert "mat" not in life_matched("Bà Trần Thị Mai, vợ của Lê Văn Hòa, mất năm nào?")
+
+
+def test_another_article_that_names_nothing_asked_is_not_stitched_in(pipeline: Any) -> None:
+    # the bridge article's "do người Pháp xây dựng từ năm 1898" shares "xây dựng" with the question; it names
+    # neither "Chuông" nor "Ngọc", so it is no part of the answer about the tower
+    answer = pipeline.ask("Tháp Chuông giữa hồ Ngọc được xây dựng vào năm nào?")
+    _answered(answer, "1911", "thap-chuong.txt")
+    assert {c.source for c in answer.citations} == {"thap-chuong.txt"}, answer.citations
