@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.query import QueryInfo
+from assistant.query import CUES_AS_WRITTEN, QueryInfo
 from assistant.question_cues import tokens
 from assistant.vocabulary import FIGURE, STOPWORDS
 from index.normalize import fold, written_otherwise
@@ -42,7 +42,8 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     # must write it so)
     # "lần thứ mấy" asks an ordinal, "kể tên mấy làng nghề" a few names, not a count
     cue = next((c for c in re.finditer(r"(?<!\bthu )(?<!\bke ten )(?<!\bke ra )\b(?:bao nhieu|may)\b", f)
-                if c.group(0) != "may" or not written_otherwise(info.question, c.start(), c.end(), ("mấy",))), None)
+                if c.group(0) != "may" or not written_otherwise(info.question, c.start(), c.end(),
+                                                                 CUES_AS_WRITTEN)), None)
     m = re.match(r"\s+([a-z0-9][a-z0-9 ,]*)", f[cue.end():]) if cue is not None else None
     if not m:
         return ()

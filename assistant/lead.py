@@ -431,6 +431,13 @@ def _lower_ok(gist: str) -> bool:
     return len(first) > 1 and first[1:].islower() and not re.match(r"[A-ZĐ][a-zà-ỹđ]*\s+[A-ZĐ]", gist)
 
 
+def _fit(text: str, room: int) -> str:
+    """``text`` cut at a word to at most ``room`` characters, marked "…" when cut."""
+    if len(text) <= room:
+        return text
+    return text[:max(1, room - 1)].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: int = 0) -> str:
     """The lead as shown: verdict word (yes/no), the clause, its ``[n]`` marker."""
     clause = typer.strip_leading_connector(lead.text).rstrip(" .")
@@ -438,11 +445,13 @@ def render_lead(lead: Lead, n: int, language: str, typer: AnswerTyper, other_n: 
         clause = inline_items(clause, lead.items, lead.room)
     if language == "en" and lead.kind != "compare":
         if lead.kind == "yes_no":
-            word = typer.verdict_word(lead.verdict or "states", "en")
-            return f"{word}: “{clause}” [{n}]."
-        if lead.value:
-            return f"{typer.verdict_word('answer', 'en')}: {lead.value} — “{clause}” [{n}]."
-        return f"The documents state: “{clause}” [{n}]."
+            frame = f"{typer.verdict_word(lead.verdict or 'states', 'en')}: “"
+        elif lead.value:
+            frame = f"{typer.verdict_word('answer', 'en')}: {lead.value} — “"
+        else:
+            frame = "The documents state: “"
+        # the English frame around the quoted clause counts in the lead's length too
+        return f"{frame}{_fit(clause, lead.room - len(frame) - 1)}” [{n}]."
     if lead.kind == "yes_no":
         if lead.verdict:
             return f"{typer.verdict_word(lead.verdict, 'vi')}. {_sentence_case(clause)} [{n}]."

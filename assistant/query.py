@@ -19,7 +19,7 @@ from assistant.vocabulary import SynonymTable
 from index.metadata import find_places
 from index.normalize import fold, normalize_text, written_otherwise
 
-__all__ = ["QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "expand_shorthand", "question_type",
+__all__ = ["CUES_AS_WRITTEN", "QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "expand_shorthand", "question_type",
            "years_in"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -221,7 +221,7 @@ def years_in(text: str) -> tuple[int, ...]:
 
 # cue words whose folded form is also another word, as the cue writes them: "xe máy" folds to the "may" of
 # "mấy" (how many); a question typed with diacritics must write the cue so
-_CUES_AS_WRITTEN = ("mấy",)
+CUES_AS_WRITTEN = ("mấy",)
 
 
 def question_type(text: str) -> str:
@@ -231,7 +231,7 @@ def question_type(text: str) -> str:
 
     def cue_at(p: str) -> re.Match[str] | None:
         return next((m for m in re.finditer(p, f)
-                     if not written_otherwise(text, m.start(), m.end(), _CUES_AS_WRITTEN)), None)
+                     if not written_otherwise(text, m.start(), m.end(), CUES_AS_WRITTEN)), None)
 
     for name, pats in _PRIORITY_TYPES:
         if any(cue_at(p) for p in pats):
