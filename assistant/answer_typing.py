@@ -83,6 +83,8 @@ class _Lexicon:
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
     list_kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()  # (kind, asks, heads)
     implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
+    # per unit ("tuoi"): the question's value pattern and the sentence's range patterns, longer forms first
+    brackets: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = ()
 
 
 class AnswerTyper:
@@ -386,6 +388,27 @@ class AnswerTyper:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
         return word in self._lx.not_names
 
+    def bracketed(self, folded_question: str, folded: str) -> frozenset[str]:
+        """The question's values ("8 tuoi") that fall in a range the folded sentence states ("chua du 14 tuoi"),
+        as the question's folded words for them; empty when none does (data ``[brackets]``)."""
+        out: set[str] = set()
+        for _unit, value_rx, ranges in self._lx.brackets:
+            values = [(int(m.group(1)), m.group(0)) for m in value_rx.finditer(folded_question)]
+            if not values:
+                continue
+            taken: list[tuple[int, int]] = []
+            for rx in ranges:
+                for m in rx.finditer(folded):
+                    if any(a < m.end() and m.start() < b for a, b in taken):
+                        continue  # "dưới 14 tuổi" inside "từ đủ 06 tuổi đến dưới 14 tuổi" is that range's end
+                    taken.append(m.span())
+                    g = {k: int(v) for k, v in m.groupdict().items() if v is not None}
+                    for n, said in values:
+                        if (n >= g.get("lo", n) and n > g.get("lo_x", n - 1) and n <= g.get("hi", n)
+                                and n < g.get("hi_x", n + 1)):
+                            out.add(said)
+        return frozenset(out)
+
     def implied_words(self, folded: str) -> frozenset[str]:
         """The question words (folded syllables and pairs) a folded sentence states by how it is written:
         "Trần Hưng Đạo (1228 – 1300)" states "sinh" and "mất" (data ``[implied]``)."""
@@ -549,6 +572,11 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         list_kinds=tuple((kind, compile_all(spec["asks"], f"list_kinds.{kind}.asks"),
                           re.compile(r"\b(?:" + "|".join(re.escape(fold(h)) for h in spec["heads"]) + r")\b"))
                          for kind, spec in data.get("list_kinds", {}).items()),
+        brackets=tuple((unit, re.compile(rf"\b(\d{{1,3}}) {re.escape(unit)}\b"),
+                        tuple(compile_all([r.replace("{n}", r"\d{1,3}").replace("{unit}", re.escape(unit))],
+                                          f"brackets.ranges[{i}]")
+                              for i, r in enumerate(data.get("brackets", {}).get("ranges", []))))
+                       for unit in data.get("brackets", {}).get("units", [])),
         implied=tuple((compile_all([spec["pattern"]], f"implied.{name}"),
                        frozenset(" ".join(fold(w).split()) for w in spec["states"]))
                       for name, spec in data.get("implied", {}).items()),

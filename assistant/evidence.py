@@ -558,6 +558,7 @@ class EvidenceFinder:
         define = defined_term(info, self._typer.term_nouns if self._typer is not None else ())
         cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
         measures = asked_measures(info)
+        asked = " ".join(tokens(info.question))
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
@@ -593,7 +594,10 @@ class EvidenceFinder:
             # Hưng Đạo, mất năm nào?" is not about his death)
             implied = [self._typer.implied_words(sent.folded) if self._typer is not None and names <= sent.toks
                        else frozenset() for sent in sents]
-            own = [self._matched(terms, sent, reworded, implied[i]) for i, sent in enumerate(sents)]
+            # a value of the question inside a range the sentence states ("bé 8 tuổi": "người chưa đủ 14 tuổi")
+            ranged = [self._typer.bracketed(asked, sent.folded) if self._typer is not None else frozenset()
+                      for sent in sents]
+            own = [self._matched(terms, sent, reworded, implied[i] | ranged[i]) for i, sent in enumerate(sents)]
             for i, sent in enumerate(sents):
                 # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
                 # ngày" after "Mã kích hoạt VNeID được gửi qua tin nhắn"): an answer often names its
