@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -388,13 +389,19 @@ class AnswerTyper:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
         return word in self._lx.not_names
 
-    def bracketed(self, folded_question: str, folded: str) -> frozenset[str]:
-        """The question's values ("8 tuoi") that fall in a range the folded sentence states ("chua du 14 tuoi"),
-        as the question's folded words for them; empty when none does (data ``[brackets]``)."""
+    def question_values(self, folded_question: str) -> tuple[tuple[int, int, str], ...]:
+        """The values a folded question states in a unit that ranges are written in (data ``[brackets]``):
+        (which unit, the number, its words) for "8 tuoi"."""
+        return tuple((u, int(m.group(1)), m.group(0)) for u, (_unit, value_rx, _) in enumerate(self._lx.brackets)
+                     for m in value_rx.finditer(folded_question))
+
+    def bracketed(self, values: Sequence[tuple[int, int, str]], folded: str) -> frozenset[str]:
+        """Of the question's ``values`` (``question_values``), the words of those that fall in a range the folded
+        sentence states ("8 tuoi" in "chua du 14 tuoi"); empty when none does."""
         out: set[str] = set()
-        for _unit, value_rx, ranges in self._lx.brackets:
-            values = [(int(m.group(1)), m.group(0)) for m in value_rx.finditer(folded_question)]
-            if not values:
+        for u, (_unit, _value_rx, ranges) in enumerate(self._lx.brackets):
+            mine = [(n, said) for unit, n, said in values if unit == u]
+            if not mine:
                 continue
             taken: list[tuple[int, int]] = []
             for rx in ranges:
@@ -403,7 +410,7 @@ class AnswerTyper:
                         continue  # "dưới 14 tuổi" inside "từ đủ 06 tuổi đến dưới 14 tuổi" is that range's end
                     taken.append(m.span())
                     g = {k: int(v) for k, v in m.groupdict().items() if v is not None}
-                    for n, said in values:
+                    for n, said in mine:
                         if (n >= g.get("lo", n) and n > g.get("lo_x", n - 1) and n <= g.get("hi", n)
                                 and n < g.get("hi_x", n + 1)):
                             out.add(said)

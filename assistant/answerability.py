@@ -25,7 +25,7 @@ from typing import Any
 
 from assistant.answer_model import AnswerFeatures, AnswerModel
 from assistant.answer_typing import AnswerTyper
-from assistant.counting import asked_measures, counted_noun, counts
+from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
@@ -190,8 +190,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     if count_missing:
         reasons.append(("count_not_stated", (" ".join(head),)))
     # "nặng bao nhiêu tấn": a figure in that unit, not any figure of a sentence about the subject
-    measures = asked_measures(info)
-    if measures and not all(any(rx.search(r.sentence.folded) for r in chosen) for rx in measures):
+    if ev.measures and not all(any(rx.search(r.sentence.folded) for r in chosen) for rx in ev.measures):
         count_missing = True
         reasons.append(("measure_not_stated", ()))
     asked = _quarters(fold(info.question))

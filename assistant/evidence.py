@@ -290,6 +290,8 @@ class Evidence:
     stats: CorpusStats | None = None
     report_years: dict[str, tuple[int, ...]] = field(default_factory=dict)  # source -> years it reports on
     names: frozenset[str] = frozenset()  # folded syllables of the names the question writes (places aside)
+    # per unit a "bao nhiêu <unit>" question asks in, a figure written in it (``counting.asked_measures``)
+    measures: tuple[re.Pattern[str], ...] = ()
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -557,13 +559,17 @@ class EvidenceFinder:
         speaker_name, speaker = _speaker_terms(info.question, terms)
         define = defined_term(info, self._typer.term_nouns if self._typer is not None else ())
         cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
-        measures = asked_measures(info)
-        asked = " ".join(tokens(info.question))
+        measures = tuple(asked_measures(info))
+        values = self._typer.question_values(" ".join(tokens(info.question))) if self._typer is not None else ()
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
         ranked: list[ScoredSentence] = []
-        reworded = [(frozenset(t for t in terms.weights if f" {t} " in f" {said} "), other)
+        # the documents' wording of the question's terms, as words to find among a sentence's, or as a pattern
+        # where it holds a figure ("# m": "7.729 m")
+        reworded = [(frozenset(t for t in terms.weights if f" {t} " in f" {said} "),
+                     re.compile(" " + re.escape(other).replace(re.escape(FIGURE), r"\d+") + " ")
+                     if FIGURE in other else f" {other} ")
                     for said, other in info.reworded]
         for src in sources:
             if src not in allowed:
@@ -595,8 +601,8 @@ class EvidenceFinder:
             implied = [self._typer.implied_words(sent.folded) if self._typer is not None and names <= sent.toks
                        else frozenset() for sent in sents]
             # a value of the question inside a range the sentence states ("bé 8 tuổi": "người chưa đủ 14 tuổi")
-            ranged = [self._typer.bracketed(asked, sent.folded) if self._typer is not None else frozenset()
-                      for sent in sents]
+            ranged = [self._typer.bracketed(values, sent.folded) if self._typer is not None and values
+                      else frozenset() for sent in sents]
             own = [self._matched(terms, sent, reworded, implied[i] | ranged[i]) for i, sent in enumerate(sents)]
             for i, sent in enumerate(sents):
                 # what the sentences beside it in its paragraph say of the question ("Mã này có hiệu lực 30
@@ -613,12 +619,12 @@ class EvidenceFinder:
                                           measures=measures, implied=implied[i]))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
-                        report_years, names)
+                        report_years, names, measures)
 
     @staticmethod
     def _matched(terms: QueryTerms, sent: Sentence,
-                 reworded: Sequence[tuple[frozenset[str], str]] = (), implied: frozenset[str] = frozenset()
-                 ) -> frozenset[str]:
+                 reworded: Sequence[tuple[frozenset[str], str | re.Pattern[str]]] = (),
+                 implied: frozenset[str] = frozenset()) -> frozenset[str]:
         """The question's terms the sentence (or its heading) states; a term of the question's everyday
         wording counts as stated where the sentence says it the documents' way ("nhập hộ khẩu" by
         "đăng ký thường trú", from the corpus pack's synonyms)."""
@@ -628,8 +634,7 @@ class EvidenceFinder:
         if reworded:
             words = f" {' '.join(sent.seq)} "
             for own_terms, other in reworded:
-                if f" {other} " in words if FIGURE not in other else re.search(
-                        " " + re.escape(other).replace(re.escape(FIGURE), r"\d+") + " ", words):
+                if (other in words) if isinstance(other, str) else other.search(words):
                     said |= own_terms
         return frozenset(said)
 

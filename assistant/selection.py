@@ -25,7 +25,7 @@ from assistant.lists import ENUMERATED, enclosing_list
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
-__all__ = ["CONTINUATION_SPAN", "FIGURE_QUESTIONS", "goes_on", "select_sentences"]
+__all__ = ["FIGURE_QUESTIONS", "goes_on", "select_sentences"]
 
 _MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
 # how many sentences after the one naming a subject, in its paragraph, may still state its asked value
