@@ -565,12 +565,7 @@ class EvidenceFinder:
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
         ranked: list[ScoredSentence] = []
-        # the documents' wording of the question's terms, as words to find among a sentence's, or as a pattern
-        # where it holds a figure ("# m": "7.729 m")
-        reworded = [(frozenset(t for t in terms.weights if f" {t} " in f" {said} "),
-                     re.compile(" " + re.escape(other).replace(re.escape(FIGURE), r"\d+") + " ")
-                     if FIGURE in other else f" {other} ")
-                    for said, other in info.reworded]
+        reworded = self.reworded_forms(terms, info)
         for src in sources:
             if src not in allowed:
                 continue
@@ -620,6 +615,16 @@ class EvidenceFinder:
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
                         report_years, names, measures)
+
+    @staticmethod
+    def reworded_forms(terms: QueryTerms, info: QueryInfo) -> list[tuple[frozenset[str], str | re.Pattern[str]]]:
+        """For each pair of the question's wording and the documents' (``info.reworded``), the question's terms it
+        covers and the documents' side as words to find among a sentence's (" đăng ký thường trú "), or as a
+        pattern where it holds a figure ("# m": "7.729 m"); built once per question."""
+        return [(frozenset(t for t in terms.weights if f" {t} " in f" {said} "),
+                 re.compile(" " + re.escape(other).replace(re.escape(FIGURE), r"\d+") + " ")
+                 if FIGURE in other else f" {other} ")
+                for said, other in info.reworded]
 
     @staticmethod
     def _matched(terms: QueryTerms, sent: Sentence,

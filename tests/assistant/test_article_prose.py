@@ -104,7 +104,7 @@ def test_a_unit_counts_as_stated_only_after_a_figure() -> None:
     assert ev.ranked == []  # nothing retrieved, nothing read
     doc = finder._doc("a.txt")  # noqa: SLF001 - the parser the evidence stage uses
     terms = finder.query_terms(info)
-    reworded = [(frozenset(t for t in terms.weights if t == "hecta"), other) for _, other in info.reworded]
+    reworded = finder.reworded_forms(terms, info)
     name, figure = doc.sentences
     assert "hecta" not in finder._matched(terms, name, reworded)  # noqa: SLF001 - "Hà" folds to "ha"
     assert "hecta" in finder._matched(terms, figure, reworded)  # noqa: SLF001 - "500 ha"
