@@ -62,6 +62,7 @@ __all__ = ["PLACE_KINDS", "TABLE_ROW", "CorpusStats", "Evidence", "EvidenceFinde
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_QUOTED = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
 # a year ("quý I/2025", "12/2019"), not the year part of a document number ("Luật số 51/2005/QH11")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d|/)")
 _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
@@ -460,6 +461,15 @@ class EvidenceFinder:
                 bg = f"{a} {b}"
                 w = stats.idf(bg) if stats.known(bg) else cap
                 weights[bg] = LAMBDA_BIGRAM * min(w, cap)
+        # A phrase the question quotes ("ông Năm", "5 rõ", "Phở") is a name or a label: its words
+        # count together even where alone they are function words or bare numbers.
+        for quoted in _QUOTED.findall(info.question):
+            q_toks = tokens(quoted)
+            pairs = [f"{a} {b}" for a, b in zip(q_toks, q_toks[1:], strict=False)] or q_toks[:1]
+            for t in pairs:
+                if t not in weights:
+                    w = stats.idf(t) if stats.known(t) else cap
+                    weights[t] = (LAMBDA_BIGRAM if " " in t else 1.0) * min(w, cap)
         main = set(tokens(re.sub(r"\([^()]*\)", " ", base)))
         for t in list(weights):
             if all(x in aside and x not in main for x in t.split()):

@@ -65,8 +65,10 @@ _DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?\b|\bthang\
                    r"|\bquy\s+[i1v]+\b")
 _ENUM = re.compile(r":|;|\(\d\)")
 _ITEM = re.compile(r"^(?:\d{1,2}[.)]|[a-zđ]\)|[-+•*–])\s")
-_CAUSE = re.compile(r"\b(?:nguyen nhan|dan den|kho khan|han che|vuong mac|chua|con thap|con cham|bat cap|"
-                    r"lung tung|phuc tap|yeu kem|thieu|mat diem|tre han|do lo ngai|boi vi|vi vay|thap)\b")
+# A shortcoming or a cause stated in so many words ("vì", "bởi", "nhờ"). On the unfolded text: folded,
+# "thắp" is "thấp", "công chúa" holds "chưa" and "thiêu" is "thiếu".
+_CAUSE = re.compile(r"\b(?:nguyên nhân|dẫn đến|khó khăn|hạn chế|vướng mắc|chưa|còn thấp|còn chậm|bất cập|"
+                    r"lúng túng|phức tạp|yếu kém|thiếu|mất điểm|trễ hạn|do lo ngại|bởi|vì|nhờ|thấp)\b")
 _OPENS_LIMITS = ("tuy nhien", "han che", "kho khan", "ben canh do", "nguyen nhan")
 _ASKS_CAUSE = re.compile(r"\b(?:vi sao|tai sao|nguyen nhan|ly do|why|reasons?|causes?)\b")
 _STATES_CAUSE = re.compile(r"\b(?:do|bởi|vì|xuất phát từ)\b")  # on the unfolded text: folded "do" is also "độ"
@@ -108,7 +110,7 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
     why = q == "why"
     asks_cause = why and cues.asks_cause
     starts_causes = folded.startswith("nguyen nhan")
-    cause = bool(_CAUSE.search(folded)) if why else False
+    cause = bool(_CAUSE.search(text.lower())) if why else False
     return (
         coverage,
         about,

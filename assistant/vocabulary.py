@@ -38,7 +38,7 @@ QUESTION_PHRASES = (
     "bao nhieu", "nhu the nao", "the nao", "ra sao", "bao gio", "khi nao", "o dau", "la gi", "thu may",
     "nhung gi", "duoc khong", "co phai", "hay khong", "cho biet", "cho hoi", "de nghi", "cung cap",
     "tong cong", "lan luot", "tuong ung", "so sanh", "khac nhau", "giong nhau", "vui long", "giup toi",
-    "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi", "cu the",
+    "xin hoi", "hien nay", "thi sao", "co the", "the con", "con thi", "cu the", "tai sao",
     # "mấy giờ / mấy ngày …": the question word, not "máy" (a machine), which folds the same
     r"may(?= (?:gio|ngay|tuoi|lan|thang|nam|tuan|phut|nguoi|buoc|loai|cai|so|chu))",
     # the preposition of a "when" phrase ("xây dựng vào năm nào", "có từ bao giờ"): no term of the topic

@@ -150,3 +150,13 @@ def test_another_article_that_names_nothing_asked_is_not_stitched_in(pipeline: A
     answer = pipeline.ask("Tháp Chuông giữa hồ Ngọc được xây dựng vào năm nào?")
     _answered(answer, "1911", "thap-chuong.txt")
     assert {c.source for c in answer.citations} == {"thap-chuong.txt"}, answer.citations
+
+
+def test_a_quoted_phrase_counts_as_a_whole_even_its_function_words() -> None:
+    text = 'Người dân gọi ông là "ông Năm". Ông sống ở đó năm 1900.'
+    finder = EvidenceFinder(CorpusStats([text, BRIDGE]), lambda _s: text)
+    terms = finder.query_terms(analyze('Tại sao người dân gọi ông là "ông Năm"?')).weights
+    assert "ong nam" in terms  # "năm" alone is a stopword (a year), inside the quote it is a name
+    assert "tai" not in terms  # "Tại sao" asks; its "tại" is no topic word
+    plain = finder.query_terms(analyze("Tại sao người dân gọi ông là ông Năm?")).weights
+    assert "ong nam" not in plain

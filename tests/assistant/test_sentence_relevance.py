@@ -59,3 +59,12 @@ def test_a_model_file_that_does_not_match_the_features_is_refused(tmp_path: Path
         load_sentence_model(p)
     with pytest.raises(ValueError, match="weights"):
         SentenceModel((1.0,), {})
+
+
+def test_a_cause_is_read_as_written_not_folded() -> None:
+    q = "Vì sao có mâu thuẫn giữa hai người?"
+    # folded, "công chúa" holds "chưa" and "thắp" is "thấp": neither states a cause
+    assert _features(q, "Ông lấy công chúa Thiên Thành.", qtype="why")["cause_for_why"] == 0.0
+    assert _features(q, "Hằng năm người dân thắp hương.", qtype="why")["cause_for_why"] == 0.0
+    assert _features(q, "Hai người bất hòa vì chuyện đất đai.", qtype="why")["cause_for_why"] == 1.0
+    assert _features(q, "Tỷ lệ còn thấp.", qtype="why")["cause_for_why"] == 1.0
