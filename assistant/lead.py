@@ -30,6 +30,7 @@ _MIN_LEAD = 150
 # a comma between two numbers lists them ("các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này"): no clause break
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_ABBREVIATION = re.compile(r"\b[A-ZĐ][A-ZĐ&]+\b")
 _WORD = re.compile(r"[^\W\d_]\w*")
 
 
@@ -235,6 +236,13 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         return "yes"  # "Có. …", "Được, …"
     if max(r.coverage, ev.terms.share_stated(asking, r.matched)) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
+    # the sentence states the claim of someone else: a name of the asking clause it lacks, and a name of its
+    # own the question lacks ("Bộ trưởng Bộ Công an … đúng hay sai?" and "Bộ trưởng Bộ Quốc phòng …"); a name
+    # holding an abbreviation may be the question's, written short ("Bộ GD&ĐT" for "Bộ Giáo dục")
+    folded_s = fold(r.sentence.text)
+    if any(fold(n) not in folded_s for n in _capitalised_runs(asking)) and any(
+            fold(n) not in folded_q and not _ABBREVIATION.search(n) for n in _capitalised_runs(r.sentence.text)):
+        return "no"
     # polarity is compared clause to clause: the sentence clause that states the most of the question's
     # claim ("mất phí" of "khai báo tạm vắng có mất phí không"), then of the asking clause, then of the
     # whole question ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai báo tạm vắng

@@ -100,3 +100,28 @@ def test_the_claim_not_its_subject_decides_and_a_ban_reaches_its_items(law_pipel
                                                                        verdict: str) -> None:
     lead = _lead(law_pipeline.ask(question))
     assert lead.startswith(verdict + "."), lead
+
+
+OFFICES = """Điều 50. Trách nhiệm quản lý nhà nước
+4. Bộ trưởng Bộ Quốc phòng thực hiện quản lý nhà nước về giao dịch điện tử trong lĩnh vực cơ yếu và quốc phòng.
+5. Tỉnh đã hoàn thành kết nối dữ liệu học bạ số với hệ thống của Bộ GD&ĐT.
+"""
+
+
+@pytest.fixture(scope="module")
+def offices_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("yesno-offices", {"luat-offices.txt": OFFICES})
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    # the sentence states the claim of another ministry than the one the question names
+    ("Đúng hay sai: Bộ trưởng Bộ Công an thực hiện quản lý nhà nước về giao dịch điện tử trong lĩnh vực quốc phòng?",
+     "Không đúng"),
+    ("Bộ trưởng Bộ Quốc phòng có quản lý nhà nước về giao dịch điện tử trong lĩnh vực cơ yếu không?", "Có"),
+    # a name written short ("Bộ GD&ĐT") may be the question's own ("Bộ Giáo dục")
+    ("Dữ liệu học bạ số đã được kết nối với hệ thống của Bộ Giáo dục chưa?", "Có"),
+])
+def test_a_claim_the_sentence_states_of_someone_else_is_denied(offices_pipeline: Any, question: str,
+                                                               verdict: str) -> None:
+    lead = _lead(offices_pipeline.ask(question))
+    assert lead.startswith(verdict + "."), lead
