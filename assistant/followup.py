@@ -26,6 +26,12 @@ _LEAD_DROP = re.compile(
     r"(?:the con|vay con|con ve|con|vay thi|vay|the thi|what about|how about|and what about|and|also|then)\b[\s,]*"
 )
 _LEAD_KEEP = re.compile(r"^\s*(?:rieng|ngoai ra|ben canh do)\b")
+# "Thế nếu nộp online thì sao?": "thế" opens a follow-up as written only (folded, it is also "thẻ", a card)
+_LEAD_THE = re.compile(r"^\s*thế\s*,?\s+(?=\w)", re.IGNORECASE)
+# a person the previous answer named, referred to by a pronoun ("Ông ấy mất năm nào?")
+_PERSON_ANAPHORA = re.compile(r"(?<![\w])(?:(?:ông|bà|anh|chị|cô|chú|cậu|người|vị) (?:ấy|đó|này|ta)|he|she|him|her|his)"
+                              r"(?![\w])", re.IGNORECASE)
+_NAME_RUN = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][\w]*(?:[ -][A-ZÀ-ỸĐ][\w]*)+")
 _TAIL_VAGUE = re.compile(
     r"[\s,]*(?:thi|the|vay|nhi|a)?\s*(?:thi sao|the nao|ra sao|(?<!tai )(?<!vi )(?<!tai)(?<!vi)sao|thi the nao|nhu the nao|nua)"
     r"(?:\s+(?:vay|a|nhi|nhe))?\s*[?.!]*\s*$"
@@ -48,8 +54,8 @@ _TIME_PATTERNS = (
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _QUESTION_WORDS = re.compile(
-    r"\b(?:co bao nhieu|la bao nhieu|dat bao nhieu|bao nhieu|thu may|la gi|nhung gi|khi nao|ngay nao|"
-    r"tai sao|vi sao|ra sao|the nao|nhu the nao|do ai|la ai|nao|may|theo ket qua cong bo|theo)\b"
+    r"\b(?:co bao nhieu|la bao nhieu|dat bao nhieu|bao nhieu|bao lau|thu may|la gi|nhung gi|khi nao|ngay nao|"
+    r"o dau|tai sao|vi sao|ra sao|the nao|nhu the nao|do ai|la ai|ai|gi|nao|may|theo ket qua cong bo|theo)\b"
 )
 _QTYPE_PHRASE = {
     "how_many": "là bao nhiêu",
@@ -128,12 +134,17 @@ def _has_anaphora(text: str) -> bool:
     )
 
 
+def _marker_led(q: str) -> bool:
+    """Whether the (normalised) question opens with a follow-up marker: "Còn …", "Vậy …", "Thế …"."""
+    lead = _LEAD_DROP.match(fold(q))
+    return (lead is not None and lead.end() > 0) or bool(_LEAD_THE.match(q))
+
+
 def is_follow_up(question: str, previous: str) -> bool:
     """Does ``question`` lean on ``previous`` (a standalone question) for its place, period or topic?"""
     q = normalize_text(question)
     folded = fold(q)
-    lead = _LEAD_DROP.match(folded)
-    if lead is not None and lead.end() > 0:
+    if _marker_led(q):
         return True
     if _LEAD_KEEP.match(folded) or _has_anaphora(q):
         return True
@@ -148,7 +159,7 @@ def is_follow_up(question: str, previous: str) -> bool:
 
 def _strip_markers(q: str) -> str:
     folded = fold(q)
-    m = _LEAD_DROP.match(folded)
+    m = _LEAD_DROP.match(folded) or _LEAD_THE.match(q)
     if m and m.end() > 0:
         q, folded = q[m.end() :], folded[m.end() :]
     m = _TAIL_VAGUE.search(folded) or _TAIL_EN_VAGUE.search(folded)
@@ -238,10 +249,26 @@ def _rewrite(question: str, previous: str) -> str:
         # "Còn số trường hợp ... thì sao?" asks the same kind of thing as the previous question
         core = f"{core} {_QTYPE_PHRASE[question_type(previous)]}"
     # "Tại sao?", "Khi nào?": too short to name a topic, so the previous one is meant
-    parts = _context(previous, core, with_topic=_has_anaphora(q) or len(content_words) <= 3)
+    # "Vậy có mất đồng nào không?", "Còn quyền của công dân thì sao?": a follow-up marker says the topic is the
+    # previous one's, unless the question names a place of its own (it re-targets the previous question)
+    with_topic = _has_anaphora(q) or len(content_words) <= 3 or (_marker_led(q) and not own_places)
+    parts = _context(previous, core, with_topic=with_topic)
     if not parts:
         return f"{core}?"
     return f"{core} ({'; '.join(parts)})?"
+
+
+def _named_before(question: str, history: Sequence[Turn]) -> list[str]:
+    """The names the last answer gave that the question refers to by a pronoun ("Ông ấy mất năm nào?" after
+    "Vovinam do võ sư Nguyễn Lộc sáng lập"): its runs of capitalised words the question does not hold."""
+    if not _PERSON_ANAPHORA.search(normalize_text(question)):
+        return []
+    answer = next((t.content for t in reversed(history) if t.role == "assistant" and t.content.strip()), "")
+    body = re.sub(r"\[\d+\]", " ", normalize_text(answer).split("\n", 1)[0])
+    folded_q = fold(question)
+    names = [m.group(0) for m in _NAME_RUN.finditer(body)
+             if fold(m.group(0)) not in folded_q and not find_places(m.group(0))]  # a person, not a place
+    return list(dict.fromkeys(names))[:2]
 
 
 def condense(question: str, history: Sequence[Turn]) -> str:
@@ -255,4 +282,8 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     previous = " ".join(normalize_text(previous).split())
     if not is_follow_up(question, previous):
         return question
-    return _rewrite(question, previous)
+    rewritten = _rewrite(question, previous)
+    names = _named_before(question, history)
+    if names:
+        rewritten = f"{rewritten.rstrip(' ?')} ({'; '.join(names)})?"
+    return rewritten

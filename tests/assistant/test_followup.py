@@ -100,3 +100,22 @@ def test_chained_follow_ups_resolve_through_the_history() -> None:
     history = _history(BD_2025, "Còn Bắc Ninh thì sao?")
     out = condense("Còn Bắc Kạn thì sao?", history)
     assert out == "Tính đến quý I/2025, tỉnh Bắc Kạn có bao nhiêu dịch vụ công trực tuyến toàn trình?"
+
+
+def test_a_follow_up_marker_carries_the_previous_topic_in_any_genre() -> None:
+    # FAQ: "Thế …" opens a follow-up as written; the asked kind and the topic come from the previous question
+    fee = _history("Đổi thẻ căn cước vì thay đổi thông tin, nộp trực tiếp thì mất bao nhiêu?")
+    out = condense("Thế nếu nộp online thì sao?", fee)
+    assert out.startswith("Nếu nộp online là bao nhiêu (") and "thẻ căn cước" in out
+    # laws: "Còn …" with a topic word of its own still needs what it is about
+    out = condense("Còn quyền của công dân thì sao?", _history("Công dân có nghĩa vụ gì về thẻ căn cước?"))
+    assert out.startswith("Quyền của công dân (") and "thẻ căn cước" in out and " gì " not in out
+    # folded, "thế" is also "thẻ" (a card): a question opening with it stands alone
+    assert condense("Thẻ căn cước hết hạn thì làm sao?", fee) == "Thẻ căn cước hết hạn thì làm sao?"
+
+
+def test_a_pronoun_takes_the_name_the_previous_answer_gave() -> None:
+    history = [Turn("user", "Ai sáng lập ra môn võ Vovinam?"),
+               Turn("assistant", "Vovinam do võ sư Nguyễn Lộc sáng lập năm 1938 tại Hà Nội [1].")]
+    out = condense("Ông ấy mất năm nào?", history)
+    assert "Nguyễn Lộc" in out and "Hà Nội" not in out  # a person, not the place the answer also named
