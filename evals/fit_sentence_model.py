@@ -71,10 +71,24 @@ def _loss(w: np.ndarray, qs: Sequence[Question], prior: np.ndarray, l2: float) -
     return total / n + l2 * float(d @ d), grad / n + 2 * l2 * d
 
 
-def fit(qs: Sequence[Question], prior: np.ndarray, l2: float) -> np.ndarray:
-    """Weights maximising the relevant candidates' share, rescaled so that coverage weighs 1."""
-    res = minimize(_loss, prior * 10.0, args=(qs, prior * 10.0, l2), jac=True, method="L-BFGS-B")
-    w = res.x
+def fit(qs: Sequence[Question], prior: np.ndarray, l2: float, free: np.ndarray | None = None) -> np.ndarray:
+    """Weights maximising the relevant candidates' share, rescaled so that coverage weighs 1. With ``free`` (a
+    mask), only those weights move and the rest keep their prior values: a new feature's weight is fitted
+    without refitting, and so moving, every other decision."""
+    start = prior * 10.0
+    if free is None:
+        res = minimize(_loss, start, args=(qs, start, l2), jac=True, method="L-BFGS-B")
+        w = res.x
+    else:
+        def part(x: np.ndarray) -> tuple[float, np.ndarray]:
+            full = start.copy()
+            full[free] = x
+            value, grad = _loss(full, qs, start, l2)
+            return value, grad[free]
+
+        res = minimize(part, start[free], jac=True, method="L-BFGS-B")
+        w = start.copy()
+        w[free] = res.x
     cov = w[SENTENCE_FEATURES.index("coverage")]
     if cov <= 0:
         raise RuntimeError("fitted coverage weight is not positive; the data cannot anchor the scale")
@@ -95,11 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--prior", type=Path, default=Path("data/models/sentence_relevance.json"),
                     help="the weights to compare with and shrink toward (default: the shipped ones)")
     ap.add_argument("--out", type=Path, default=Path("data/models/sentence_relevance.json"))
+    ap.add_argument("--free", nargs="*", default=None, metavar="FEATURE",
+                    help="fit only these weights (a new feature), the others stay as in --prior")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
     current = load_sentence_model(args.prior)
     prior = np.array(current.weights)
+    unknown = [f for f in args.free or () if f not in SENTENCE_FEATURES]
+    if unknown:
+        ap.error(f"--free: unknown features {unknown}")
+    free = np.array([f in args.free for f in SENTENCE_FEATURES]) if args.free else None
     qs: list[Question] = []
     for spec in args.genre:
         name, _, rest = spec.partition("=")
@@ -112,13 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for g in genres:
         train = [q for q in qs if q.genre != g]
         test = [q for q in qs if q.genre == g]
-        w = fit(train, prior, args.l2)
+        w = fit(train, prior, args.l2, free)
         row = {"questions": len(test), "p1_fitted": precision(test, w, 1), "p1_current": precision(test, prior, 1),
                "p3_fitted": precision(test, w, 3), "p3_current": precision(test, prior, 3)}
         logo[g] = {k: round(v, 3) for k, v in row.items()}
         print(f"{g:16} {len(test):>9} | {row['p1_fitted']:>10.3f} {row['p1_current']:>11.3f} | "
               f"{row['p3_fitted']:>10.3f} {row['p3_current']:>11.3f}")
-    w = fit(qs, prior, args.l2)
+    w = fit(qs, prior, args.l2, free)
     overall = {"questions": len(qs), "p1_fitted": round(precision(qs, w, 1), 3),
                "p1_current": round(precision(qs, prior, 1), 3)}
     print(f"all genres (fitted on all): {overall}")
@@ -126,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {name:22} {a:+.3f} -> {b:+.3f}")
     model = SentenceModel(tuple(float(v) for v in w), {
         "fitted_on": {g: sum(q.genre == g for q in qs) for g in genres}, "candidates": args.candidates,
-        "l2": args.l2, "training_figures": overall, "leave_one_genre_out": logo,
+        "l2": args.l2, "free": list(args.free or []), "training_figures": overall, "leave_one_genre_out": logo,
         "note": "written by python -m evals.fit_sentence_model; do not edit by hand"})
     args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
