@@ -48,6 +48,9 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Vé vào cửa giá 12 euro.", "money", "12 euro"),
     ("Sáng ngày 9.5, đoàn công tác làm việc với UBND tỉnh.", "date", "ngày 9.5"),  # day.month as news write it
     ("Hồ sơ nộp ngày Chủ nhật được tính tiếp nhận vào ngày làm việc tiếp theo.", "date", "ngày làm việc tiếp theo"),
+    ("Mọi thắc mắc xin liên hệ Bộ phận một cửa, điện thoại 069 2345 515.", "phone", "069 2345 515"),  # 3-4-3 groups
+    ("Hỗ trợ: điện thoại 0236 3811 666.", "phone", "0236 3811 666"),
+    ("Gọi cán bộ phụ trách theo số 0912.345.678.", "phone", "0912.345.678"),
 ])
 def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:
     assert value in [sp.text for sp in typer.spans(sentence, kind)]
