@@ -258,7 +258,14 @@ def english_to_vietnamese(text: str) -> str:
                 taken[i] = True
             terms.append(m.expand(vi) if "\\" in vi else vi)
     # Keep what the glossary does not cover but the corpus may contain verbatim: numbers, codes
-    # (C06, VNeID, DTI), and accented Vietnamese names typed inside the English sentence.
+    # (C06, VNeID, DTI), and accented Vietnamese names typed inside the English sentence; a bracket written
+    # in Vietnamese ("a household business (hộ kinh doanh)") is kept whole, its unmarked syllables too.
+    vietnamese = [m for m in re.finditer(r"\(([^()]*)\)", text)
+                  if any(fold(w) != w.lower() for w in _WORD.findall(m.group(1)))]
+    for m in vietnamese:
+        terms.append(" ".join(m.group(1).split()))
+        for i in range(m.start(), m.end()):
+            taken[i] = True
     for m in _WORD.finditer(text):
         if any(taken[m.start() : m.end()]):
             continue

@@ -147,6 +147,20 @@ def test_everyday_english_verbs_of_any_genre_are_rendered() -> None:
     assert "thám hiểm" in vi and "khảo sát" in vi and "hang động" in vi
 
 
+def test_english_words_of_public_administration_are_rendered() -> None:
+    # labour and social protection, asked the way a resident would: "paid" into an insurance is "đóng", no price
+    vi = english_to_vietnamese("I paid unemployment insurance for 30 months. Can I receive unemployment benefit?")
+    assert "bảo hiểm thất nghiệp" in vi and "trợ cấp thất nghiệp" in vi and "đóng" in vi and "giá" not in vi
+    vi = english_to_vietnamese("How much funeral support does the family of an elderly person get?")
+    assert "mai táng" in vi and "người cao tuổi" in vi
+
+
+def test_vietnamese_in_brackets_inside_an_english_question_is_kept_whole() -> None:
+    # "kinh doanh" carries no diacritics, yet it is Vietnamese: the bracket is kept as written
+    vi = english_to_vietnamese("Can a foreigner register a shop (cửa hàng kinh doanh)?")
+    assert "cửa hàng kinh doanh" in vi and "người nước ngoài" in vi
+
+
 def test_places_without_diacritics_and_towns(restorer: DiacriticRestorer) -> None:
     assert analyze("bac ninh da cap duoc bao nhieu tai khoan", restorer).places == ("Bắc Ninh",)
     assert analyze("Thị xã La Gi thực hiện bao nhiêu thủ tục?", restorer).places == ("La Gi",)
