@@ -259,7 +259,7 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
 
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
-    best = _answer_to(ev, _meeting_requirements(pool), by_key)
+    best = _answer_to(ev, _meeting_requirements(pool, ev.measures), by_key)
     chosen = [best]
     weights = ev.terms.weights
     total = ev.terms.total
@@ -388,13 +388,20 @@ def goes_on(ev: Evidence, first: ScoredSentence, later: ScoredSentence) -> bool:
     return bool({t for t in later.matched if not set(t.split()) <= places | _PLACE_KIND_WORDS})
 
 
-def _meeting_requirements(pool: Sequence[ScoredSentence]) -> ScoredSentence:
+def _meeting_requirements(pool: Sequence[ScoredSentence],
+                          measures: Sequence[re.Pattern[str]] = ()) -> ScoredSentence:
     """The best sentence, or a near-tie for it that states what the question requires and it does not.
 
     Why: the answerability verdict refuses when no chosen sentence counts what is asked (or gives the
     asked definition); a sentence that matches the question's words slightly better
-    but states none of that must not push out one that does."""
+    but states none of that must not push out one that does. A question asking a measure ("dùng được bao
+    nhiêu năm") is refused for certain on a best sentence without a figure in it ("đổi trong vòng 03 tháng"),
+    so there the next one that states it is taken however far behind; the verdict still weighs it."""
     best = pool[0]
+    if measures and not all(rx.search(best.sentence.folded) for rx in measures):
+        stating = next((r for r in pool[1:_NEAR_WINDOW] if all(rx.search(r.sentence.folded) for rx in measures)), None)
+        if stating is not None:
+            return stating
     if not best.features:
         return best
     active = [i for i in _REQUIRED if any(r.features and r.features[i] > 0 for r in pool[:_NEAR_WINDOW])]

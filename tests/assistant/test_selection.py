@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -43,3 +44,31 @@ def test_a_list_question_is_answered_by_the_whole_list(pipeline: Any) -> None:
     for clause in ("Thực hiện việc đăng ký cư trú", "Cung cấp đầy đủ, chính xác", "Nộp lệ phí đăng ký cư trú"):
         assert clause in rest, ans.answer
     assert all(c.label.startswith("Luật Cư trú, Điều 9") for c in ans.citations), ans.citations
+
+
+LICENCE = """# Đổi giấy phép lái xe
+
+## 1. Khi nào phải đổi
+
+Giấy phép lái xe hạng B sắp hết hạn thì người lái xe làm thủ tục đổi trong vòng 03 tháng trước ngày hết hạn.
+
+## 2. Thời hạn của giấy phép
+
+| Hạng | Thời hạn |
+|---|---|
+| A1, A | Không thời hạn |
+| B, C1 | 10 năm kể từ ngày cấp |
+"""
+
+
+@pytest.fixture(scope="module")
+def licence_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("licence", {"doi-giay-phep-lai-xe.md": LICENCE})
+
+
+def test_a_measure_asked_is_taken_from_the_sentence_that_states_it(licence_pipeline: Any) -> None:
+    # "bao nhiêu năm" is answered only by a figure in years: the sentence matching the question's words best
+    # ("… hạng B sắp hết hạn … 03 tháng") would be refused, the table row stating "10 năm" is quoted instead
+    answer = licence_pipeline.ask("Giấy phép lái xe hạng B dùng được bao nhiêu năm thì hết hạn?")
+    assert not answer.refused, answer.meta
+    assert "10 năm" in answer.answer.split("[", 1)[0]
