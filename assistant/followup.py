@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.query import question_type
+from assistant.question_cues import capitalised_runs
 from assistant.types import Turn
 from index.metadata import find_places
 from index.normalize import fold, normalize_text
@@ -31,7 +32,6 @@ _LEAD_THE = re.compile(r"^\s*thế\s*,?\s+(?=\w)", re.IGNORECASE)
 # a person the previous answer named, referred to by a pronoun ("Ông ấy mất năm nào?")
 _PERSON_ANAPHORA = re.compile(r"(?<![\w])(?:(?:ông|bà|anh|chị|cô|chú|cậu|người|vị) (?:ấy|đó|này|ta)|he|she|him|her|his)"
                               r"(?![\w])", re.IGNORECASE)
-_NAME_RUN = re.compile(r"(?<![\w])[A-ZÀ-ỸĐ][\w]*(?:[ -][A-ZÀ-ỸĐ][\w]*)+")
 _TAIL_VAGUE = re.compile(
     r"[\s,]*(?:thi|the|vay|nhi|a)?\s*(?:thi sao|the nao|ra sao|(?<!tai )(?<!vi )(?<!tai)(?<!vi)sao|thi the nao|nhu the nao|nua)"
     r"(?:\s+(?:vay|a|nhi|nhe))?\s*[?.!]*\s*$"
@@ -266,8 +266,8 @@ def _named_before(question: str, history: Sequence[Turn]) -> list[str]:
     answer = next((t.content for t in reversed(history) if t.role == "assistant" and t.content.strip()), "")
     body = re.sub(r"\[\d+\]", " ", normalize_text(answer).split("\n", 1)[0])
     folded_q = fold(question)
-    names = [m.group(0) for m in _NAME_RUN.finditer(body)
-             if fold(m.group(0)) not in folded_q and not find_places(m.group(0))]  # a person, not a place
+    names = [n for n in capitalised_runs(body)
+             if fold(n) not in folded_q and not find_places(n)]  # a person, not a place
     return list(dict.fromkeys(names))[:2]
 
 

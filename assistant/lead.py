@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.lists import ENUMERATED, enclosing_list, enum_kind, list_items, section_items
-from assistant.question_cues import asking_sentence, asks_for_list
+from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
 from index.normalize import fold
 
 __all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "render_lead"]
@@ -31,7 +31,6 @@ _MIN_LEAD = 150
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 _ABBREVIATION = re.compile(r"\b[A-ZĐ][A-ZĐ&]+\b")
-_WORD = re.compile(r"[^\W\d_]\w*")
 
 
 @dataclass(frozen=True)
@@ -240,8 +239,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # own the question lacks ("Bộ trưởng Bộ Công an … đúng hay sai?" and "Bộ trưởng Bộ Quốc phòng …"); a name
     # holding an abbreviation may be the question's, written short ("Bộ GD&ĐT" for "Bộ Giáo dục")
     folded_s = fold(r.sentence.text)
-    if any(fold(n) not in folded_s for n in _capitalised_runs(asking)) and any(
-            fold(n) not in folded_q and not _ABBREVIATION.search(n) for n in _capitalised_runs(r.sentence.text)):
+    if any(fold(n) not in folded_s for n in capitalised_runs(asking)) and any(
+            fold(n) not in folded_q and not _ABBREVIATION.search(n) for n in capitalised_runs(r.sentence.text)):
         return "no"
     # polarity is compared clause to clause: the sentence clause that states the most of the question's
     # claim ("mất phí" of "khai báo tạm vắng có mất phí không"), then of the asking clause, then of the
@@ -520,27 +519,8 @@ def grounded(lead_text: str, quotes: Sequence[str]) -> list[str]:
     joined = " ".join(quotes)
     digits_in_quotes = {re.sub(r"\D", "", n) for n in _NUMBER.findall(joined)}
     missing = [n for n in _NUMBER.findall(body) if re.sub(r"\D", "", n) not in digits_in_quotes]
-    for name in _capitalised_runs(body):
+    for name in capitalised_runs(body):
         words = name.split()
         if len(words) >= 2 and name not in joined and not any(w in joined for w in words[1:]):
             missing.append(name)
     return missing
-
-
-def _capitalised_runs(text: str) -> list[str]:
-    """Runs of two or more capitalised words ("Bộ Công an", "Nguyễn Trãi"): what may be a name. Tested with
-    ``str.isupper``: the capitals of Vietnamese alternate with their small letters in Unicode ("Ạ" "ạ" …),
-    so no character range holds only them ("đúng" is no name)."""
-    runs: list[str] = []
-    start = end = -1
-    count = 0
-    for m in _WORD.finditer(text):
-        if m.group(0)[0].isupper() and count and not text[end:m.start()].strip():
-            end, count = m.end(), count + 1
-            continue
-        if count >= 2:
-            runs.append(text[start:end])
-        start, end, count = (m.start(), m.end(), 1) if m.group(0)[0].isupper() else (-1, -1, 0)
-    if count >= 2:
-        runs.append(text[start:end])
-    return runs

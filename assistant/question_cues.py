@@ -14,7 +14,7 @@ from assistant.query import QueryInfo
 from index.normalize import fold
 
 __all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
-           "is_how_to", "names_person", "speaker_names", "tokens"]
+           "capitalised_runs", "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -137,3 +137,25 @@ def asks_for_list(info: QueryInfo, expected: str, list_kind: str = "") -> bool:
     items (``list_kind``: papers, steps) or the steps of a procedure ("các bước", "làm thế nào để"), when
     no single value is asked (``expected`` is the asked answer type; "where do I …" asks for a place)."""
     return not expected and (info.qtype == "list" or bool(list_kind) or is_how_to(info))
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]\w*")
+
+
+def capitalised_runs(text: str) -> list[str]:
+    """Runs of two or more capitalised words ("Bộ Công an", "Nguyễn Trãi"): what may be a name. Tested with
+    ``str.isupper``: the capitals of Vietnamese alternate with their small letters in Unicode ("Ạ" "ạ" …),
+    so no character range holds only them ("đúng" is no name)."""
+    runs: list[str] = []
+    start = end = -1
+    count = 0
+    for m in _NAME_WORD.finditer(text):
+        if m.group(0)[0].isupper() and count and not text[end:m.start()].strip():
+            end, count = m.end(), count + 1
+            continue
+        if count >= 2:
+            runs.append(text[start:end])
+        start, end, count = (m.start(), m.end(), 1) if m.group(0)[0].isupper() else (-1, -1, 0)
+    if count >= 2:
+        runs.append(text[start:end])
+    return runs

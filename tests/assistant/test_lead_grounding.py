@@ -40,8 +40,13 @@ def pipelines(law_corpus_index: Any, tmp_path_factory: pytest.TempPathFactory,
     laws = composition.build_pipeline(law_corpus_index.settings, reader=law_corpus_index.reader)
     faq = _index(tmp_path_factory, fresh_settings, embedder, "faq-index", [EVALS / "corpora" / "faq"])
     enc = _index(tmp_path_factory, fresh_settings, embedder, "enc-index", [EVALS / "corpora" / "encyclopedia"])
+    # the sets over documents written after the engine, each over its own pages
+    faq2 = _index(tmp_path_factory, fresh_settings, embedder, "faq2-index", [EVALS / "corpora" / "faq2"])
+    faq3 = _index(tmp_path_factory, fresh_settings, embedder, "faq3-index", [EVALS / "corpora" / "faq3"])
+    enc2 = _index(tmp_path_factory, fresh_settings, embedder, "enc2-index", [EVALS / "corpora" / "encyclopedia2"])
     out = {name: laws for name in REPORT_AND_LAW_SETS}
-    out.update({"faq.jsonl": faq, "faq-fit.jsonl": faq, "encyclopedia.jsonl": enc, "encyclopedia-fit.jsonl": enc})
+    out.update({"faq.jsonl": faq, "faq-fit.jsonl": faq, "encyclopedia.jsonl": enc, "encyclopedia-fit.jsonl": enc,
+                "faq-fit2.jsonl": faq2, "faq-fit3.jsonl": faq3, "encyclopedia-fit2.jsonl": enc2})
     return out
 
 
@@ -55,6 +60,15 @@ def _answers(pipelines: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
 @pytest.fixture(scope="module")
 def answered(pipelines: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return [(n, i, a) for n, i, a in _answers(pipelines) if not a.refused]
+
+
+PAGE_SETS = ["faq.jsonl", "faq-fit.jsonl", "encyclopedia.jsonl", "encyclopedia-fit.jsonl", "faq-fit2.jsonl",
+             "faq-fit3.jsonl", "encyclopedia-fit2.jsonl"]
+
+
+def test_every_shipped_set_is_read() -> None:
+    # a Q&A set added to evals/ must be added here too, with the index of its documents
+    assert {p.name for p in EVALS.glob("*.jsonl")} == set(REPORT_AND_LAW_SETS) | set(PAGE_SETS)
 
 
 def test_every_lead_is_grounded_in_a_quote_it_cites(answered: list[tuple[str, Any, Any]]) -> None:
