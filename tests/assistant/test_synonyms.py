@@ -17,6 +17,9 @@ def test_the_default_pack_loads() -> None:
     assert "đăng ký thường trú" in table.expand("nhap ho khau cho con")  # folded, any case
     assert "ứng dụng định danh quốc gia" in table.expand("Cài VNeID thế nào?")
     assert "VNeID" not in table.expand("VNeID")  # nothing already asked is added back
+    # what citizens call the papers of everyday procedures
+    assert "giấy phép lái xe" in table.expand("Bằng lái ô tô hết hạn thì đổi ở đâu?")
+    assert "giấy chứng nhận quyền sử dụng đất" in table.expand("làm sổ đỏ lần đầu")
 
 
 def test_expansion_is_one_hop_and_two_way_only_when_marked(tmp_path: Path) -> None:
