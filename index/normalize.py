@@ -192,6 +192,13 @@ _CLUTTER_LINE_PATTERNS = [
         r"(?:[ \t]*[|/,:]?[ \t]*(?:facebook|zalo|twitter|tweet|email|print|in|linkedin|messenger)){0,6}[ \t]*$",
         _M,
     ),
+    # print views: "Cổng thông tin điện tử Công an tỉnh - In trang", "Ngày in: 14/06/2025 09:42", the page's
+    # address alone or with the print date, and rule lines: the page's furniture, not its title or content
+    re.compile(r"^[^\n]{1,120}?\s[-–|]\s*(?:in trang|ban in|print(?: view| version)?)[ \t]*$", _M),
+    re.compile(r"^[ \t]*(?:ngay in|thoi gian in|in luc|in ngay|printed(?: on)?)\s*:[^\n]{0,60}$", _M),
+    re.compile(r"^[ \t]*(?:(?:dia chi trang|duong dan|url|link)\s*:\s*)?https?://\S+"
+               r"(?:[ \t]*[|-][ \t]*(?:ngay in|in luc|printed)\b[^\n]{0,40})?[ \t]*$", _M),
+    re.compile(r"^[ \t]*[=_~*-]{5,}[ \t]*$", _M),
     # tag lists and bare section headers of related-links boxes
     re.compile(r"^[ \t]*(?:tags?|tu khoa)\s*:[^\n]{0,200}$", _M),
     re.compile(

@@ -8,7 +8,7 @@ import pytest
 
 from index.loaders import load_document
 from index.metadata import PROVINCES, TOWNS, extract_meta, find_places, parse_date, province_of
-from index.normalize import fold, normalize_text
+from index.normalize import clutter_spans, fold, normalize_text
 from index.types import DocumentMeta
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
@@ -211,3 +211,22 @@ def test_document_places_need_the_name_as_written(text: str, places: tuple[str, 
 def test_questions_still_match_places_folded() -> None:
     assert find_places("nam dinh co bao nhieu dich vu cong") == ["Nam Định"]
     assert find_places("Còn Bắc Ninh thì sao?") == ["Bắc Ninh"]
+
+
+def test_a_print_view_header_is_no_title() -> None:
+    # a page printed from a portal opens with the portal's name, its address and the print date
+    text = normalize_text(
+        "Cổng thông tin điện tử Công an tỉnh - In trang\n"
+        "Địa chỉ trang: https://congan.tinh.example.vn/huong-dan/sang-ten-xe\n"
+        "Ngày in: 14/06/2025 09:42\n"
+        "==========================================\n"
+        "HƯỚNG DẪN THỦ TỤC SANG TÊN XE\n\n"
+        "Người mua xe phải làm thủ tục sang tên trong thời hạn 30 ngày.\n")
+    meta = extract_meta("sang-ten.txt", text)
+    assert meta.title == "HƯỚNG DẪN THỦ TỤC SANG TÊN XE"
+    assert [text[a:b] for a, b in clutter_spans(text)][:3] == [
+        "Cổng thông tin điện tử Công an tỉnh - In trang",
+        "Địa chỉ trang: https://congan.tinh.example.vn/huong-dan/sang-ten-xe", "Ngày in: 14/06/2025 09:42"]
+    # a sentence that names a web address is content
+    content = normalize_text("Nộp hồ sơ tại https://dichvucong.gov.vn hoặc tại Bộ phận một cửa.\n")
+    assert clutter_spans(content) == []
