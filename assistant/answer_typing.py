@@ -86,6 +86,8 @@ class _Lexicon:
     implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
     # per unit ("tuoi"): the question's value pattern and the sentence's range patterns, longer forms first
     brackets: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = ()
+    obligations: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "bắt buộc", "required"
+    no_obligation: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "tự nguyện", "theo nhu cầu"
 
 
 class AnswerTyper:
@@ -240,6 +242,11 @@ class AnswerTyper:
         if folded == low:  # typed without diacritics
             return bool(self._lx.truth_asks_folded.search(folded))
         return bool(self._lx.truth_asks.search(low))
+
+    def denies_obligation(self, asking: str, sentence: str) -> bool:
+        """Whether ``sentence`` says there is no obligation where ``asking`` (a yes/no question's asking clause)
+        asks about one: "có bắt buộc phải đổi không" and "việc đổi … là tự nguyện" (data ``obligations``)."""
+        return bool(self._lx.obligations.search(fold(asking))) and bool(self._lx.no_obligation.search(fold(sentence)))
 
     def is_yes_no_tail(self, question: str) -> bool:
         return bool(self._lx.question_tails.search(fold(question).strip()))
@@ -551,8 +558,9 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         only_in_runs=frozenset(nums.get("only_in_runs", [])),
         compounds=tuple(normalize_text(c).lower() for c in nums.get("compounds", [])),
         written=frozenset(nums["written"]),
-        figure=re.compile(r"\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"
-                          r"|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?"),
+        # not the digits of a code ("hạng A1", "C06"): a figure does not follow a letter
+        figure=re.compile(r"(?<!\w)(?:\d[\d.,]*\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"]))
+                          + r")(?!\w))?|\d(?:\s*(?:" + "|".join(map(re.escape, nums["magnitudes"])) + r")(?!\w))?)"),
         not_names=frozenset(data["names"]["not_names"]),
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
@@ -569,6 +577,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         truth_asks=compile_all(yn.get("truth_asks", []), "yes_no.truth_asks"),
         truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),
+        obligations=compile_all(yn.get("obligations", []), "yes_no.obligations"),
+        no_obligation=compile_all(yn.get("no_obligation", []), "yes_no.no_obligation"),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},

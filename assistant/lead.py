@@ -233,6 +233,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
     if typer.affirms(first):
         return "yes"  # "Có. …", "Được, …"
+    if typer.denies_obligation(asking, r.sentence.text) and ev.terms.share_stated(asking, r.matched) > 0:
+        return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
     if max(r.coverage, ev.terms.share_stated(asking, r.matched)) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
     # the sentence states the claim of someone else: a name of the asking clause it lacks, and a name of its

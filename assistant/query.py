@@ -81,7 +81,11 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
               r"\bliet ke\b", r"\bke (?:ten|ra)\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
               r"\blist\b")),
     ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",
-                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$", r"^(?:is|are|can|does|do|did|has|have)\b")),
+                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$",
+                # English: an auxiliary opens the question, or the sentence that asks after a story
+                r"^(?:is|are|can|does|do|did|has|have)\b",
+                r"[.!?]\s+(?:is|are|am|was|were|can|could|does|do|did|has|have|will|would|should|must|may)"
+                r"\b(?=[^.!?]*\?\s*$)")),
 )
 
 # "Sở TT&TT" / "Sở TTTT": the reports always write the department's name out

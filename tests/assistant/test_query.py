@@ -147,6 +147,12 @@ def test_everyday_english_verbs_of_any_genre_are_rendered() -> None:
     assert "thám hiểm" in vi and "khảo sát" in vi and "hang động" in vi
 
 
+def test_an_english_yes_no_question_may_follow_a_story() -> None:
+    assert question_type("My licence was issued on paper in 2010. Am I required to exchange it?") == "yes_no"
+    assert question_type("Can I do it online") == "yes_no"  # an opening auxiliary needs no question mark
+    assert question_type("I paid for 30 months. For how many months can I receive it?") == "how_many"
+
+
 def test_english_words_of_public_administration_are_rendered() -> None:
     # labour and social protection, asked the way a resident would: "paid" into an insurance is "đóng", no price
     vi = english_to_vietnamese("I paid unemployment insurance for 30 months. Can I receive unemployment benefit?")

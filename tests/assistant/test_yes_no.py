@@ -105,6 +105,7 @@ def test_the_claim_not_its_subject_decides_and_a_ban_reaches_its_items(law_pipel
 OFFICES = """Điều 50. Trách nhiệm quản lý nhà nước
 4. Bộ trưởng Bộ Quốc phòng thực hiện quản lý nhà nước về giao dịch điện tử trong lĩnh vực cơ yếu và quốc phòng.
 5. Tỉnh đã hoàn thành kết nối dữ liệu học bạ số với hệ thống của Bộ GD&ĐT.
+6. Giấy phép lái xe hạng A1 không thời hạn vẫn có giá trị sử dụng; việc đổi sang thẻ PET là tự nguyện.
 """
 
 
@@ -120,8 +121,11 @@ def offices_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any
     ("Bộ trưởng Bộ Quốc phòng có quản lý nhà nước về giao dịch điện tử trong lĩnh vực cơ yếu không?", "Có"),
     # a name written short ("Bộ GD&ĐT") may be the question's own ("Bộ Giáo dục")
     ("Dữ liệu học bạ số đã được kết nối với hệ thống của Bộ Giáo dục chưa?", "Có"),
+    # an obligation asked about, and the sentence that says there is none ("tự nguyện"), in either language
+    ("Giấy phép lái xe hạng A1 có bắt buộc phải đổi sang thẻ PET không?", "Không"),
+    ("My class A1 licence was issued on paper. Am I required to exchange it for the PET card?", "No:"),
 ])
 def test_a_claim_the_sentence_states_of_someone_else_is_denied(offices_pipeline: Any, question: str,
                                                                verdict: str) -> None:
     lead = _lead(offices_pipeline.ask(question))
-    assert lead.startswith(verdict + "."), lead
+    assert lead.startswith(verdict if verdict.endswith(":") else verdict + "."), lead
