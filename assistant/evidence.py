@@ -454,22 +454,23 @@ class EvidenceFinder:
         for t in toks:
             if t.isdigit() and len(t) >= 2 and t not in weights:
                 weights[t] = min(stats.idf(t), cap) * 0.5
+        def weight(term: str) -> float:
+            """A term's IDF, capped; unknown: the cap (a rare word or a typo); a pair weighs ``LAMBDA_BIGRAM``."""
+            w = min(stats.idf(term) if stats.known(term) else cap, cap)
+            return LAMBDA_BIGRAM * w if " " in term else w
+
         for run in runs:
             for a, b in zip(run, run[1:], strict=False):
                 if a in STOPWORDS or b in STOPWORDS:
                     continue
-                bg = f"{a} {b}"
-                w = stats.idf(bg) if stats.known(bg) else cap
-                weights[bg] = LAMBDA_BIGRAM * min(w, cap)
+                weights[f"{a} {b}"] = weight(f"{a} {b}")
         # A phrase the question quotes ("ông Năm", "5 rõ", "Phở") is a name or a label: its words
         # count together even where alone they are function words or bare numbers.
         for quoted in _QUOTED.findall(info.question):
             q_toks = tokens(quoted)
             pairs = [f"{a} {b}" for a, b in zip(q_toks, q_toks[1:], strict=False)] or q_toks[:1]
             for t in pairs:
-                if t not in weights:
-                    w = stats.idf(t) if stats.known(t) else cap
-                    weights[t] = (LAMBDA_BIGRAM if " " in t else 1.0) * min(w, cap)
+                weights.setdefault(t, weight(t))
         main = set(tokens(re.sub(r"\([^()]*\)", " ", base)))
         for t in list(weights):
             if all(x in aside and x not in main for x in t.split()):

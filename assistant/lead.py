@@ -30,7 +30,6 @@ _MIN_LEAD = 150
 # a comma between two numbers lists them ("các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này"): no clause break
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
-_ABBREVIATION = re.compile(r"\b[A-ZĐ][A-ZĐ&]+\b")
 
 
 @dataclass(frozen=True)
@@ -233,16 +232,17 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
     if typer.affirms(first):
         return "yes"  # "Có. …", "Được, …"
-    if typer.denies_obligation(asking, r.sentence.text) and ev.terms.share_stated(asking, r.matched) > 0:
+    asked_share = ev.terms.share_stated(asking, r.matched)
+    if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
         return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
-    if max(r.coverage, ev.terms.share_stated(asking, r.matched)) < 0.45:
+    if max(r.coverage, asked_share) < 0.45:
         return ""  # the sentence is about something else: state it, give no verdict
     # the sentence states the claim of someone else: a name of the asking clause it lacks, and a name of its
     # own the question lacks ("Bộ trưởng Bộ Công an … đúng hay sai?" and "Bộ trưởng Bộ Quốc phòng …"); a name
     # holding an abbreviation may be the question's, written short ("Bộ GD&ĐT" for "Bộ Giáo dục")
     folded_s = fold(r.sentence.text)
     if any(fold(n) not in folded_s for n in capitalised_runs(asking)) and any(
-            fold(n) not in folded_q and not _ABBREVIATION.search(n) for n in capitalised_runs(r.sentence.text)):
+            fold(n) not in folded_q and not _abbreviates(n) for n in capitalised_runs(r.sentence.text)):
         return "no"
     # polarity is compared clause to clause: the sentence clause that states the most of the question's
     # claim ("mất phí" of "khai báo tạm vắng có mất phí không"), then of the asking clause, then of the
@@ -290,6 +290,11 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _abbreviates(name: str) -> bool:
+    """Whether a name holds a word written all in capitals ("Bộ GD&ĐT"): it may be another name written short."""
+    return any(len(w) > 1 and w.replace("&", "").isupper() for w in name.split())
 
 
 def _as_asked(part: str, written: str, folded_question: str) -> str:

@@ -398,8 +398,11 @@ def _meeting_requirements(pool: Sequence[ScoredSentence],
     nhiêu năm") is refused for certain on a best sentence without a figure in it ("đổi trong vòng 03 tháng"),
     so there the next one that states it is taken however far behind; the verdict still weighs it."""
     best = pool[0]
-    if measures and not all(rx.search(best.sentence.folded) for rx in measures):
-        stating = next((r for r in pool[1:_NEAR_WINDOW] if all(rx.search(r.sentence.folded) for rx in measures)), None)
+    def states_measures(r: ScoredSentence) -> bool:
+        return all(rx.search(r.sentence.folded) for rx in measures)
+
+    if measures and not states_measures(best):
+        stating = next((r for r in pool[1:_NEAR_WINDOW] if states_measures(r)), None)
         if stating is not None:
             return stating
     if not best.features:
