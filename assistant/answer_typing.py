@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from index.metadata import find_places
 from index.normalize import fold, normalize_text, written_otherwise
@@ -86,6 +86,8 @@ class _Lexicon:
     implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
     # per unit ("tuoi"): the question's value pattern and the sentence's range patterns, longer forms first
     brackets: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = ()
+    # (asks, figure): a dimension asked with no unit ("cao bao nhiêu?") and a figure in one of its units
+    dimensions: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
     obligations: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "bắt buộc", "required"
     no_obligation: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "tự nguyện", "theo nhu cầu"
 
@@ -265,6 +267,12 @@ class AnswerTyper:
         is not read as a negation of the question's claim. The particle becomes spaces: offsets into the
         question still hold."""
         return self._lx.question_tails.sub(lambda m: " " * len(m.group()), folded)
+
+    def dimension_measures(self, question: str) -> tuple[re.Pattern[str], ...]:
+        """For a dimension the question asks of with no unit ("Hồ rộng bao nhiêu?"), a pattern of a figure in one of
+        its units over a folded sentence; empty when none is asked."""
+        f = " ".join(fold(question).lower().split())
+        return tuple(figure for asks, figure in self._lx.dimensions if asks.search(f))
 
     def list_kind(self, question: str) -> str:
         """The kind of items a list question asks for ("papers", "steps"; "" for none): the list whose
@@ -531,6 +539,21 @@ def _parse_number(token: str) -> float | None:
         return None
 
 
+def _figure_in(units: Sequence[str], nums: dict[str, Any], said: Sequence[str] = (),
+               after: Sequence[str] = ()) -> re.Pattern[str]:
+    """A figure (digits or number words, a scale word allowed: "3 triệu tấn") followed by one of ``units``, or by
+    one of ``after`` when the figure follows one of the ``said`` words ("rộng khoảng 150 m")."""
+    def alts(us: Sequence[str]) -> str:
+        return "|".join(r"[\s-]*".join(re.escape(w) for w in u.split()) for u in sorted(us, key=len, reverse=True))
+    scale = "|".join(re.escape(fold(m)) for m in nums["magnitudes"] if m != "%")
+    words = "|".join(sorted(nums["words"], key=len, reverse=True))
+    figure = rf"(?:\d|\b(?:{words}))[\d.,]*\s*(?:(?:{scale})\s+)?"
+    rx = rf"{figure}(?:{alts(units)})(?![\w²])"
+    if said and after:
+        rx += rf"|\b(?:{alts(said)})(?: [a-z]+){{0,2}} {figure}(?:{alts(after)})(?![\w²])"
+    return re.compile(rx)
+
+
 def load_typer(path: Path | None = None) -> AnswerTyper:
     """Compile ``data/lang/answer_types.toml`` (or ``path``); raises ValueError naming a bad pattern."""
     p = path or DEFAULT_PATH
@@ -594,6 +617,9 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
                                           f"brackets.ranges[{i}]")
                               for i, r in enumerate(data.get("brackets", {}).get("ranges", []))))
                        for unit in data.get("brackets", {}).get("units", [])),
+        dimensions=tuple((compile_all(spec["asks"], f"dimensions.{name}.asks"),
+                          _figure_in(spec["units"], nums, spec.get("words", ()), spec.get("after", ())))
+                         for name, spec in data.get("dimensions", {}).items()),
         implied=tuple((compile_all([spec["pattern"]], f"implied.{name}"),
                        frozenset(" ".join(fold(w).split()) for w in spec["states"]))
                       for name, spec in data.get("implied", {}).items()),

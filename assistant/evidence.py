@@ -571,6 +571,8 @@ class EvidenceFinder:
         define = defined_term(info, self._typer.term_nouns if self._typer is not None else ())
         cues = question_cues(info.qtype, fold(info.question), self._typer, info.question, counted_noun(info))
         measures = tuple(asked_measures(info))
+        if not measures and self._typer is not None:
+            measures = self._typer.dimension_measures(info.question)  # "rộng bao nhiêu?": an area or a width
         values = self._typer.question_values(" ".join(tokens(info.question))) if self._typer is not None else ()
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)

@@ -31,6 +31,8 @@ def typer() -> AnswerTyper:
     ("Ai là Bí thư Thị ủy La Gi?", "name"),
     ("Giám đốc Sở Thông tin và Truyền thông Bắc Ninh là ai?", "name"),
     ("Ai cấp thẻ căn cước cho công dân?", "person"),  # an office answers this one
+    ("Tôi có thể gửi hồ sơ ở những chỗ nào?", "place"),  # "chỗ nào" is "where", as "ở đâu"
+    ("lam can cuoc o cho nao", "place"),
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind
@@ -126,6 +128,7 @@ def test_a_cue_written_as_other_words_asks_nothing() -> None:
     assert typer.expected("Mộ của bác sĩ Yersin nằm ở đâu?") == "place"
     assert typer.expected("Bộ phận một cửa mở cửa lúc mấy giờ?") == "clock"
     assert typer.expected("bo phan mot cua mo cua luc nao") == "clock"  # typed without diacritics: as folded
+    assert typer.expected("Thẻ này cấp cho nào vậy?") != "place"  # "cho" (for) is no "chỗ" (a place)
 
 
 @pytest.mark.parametrize(("clause", "negated"), [
@@ -251,3 +254,31 @@ def test_a_value_of_the_question_falls_in_the_range_a_sentence_states(typer: Ans
     # "dưới 14 tuổi" is the end of the range "từ đủ 06 tuổi đến dưới 14 tuổi", which holds no 3-year-old
     assert not typer.bracketed(three, six_to_14) and typer.bracketed(three, fold("Trẻ dưới 06 tuổi")) == {"3 tuoi"}
     assert not typer.bracketed(typer.question_values(fold("Hộ chiếu dùng mấy năm?")), under_14)  # no value asked
+
+
+@pytest.mark.parametrize(("question", "stated", "not_stated"), [
+    # asked with no unit: a figure in a unit of that dimension answers, not a year or a distance
+    ("Vườn quốc gia rộng bao nhiêu?", "Vườn có diện tích 123.326 ha.", "Vườn cách thành phố khoảng 50 km."),
+    ("Sông rộng bao nhiêu?", "Đoạn này sông rộng khoảng 150 m.", "Cầu được xây năm 1898."),  # a width
+    ("Con rùa nặng khoảng bao nhiêu?", "Cá thể này nặng khoảng 169 kg.", "Cá thể chết năm 2016."),
+    ("con rua nang bao nhieu", "Con rùa nặng hai tấn.", "Con rùa sống 100 năm."),
+    ("Tháp cao bao nhiêu và có mấy tầng?", "Tháp cao 21 m, gồm bảy tầng.", "Tháp xây năm 1844."),
+    ("Cáp treo dài khoảng bao nhiêu?", "Tuyến cáp dài 6.292,5 m.", "Tuyến cáp có 2 ga."),
+    ("How tall is the tower?", "Tháp cao 21 m.", "Tháp xây năm 1844."),
+])
+def test_a_dimension_asked_with_no_unit_is_answered_by_a_figure_in_its_units(
+        typer: AnswerTyper, question: str, stated: str, not_stated: str) -> None:
+    measures = typer.dimension_measures(question)
+    assert measures
+    assert all(rx.search(fold(stated).lower()) for rx in measures)
+    assert not any(rx.search(fold(not_stated).lower()) for rx in measures)
+
+
+@pytest.mark.parametrize("question", [
+    "Mật khẩu phải dài bao nhiêu ký tự?",  # a count of characters
+    "Động dài bao nhiêu mét?",  # the unit is named: units.tsv answers it
+    "Trận đánh kéo dài bao nhiêu?",  # a time
+    "Tỉnh có bao nhiêu xã?",
+])
+def test_no_dimension_is_asked(typer: AnswerTyper, question: str) -> None:
+    assert typer.dimension_measures(question) == ()
