@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from index.metadata import find_places
 from index.normalize import fold, normalize_text, written_otherwise
 
-__all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "load_typer"]
+__all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "figure_in", "load_typer"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
@@ -539,18 +539,23 @@ def _parse_number(token: str) -> float | None:
         return None
 
 
-def _figure_in(units: Sequence[str], nums: dict[str, Any], said: Sequence[str] = (),
+def figure_in(units: Iterable[str], number_words: Iterable[str], scale_words: Iterable[str]) -> str:
+    """The pattern (over a folded sentence) of a figure written in one of ``units``: digits or a number word, a
+    scale word allowed between ("3 triệu tấn"), the unit's words joined by spaces or hyphens ("ki-lo-gam")."""
+    alts = "|".join(r"[\s-]*".join(re.escape(w) for w in u.split()) for u in sorted(units, key=len, reverse=True))
+    return (rf"(?:\d|\b(?:{'|'.join(sorted(number_words))}))[\d.,]*\s*(?:(?:{'|'.join(map(re.escape, scale_words))})\s+)?"
+            rf"(?:{alts})\b")
+
+
+def _dimension_figure(units: Sequence[str], nums: dict[str, Any], said: Sequence[str] = (),
                after: Sequence[str] = ()) -> re.Pattern[str]:
-    """A figure (digits or number words, a scale word allowed: "3 triệu tấn") followed by one of ``units``, or by
-    one of ``after`` when the figure follows one of the ``said`` words ("rộng khoảng 150 m")."""
-    def alts(us: Sequence[str]) -> str:
-        return "|".join(r"[\s-]*".join(re.escape(w) for w in u.split()) for u in sorted(us, key=len, reverse=True))
-    scale = "|".join(re.escape(fold(m)) for m in nums["magnitudes"] if m != "%")
-    words = "|".join(sorted(nums["words"], key=len, reverse=True))
-    figure = rf"(?:\d|\b(?:{words}))[\d.,]*\s*(?:(?:{scale})\s+)?"
-    rx = rf"{figure}(?:{alts(units)})(?![\w²])"
+    """A figure in one of ``units`` (``figure_in``), or in one of ``after`` when the figure follows one of
+    the ``said`` words ("rộng khoảng 150 m")."""
+    words = [w for w in nums["words"] if w.isalpha()]
+    scale = [fold(m) for m in nums["magnitudes"] if m != "%"]
+    rx = figure_in(units, words, scale)
     if said and after:
-        rx += rf"|\b(?:{alts(said)})(?: [a-z]+){{0,2}} {figure}(?:{alts(after)})(?![\w²])"
+        rx += "|" + rf"\b(?:{'|'.join(map(re.escape, said))})(?: [a-z]+){{0,2}} " + figure_in(after, words, scale)
     return re.compile(rx)
 
 
@@ -618,7 +623,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
                               for i, r in enumerate(data.get("brackets", {}).get("ranges", []))))
                        for unit in data.get("brackets", {}).get("units", [])),
         dimensions=tuple((compile_all(spec["asks"], f"dimensions.{name}.asks"),
-                          _figure_in(spec["units"], nums, spec.get("words", ()), spec.get("after", ())))
+                          _dimension_figure(spec["units"], nums, spec.get("words", ()), spec.get("after", ())))
                          for name, spec in data.get("dimensions", {}).items()),
         implied=tuple((compile_all([spec["pattern"]], f"implied.{name}"),
                        frozenset(" ".join(fold(w).split()) for w in spec["states"]))

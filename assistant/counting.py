@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from assistant.answer_typing import figure_in
 from assistant.query import CUES_AS_WRITTEN, QueryInfo
 from assistant.question_cues import tokens
 from assistant.vocabulary import FIGURE, STOPWORDS
@@ -74,10 +75,10 @@ def asked_measures(info: QueryInfo) -> list[re.Pattern[str]]:
     scale = rf"(?:(?:{'|'.join(_MAGNITUDES)}) )?"  # "bao nhiêu triệu tấn" is answered by "3 triệu tấn"
     for said, sides in forms.items():
         if re.search(rf"\b(?:bao nhieu|may) {scale}{re.escape(said)}\b", f):
-            alts = "|".join(r"\s*".join(re.escape(w) for w in side.replace(FIGURE, "").split()) for side in sides)
-            out.append(re.compile(
-                rf"(?:\d|\b(?:{'|'.join(sorted(_NUMBER_WORDS | {'mot'}))}))\s*{scale}(?:{alts})\b"))
+            out.append(re.compile(figure_in([side.replace(FIGURE, "") for side in sides],
+                                            _NUMBER_WORDS | {"mot"}, _MAGNITUDES)))
     return out
+
 
 
 def counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int = 8) -> bool:
