@@ -548,7 +548,7 @@ def figure_in(units: Iterable[str], number_words: Iterable[str], scale_words: It
 
 
 def _dimension_figure(units: Sequence[str], nums: dict[str, Any], said: Sequence[str] = (),
-               after: Sequence[str] = ()) -> re.Pattern[str]:
+                      after: Sequence[str] = ()) -> re.Pattern[str]:
     """A figure in one of ``units`` (``figure_in``), or in one of ``after`` when the figure follows one of
     the ``said`` words ("rộng khoảng 150 m")."""
     words = [w for w in nums["words"] if w.isalpha()]

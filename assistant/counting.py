@@ -80,7 +80,6 @@ def asked_measures(info: QueryInfo) -> list[re.Pattern[str]]:
     return out
 
 
-
 def counts(sent: Sentence, head: tuple[str, ...], window: int = 5, after: int = 8) -> bool:
     """Whether a number precedes ``head`` within ``window`` syllables ("hơn 21.000 chữ ký số") or follows
     it within ``after`` (the "số X là N" phrasing); a head
