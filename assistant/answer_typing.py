@@ -90,6 +90,9 @@ class _Lexicon:
     dimensions: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
     obligations: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "bắt buộc", "required"
     no_obligation: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "tự nguyện", "theo nhu cầu"
+    inline_cue: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "gồm", "including"
+    inline_join: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "và", "hoặc", "and"
+    inline_items: int = 3
 
 
 class AnswerTyper:
@@ -284,6 +287,23 @@ class AnswerTyper:
         """Whether a list's heading, lead-in or enumerator (``text``) names ``kind``."""
         f = fold(text)
         return any(k == kind and heads.search(f) is not None for k, _, heads in self._lx.list_kinds)
+
+    def inline_subject(self, text: str) -> str:
+        """What a sentence that lists items itself names before its list word, folded ("thong tin sinh trac
+        hoc" of "3. Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, mống mắt, ADN, giọng nói"); "" when
+        the sentence lists nothing so. A line ending in ":" announces the lines below it instead."""
+        if text.rstrip().endswith(":"):
+            return ""
+        f = fold(text)
+        cue = self._lx.inline_cue.search(f)
+        if cue is None:
+            return ""
+        parts = re.split(r"[,;]", f[cue.end():])
+        joined = len(parts) > 1 and self._lx.inline_join.search(parts[-1]) is not None
+        if len(parts) + joined < self._lx.inline_items:
+            return ""
+        before = re.split(r"[,;:(]", f[:cue.start()])[-1]
+        return " ".join(re.findall(r"\w+", re.sub(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)])\s*", "", before)))
 
     def claim_of(self, folded_clause: str) -> str:
         """What a yes/no question claims of its subject: the words after its last claim opener ("khai báo
@@ -607,6 +627,11 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),
         obligations=compile_all(yn.get("obligations", []), "yes_no.obligations"),
         no_obligation=compile_all(yn.get("no_obligation", []), "yes_no.no_obligation"),
+        inline_cue=compile_all([rf"\b{re.escape(c)}\b" for c in data.get("inline_lists", {}).get("cues", [])],
+                               "inline_lists.cues"),
+        inline_join=compile_all([rf"\b{re.escape(c)}\b" for c in data.get("inline_lists", {}).get("joins", [])],
+                                "inline_lists.joins"),
+        inline_items=int(data.get("inline_lists", {}).get("items", 3)),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},

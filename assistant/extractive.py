@@ -133,7 +133,8 @@ class ExtractiveAnswerer:
         typer = self._typer
         kind = typer.list_kind(info.question) if typer is not None else ""
         names_kind = (lambda text: typer.names_list_kind(text, kind)) if typer is not None and kind else None
-        return select_sentences(ev, self._wants_list(info, kind), names_kind)
+        inline = typer.inline_subject if typer is not None else None
+        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline)
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
-from assistant.lists import ENUMERATED, enclosing_list, enum_kind, list_items, section_items
+from assistant.lists import (
+    ENUMERATED,
+    enclosing_list,
+    enum_kind,
+    list_items,
+    lists_asked_inline,
+    section_items,
+)
 from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
 from index.normalize import fold
 
@@ -368,6 +375,9 @@ def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTy
             return Lead(f"{hi}; {lo}", hi_s, "compare", other=lo_s, value=lo_sp.text if ordered else "",
                         verdict="ordered" if ordered else "")
     wants_list = asks_for_list(ev.info, expected, typer.list_kind(ev.info.question))
+    if wants_list and lists_asked_inline(ev, typer.inline_subject, best.sentence):
+        # "… gồm ảnh khuôn mặt, vân tay, mống mắt": the sentence is the list; its neighbours are not
+        return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
     block = enclosing_list(ev, best.sentence) if wants_list else None
     if block is not None:
         head, items = block

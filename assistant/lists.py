@@ -9,11 +9,17 @@ to list the items, and both must agree on where a list starts and ends.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.evidence import TABLE_ROW, Evidence, Sentence
+from index.normalize import fold
 
-__all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "section_items", "starts_line"]
+__all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "lists_asked_inline", "section_items",
+           "starts_line"]
 
+# The most items a list is quoted with: a law's point list runs to "n)" (fourteen items, the card's printed
+# fields) and a citizen asking for it wants all of them; a longer run is a whole glossary, not an answer.
+MAX_ITEMS = 20
 # "a)", "1.", "2)", "-", "•", "Bước 3", "Step 2": how a document marks the items of a list
 ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|(?:bước|step)\s+\d+\s*[:.]?)\s*", re.IGNORECASE)
 
@@ -37,7 +43,20 @@ def enum_kind(text: str) -> str:
     return head[:4]
 
 
-def list_items(ev: Evidence, s: Sentence, limit: int = 10) -> list[Sentence]:
+def lists_asked_inline(ev: Evidence, inline_subject: Callable[[str], str], s: Sentence) -> bool:
+    """Whether ``s`` lists its items itself ("Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, …") and what
+    it lists is what the question names: every word before its list word is in the question. Such a
+    sentence is the whole answer to a list question; the clauses beside it, or its article's other
+    clauses, state other facts. A sentence listing something else ("Nội dung khai báo gồm …" for "khai
+    báo qua những cách nào") is not."""
+    subject = inline_subject(s.text)
+    if not subject:
+        return False
+    asked = set(re.findall(r"\w+", fold(f"{ev.info.question} {ev.info.expansion}")))
+    return set(subject.split()) <= asked
+
+
+def list_items(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> list[Sentence]:
     """The enumerated lines that follow a sentence announcing them ("… gồm:", "a) …", "1. …"), up to
     the next line enumerated at another level (the next clause after a clause's points)."""
     doc = ev.docs[s.source]
@@ -105,7 +124,7 @@ def _bridged(ev: Evidence, sents: list[Sentence], i: int, last: Sentence, span: 
     return False
 
 
-def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence, list[Sentence]] | None:
+def section_items(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> tuple[Sentence, list[Sentence]] | None:
     """A list question answered by a whole section: "những hành vi nào bị nghiêm cấm" is answered by
     the enumerated lines under the heading "Điều 7. Các hành vi bị nghiêm cấm" (the heading, and its
     clauses and points), not by the one clause that matched best. None when the sentence's section is
@@ -124,7 +143,7 @@ def section_items(ev: Evidence, s: Sentence, limit: int = 12) -> tuple[Sentence,
     return head, lines[:limit]
 
 
-def enclosing_list(ev: Evidence, s: Sentence, limit: int = 10) -> tuple[Sentence, list[Sentence]] | None:
+def enclosing_list(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> tuple[Sentence, list[Sentence]] | None:
     """The list ``s`` belongs to: its lead-in (the line announcing it, or the heading it sits under) and
     its items, in document order; None when ``s`` is neither an item of a list (the sentence opening its
     line) nor the lead-in of one.

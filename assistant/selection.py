@@ -21,7 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
-from assistant.lists import ENUMERATED, enclosing_list
+from assistant.lists import ENUMERATED, enclosing_list, lists_asked_inline
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
@@ -37,7 +37,8 @@ _DEFAULT_MAX = 3
 
 
 def select_sentences(ev: Evidence, wants_list: bool = False,
-                     names_kind: Callable[[str], bool] | None = None) -> list[ScoredSentence]:
+                     names_kind: Callable[[str], bool] | None = None,
+                     inline_subject: Callable[[str], str] | None = None) -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
@@ -45,7 +46,9 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     both sides instead of two sentences from whichever report matched the wording best. A question
     whose answer is a list (``wants_list``: the items or steps asked for) is answered by the whole list
     of a document that holds the best sentence or a near-tie for it, or, when the question asks for a kind
-    of items (papers, steps), the best-ranked list whose heading names that kind (``names_kind``).
+    of items (papers, steps), the best-ranked list whose heading names that kind (``names_kind``); a
+    sentence that lists what the question names itself ("… gồm A, B, C"; ``inline_subject`` reads what it
+    lists) and matches about as well as the best one answers it alone.
     """
     if not ev.ranked:
         return []
@@ -61,7 +64,7 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
             return chosen
     pool = ev.ranked
     if wants_list:
-        block = _list_block(ev, pool, names_kind)
+        block = _list_block(ev, pool, names_kind, inline_subject)
         if block:
             return block
     if qtype == "why":
@@ -84,7 +87,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
 
 
 def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
-                names_kind: Callable[[str], bool] | None = None) -> list[ScoredSentence]:
+                names_kind: Callable[[str], bool] | None = None,
+                inline_subject: Callable[[str], str] | None = None) -> list[ScoredSentence]:
     """The lead-in and items of the list that answers a list question, or [] when no list does.
 
     Why: "các bước nộp hồ sơ" is answered by the six numbered lines under "3. Các bước nộp hồ sơ …", yet
@@ -114,6 +118,12 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
                 marker = ENUMERATED.match(block[1][0].text)
                 if names_kind(f"{block[0].text} {marker.group(0) if marker else ''}"):
                     return members(block)
+    if inline_subject is not None:
+        for r in pool[:_NEAR_WINDOW]:
+            if r.score < _NEAR_TIE * best.score:
+                break
+            if lists_asked_inline(ev, inline_subject, r.sentence):
+                return [r]  # the sentence is the list; the clauses beside it are other facts
     for r in pool[:_NEAR_WINDOW]:  # the list of the best-ranked sentence that is in one
         if r.score < _NEAR_TIE * best.score:
             break

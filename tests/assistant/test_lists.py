@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.answer_typing import load_typer
 from assistant.evidence import CorpusStats, Evidence, EvidenceFinder, QueryTerms
-from assistant.lists import enclosing_list, list_items
+from assistant.lists import enclosing_list, list_items, lists_asked_inline
 from assistant.query import analyze
 
 PAGE = """# Hướng dẫn đăng ký tạm trú trực tuyến
@@ -37,10 +38,10 @@ c) Vắng mặt liên tục tại nơi thường trú từ 12 tháng trở lên.
 """
 
 
-def _evidence(text: str, source: str = "page.md") -> Evidence:
+def _evidence(text: str, source: str = "page.md", question: str = "các bước là gì") -> Evidence:
     finder = EvidenceFinder(CorpusStats([text]), lambda _s: text)
     doc = finder._doc(source)  # noqa: SLF001 - the parser the evidence stage uses
-    return Evidence(analyze("các bước là gì"), QueryTerms({}, 0.0, ()), [], {source: doc})
+    return Evidence(analyze(question), QueryTerms({}, 0.0, ()), [], {source: doc})
 
 
 def _find(ev: Evidence, start: str, source: str = "page.md"):  # type: ignore[no-untyped-def]
@@ -130,3 +131,35 @@ def test_a_paragraph_then_a_new_numbering_is_not_bridged() -> None:
             "1. Một danh sách khác.\n")
     ev = _evidence(text, "page.txt")
     assert [i.text[:2] for i in list_items(ev, _find(ev, "Các bước", "page.txt"))] == ["1.", "2."]
+
+
+def test_a_long_list_is_listed_whole() -> None:
+    # a law's point list runs past ten items ("a)" … "n)"): a citizen asking what a card shows gets every one
+    letters = "abcdđeghiklmn"
+    text = "2. Thông tin được in trên thẻ gồm:\n" + "".join(f"{x}) Mục thứ {i + 1};\n" for i, x in enumerate(letters))
+    ev = _evidence(text, "law.txt")
+    items = list_items(ev, _find(ev, "2. Thông tin", "law.txt"))
+    assert [i.text[:2] for i in items] == [f"{x})" for x in letters]
+
+
+INLINE = """Điều 15. Thông tin trong cơ sở dữ liệu
+1. Thông tin nhân dạng.
+2. Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, mống mắt, ADN, giọng nói.
+3. Nội dung khai báo gồm họ và tên, số định danh, nơi cư trú.
+4. Hồ sơ gồm:
+a) Tờ khai;
+b) Ảnh;
+c) Giấy tờ khác.
+"""
+
+
+def test_a_sentence_listing_what_the_question_names_answers_it_whole() -> None:
+    typer = load_typer()
+    ev = _evidence(INLINE, "law.txt", "Cơ sở dữ liệu lưu những loại thông tin sinh trắc học nào?")
+    assert lists_asked_inline(ev, typer.inline_subject, _find(ev, "2. Thông tin sinh", "law.txt"))
+    # it lists something the question does not name
+    assert not lists_asked_inline(ev, typer.inline_subject, _find(ev, "3. Nội dung", "law.txt"))
+    # a line ending in ":" announces the lines below it; it lists nothing itself
+    assert not lists_asked_inline(ev, typer.inline_subject, _find(ev, "4. Hồ sơ", "law.txt"))
+    # one thing is no list
+    assert not lists_asked_inline(ev, typer.inline_subject, _find(ev, "1. Thông tin nhân", "law.txt"))

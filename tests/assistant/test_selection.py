@@ -72,3 +72,13 @@ def test_a_measure_asked_is_taken_from_the_sentence_that_states_it(licence_pipel
     answer = licence_pipeline.ask("Giấy phép lái xe hạng B dùng được bao nhiêu năm thì hết hạn?")
     assert not answer.refused, answer.meta
     assert "10 năm" in answer.answer.split("[", 1)[0]
+
+
+def test_a_clause_that_lists_what_is_asked_answers_a_list_question(pipeline: Any) -> None:
+    # Luật Căn cước, Điều 15, khoản 3 lists the biometric data in one sentence ("… gồm ảnh khuôn mặt, vân tay,
+    # mống mắt, ADN, giọng nói"); Điều 16's point d names two of them in a list of sources, which is not the answer
+    ans = pipeline.ask("Thông tin sinh trắc học trong Cơ sở dữ liệu căn cước gồm những gì?")
+    assert not ans.refused
+    lead = ans.answer.split("[", 1)[0]
+    assert "mống mắt" in lead and "giọng nói" in lead, ans.answer
+    assert ans.citations[0].label.startswith("Luật Căn cước, Điều 15"), ans.citations
