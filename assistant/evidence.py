@@ -485,8 +485,8 @@ class EvidenceFinder:
         different question (a date found where a fee was asked).
         """
         text = " ".join(toks)
-        if "La Gi" in places and text.endswith("la gi") and text.count("la gi") == 1:
-            return ()  # "… ở thị xã La Gi": the place, not "là gì"
+        if any(text.endswith(f" {fold(p).lower()}") and fold(p).lower().endswith(" la gi") for p in places):
+            return ()  # "… ở thị xã La Gi": a place the question ends with, not "là gì"
         if text.startswith("theo ") and " , " not in text:
             # "Theo bài về …, tỷ lệ … là bao nhiêu": the attribution is not the subject
             head = re.match(r"theo (?:bai|bao cao|tai lieu|ket qua)\b", text)
