@@ -46,6 +46,7 @@ _DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|min
                         r"(?:cai\s+)?"
                         r"([^,;:?]+?)\s+(?:(?:co )?nghia )?la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
+_QUOTED_TERM = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
 
 
@@ -61,8 +62,12 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     g = 1 if m.group(1) else 2
     lead = len(info.question) - len(info.question.lstrip())
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
+    # a term the question quotes is the term, whatever word announces it ('Tên "Hoàn Kiếm" có nghĩa là gì?')
+    quoted = _QUOTED_TERM.search(written)
+    if quoted is not None and tokens(quoted.group(1)):
+        toks = tokens(quoted.group(1))
     # nouns that announce the term, as written ('Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means)
-    for noun in term_nouns:
+    for noun in term_nouns if quoted is None else ():
         if written.startswith(noun + " ") and len(toks) > len(noun.split()):
             toks = toks[len(noun.split()):]
             break

@@ -34,6 +34,8 @@ def test_sentences_that_only_mention_the_term(sentence: str, term: str) -> None:
     ("\"Hủa Xi Pan\" nghĩa là gì?", "hua xi pan"),  # "nghĩa là gì" asks the same as "là gì"
     ("Định danh điện tử có nghĩa là gì?", "dinh danh dien tu"),
     ("Từ \"Nguyên Đán\" có nghĩa là gì?", "nguyen dan"),  # "từ" announces the term
+    ("Tên \"Hoàn Kiếm\" có nghĩa là gì?", "hoan kiem"),  # a quoted term is the term, whatever announces it
+    ("Chữ “Đai” trong võ có nghĩa là gì?", "dai"),
     ("Chữ ký số là gì?", "chu ky so"),  # ... "chữ" does not, nor "tư" / "tự"
     ("Tư pháp là gì?", "tu phap"),
     ("Mục tiêu của kế hoạch chuyển đổi số tỉnh là gì?", ""),  # a long subject asks for content
