@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
@@ -24,6 +24,7 @@ from assistant.lists import (
     section_items,
 )
 from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
+from assistant.table_rows import row_as_prose
 from index.normalize import fold
 
 __all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "render_lead"]
@@ -344,7 +345,21 @@ def _is_year(n: str) -> bool:
 def compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper, language: str,
                  expected: str, room: int = _MAX_LEAD) -> Lead | None:
     """The direct answer for the chosen evidence, at most ``room`` characters (a part of a two-part
-    question gets its share); None when there is nothing to lead with."""
+    question gets its share); None when there is nothing to lead with. A table row is read out in words,
+    its cells after their headers (``table_rows``)."""
+    lead = _compose_lead(ev, chosen, typer, language, expected, room)
+    if lead is None or lead.kind not in ("value", "statement", "yes_no"):
+        return lead
+    prose = row_as_prose(ev, lead.sentence)
+    if grounded(prose, [lead.sentence.text]):
+        prose = row_as_prose(ev, lead.sentence, named=False)  # a header's figure ("Mức độ 2") is not quoted
+    if not prose or len(prose) > room:
+        return lead
+    return replace(lead, text=prose)
+
+
+def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper, language: str,
+                  expected: str, room: int) -> Lead | None:
     if not chosen:
         return None
     terms = _question_terms(ev)
