@@ -367,6 +367,7 @@ class EvidenceFinder:
         section = -1
         asked: frozenset[str] = frozenset()  # the FAQ question the following lines answer
         header: frozenset[str] = frozenset()  # the header row of the current table
+        title: frozenset[str] | None = None  # the page's first heading: what a table row's fragment is about
         for para, line in enumerate(text.split("\n")):
             stripped = line.strip()
             if not stripped:
@@ -380,6 +381,7 @@ class EvidenceFinder:
                 row = False  # the header row itself
             if _is_heading(stripped):
                 heading = _terms_of(folded[pos:pos + len(line)])
+                title = heading if title is None else title
                 asked = frozenset()
                 section = para
             for s, e in split_sentences(text, pos, pos + len(line)):
@@ -388,7 +390,7 @@ class EvidenceFinder:
                     continue  # page furniture (image names, view counters, date headers) states nothing
                 uni, bi = _expand(toks)
                 question = text[s:e].rstrip().endswith("?")
-                context = heading | asked | (header if row else frozenset())
+                context = heading | asked | ((header | (title or frozenset())) if row else frozenset())
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
                                           frozenset(uni), frozenset(bi), len(toks), tuple(toks),
                                           context - frozenset(uni) - frozenset(bi), question, section))

@@ -139,7 +139,8 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
         1.0 / (1 + rank) if rank < 99 else 0.0,
         float(is_question),
         float(length < 4),
-        float(4 <= length < 25 and not text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")"))),
+        # a table row ("| Nộp trực tuyến | 05 ngày làm việc |") is no headline: its cells state values
+        float(4 <= length < 25 and not text.rstrip().endswith((".", "!", "?", ":", ";", "…", "”", ")", "|"))),
         length / 120 if length > 120 else 0.0,
     )
 
