@@ -42,6 +42,12 @@ def test_retrieval_rank_and_sentence_shape_are_features() -> None:
     assert _features("Ai ký?", "x", rank=99)["chunk_rank"] == 0.0
 
 
+def test_a_table_row_is_no_headline() -> None:
+    q = "Nộp trực tuyến thì mấy ngày?"
+    assert _features(q, "Thời hạn và lệ phí khi nộp hồ sơ trực tuyến")["headline"] == 1.0
+    assert _features(q, "| Nộp trực tuyến | 05 ngày làm việc | Không thu phí |")["headline"] == 0.0
+
+
 def test_the_shipped_model_loads_scores_in_coverage_units_and_records_its_figures() -> None:
     model = load_sentence_model(DEFAULT_PATH)
     assert model.weights[SENTENCE_FEATURES.index("coverage")] == pytest.approx(1.0)

@@ -14,6 +14,7 @@ PAGE = """# Hướng dẫn hưởng bảo hiểm xã hội một lần
 |---|---|---|
 | Nộp trực tiếp | 10 ngày làm việc | Không thu phí |
 | Nộp trực tuyến | 05 ngày làm việc | Không thu phí |
+Người dân nhận kết quả qua ứng dụng VNeID.
 
 Hạng B, C1 | 10 năm kể từ ngày cấp
 """
@@ -49,3 +50,11 @@ def test_prose_is_no_row() -> None:
     assert row_as_prose(ev, _find(ev, "Hướng dẫn hưởng")) == ""
     assert not is_row("Người dân nộp hồ sơ tại Công an xã.")
     assert row_cells("| A | 05 ngày |  |") == ["A", "05 ngày"]
+
+
+def test_a_row_is_about_its_pages_title() -> None:
+    # a row is a fragment: "| Nộp trực tuyến | 05 ngày làm việc |" states the page's procedure through its title
+    ev = _evidence(PAGE)
+    row = _find(ev, "Nộp trực tuyến")
+    assert {"bao hiem", "xa hoi", "thoi han"} <= row.context  # the title, the table's header
+    assert "bao hiem" not in _find(ev, "Người dân nhận").context  # a line outside the table: its heading only
