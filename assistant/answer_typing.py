@@ -289,21 +289,22 @@ class AnswerTyper:
         return any(k == kind and heads.search(f) is not None for k, _, heads in self._lx.list_kinds)
 
     def inline_subject(self, text: str) -> str:
-        """What a sentence that lists items itself names before its list word, folded ("thong tin sinh trac
-        hoc" of "3. Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, mống mắt, ADN, giọng nói"); "" when
-        the sentence lists nothing so. A line ending in ":" announces the lines below it instead."""
+        """What a sentence that lists items itself names before its list word, folded, from its last comma
+        on ("3. thong tin sinh trac hoc" of "3. Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, mống mắt,
+        ADN, giọng nói"); "" when the sentence lists nothing so. A line ending in ":" announces the lines
+        below it instead."""
         if text.rstrip().endswith(":"):
             return ""
         f = fold(text)
         cue = self._lx.inline_cue.search(f)
         if cue is None:
             return ""
-        parts = re.split(r"[,;]", f[cue.end():])
+        parts = f[cue.end():].replace(";", ",").split(",")
         joined = len(parts) > 1 and self._lx.inline_join.search(parts[-1]) is not None
         if len(parts) + joined < self._lx.inline_items:
             return ""
-        before = re.split(r"[,;:(]", f[:cue.start()])[-1]
-        return " ".join(re.findall(r"\w+", re.sub(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)])\s*", "", before)))
+        cut = max(f.rfind(c, 0, cue.start()) for c in ",;:(")
+        return f[cut + 1:cue.start()].strip()
 
     def claim_of(self, folded_clause: str) -> str:
         """What a yes/no question claims of its subject: the words after its last claim opener ("khai báo

@@ -22,6 +22,7 @@ from assistant.counting import asked_measures, counted_noun
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo, english_to_vietnamese
 from assistant.question_cues import (
+    QUOTED,
     SPEAKER_WORDS,
     SPEECH,
     SPEECH_AFTER,
@@ -62,7 +63,6 @@ __all__ = ["PLACE_KINDS", "TABLE_ROW", "CorpusStats", "Evidence", "EvidenceFinde
            "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_QUOTED = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
 # a year ("quý I/2025", "12/2019"), not the year part of a document number ("Luật số 51/2005/QH11")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d.,]\d|/)")
 _RANGE = re.compile(r"\b(?:19|20)\d\d\s*-\s*(?:19|20)\d\d\b|\b(?:den|tam nhin|dinh huong)(?: den)? nam (?:19|20)\d\d\b")
@@ -468,7 +468,7 @@ class EvidenceFinder:
                 weights[f"{a} {b}"] = weight(f"{a} {b}")
         # A phrase the question quotes ("ông Năm", "5 rõ", "Phở") is a name or a label: its words
         # count together even where alone they are function words or bare numbers.
-        for quoted in _QUOTED.findall(info.question):
+        for quoted in QUOTED.findall(info.question):
             q_toks = tokens(quoted)
             pairs = [f"{a} {b}" for a, b in zip(q_toks, q_toks[1:], strict=False)] or q_toks[:1]
             for t in pairs:

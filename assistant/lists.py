@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from assistant.evidence import TABLE_ROW, Evidence, Sentence
-from index.normalize import fold
+from assistant.question_cues import tokens
 
 __all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "lists_asked_inline", "section_items",
            "starts_line"]
@@ -49,11 +49,8 @@ def lists_asked_inline(ev: Evidence, inline_subject: Callable[[str], str], s: Se
     sentence is the whole answer to a list question; the clauses beside it, or its article's other
     clauses, state other facts. A sentence listing something else ("Nội dung khai báo gồm …" for "khai
     báo qua những cách nào") is not."""
-    subject = inline_subject(s.text)
-    if not subject:
-        return False
-    asked = set(re.findall(r"\w+", fold(f"{ev.info.question} {ev.info.expansion}")))
-    return set(subject.split()) <= asked
+    subject = tokens(ENUMERATED.sub("", inline_subject(s.text), count=1))
+    return bool(subject) and set(subject) <= set(tokens(f"{ev.info.question} {ev.info.expansion}"))
 
 
 def list_items(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> list[Sentence]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from assistant.query import QueryInfo
 from index.normalize import fold
 
-__all__ = ["SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
+__all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
            "capitalised_runs", "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -46,7 +46,8 @@ _DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|min
                         r"(?:cai\s+)?"
                         r"([^,;:?]+?)\s+(?:(?:co )?nghia )?la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
-_QUOTED_TERM = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
+# a phrase a question quotes ("ông Năm", 'Tên "Hoàn Kiếm"'): a name or a term, its words taken together
+QUOTED = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
 _DEF_TOKEN = re.compile(r"\d[\d.,]*\s*%|[a-z0-9]+|[():,]")
 
 
@@ -63,7 +64,7 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     lead = len(info.question) - len(info.question.lstrip())
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
     # a term the question quotes is the term, whatever word announces it ('Tên "Hoàn Kiếm" có nghĩa là gì?')
-    quoted = _QUOTED_TERM.search(written)
+    quoted = QUOTED.search(written)
     if quoted is not None and tokens(quoted.group(1)):
         toks = tokens(quoted.group(1))
     # nouns that announce the term, as written ('Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means)

