@@ -54,3 +54,32 @@ def test_steps_are_answered_by_the_list_under_an_unnumbered_heading(pipeline: An
     lead = answer.answer.split("[", 1)[0]
     assert lead.startswith("Trình tự thực hiện:"), lead
     assert "nộp hồ sơ" in lead.lower() and "nộp lệ phí" in lead.lower(), lead
+
+
+WAYS = """# Cấp lại thẻ bảo hiểm y tế
+
+## Hồ sơ gồm
+
+- Tờ khai tham gia, điều chỉnh thông tin bảo hiểm xã hội, bảo hiểm y tế (Mẫu TK1-TS).
+
+## Hình thức nộp hồ sơ
+
+- Nộp trực tiếp tại cơ quan Bảo hiểm xã hội cấp huyện.
+- Nộp trực tuyến trên Cổng dịch vụ công quốc gia hoặc ứng dụng VssID.
+- Gửi hồ sơ qua dịch vụ bưu chính công ích.
+
+## Thời hạn giải quyết
+
+- Cấp lại thẻ bị mất: không quá 07 ngày làm việc kể từ ngày nhận đủ hồ sơ.
+"""
+
+
+def test_ways_are_answered_by_the_list_headed_with_the_page_word_for_them(
+        page_pipeline: Callable[[str, dict[str, str]], Any]) -> None:
+    # "những kênh nào" is the citizen's word for the page's "Hình thức"; the papers list is also about "hồ sơ"
+    pipeline = page_pipeline("listways", {"bhyt.md": WAYS})
+    answer = pipeline.ask("Hồ sơ cấp lại thẻ bảo hiểm y tế bị mất nộp qua những kênh nào?")
+    assert not answer.refused, answer.meta
+    lead = answer.answer.split("[", 1)[0].lower()
+    assert lead.startswith("hình thức nộp hồ sơ"), lead
+    assert "bưu chính" in lead and "vssid" in lead, lead
