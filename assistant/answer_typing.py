@@ -22,6 +22,7 @@ from index.normalize import fold, normalize_text, written_otherwise
 __all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "figure_in", "load_typer"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
+_NEVER = re.compile(r"(?!x)x")  # matches nothing: a cue list the data leaves empty
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
          "name", "person", "place")
 _WORD = re.compile(r"\w+")
@@ -88,10 +89,10 @@ class _Lexicon:
     brackets: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = ()
     # (asks, figure): a dimension asked with no unit ("cao bao nhiêu?") and a figure in one of its units
     dimensions: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
-    obligations: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "bắt buộc", "required"
-    no_obligation: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "tự nguyện", "theo nhu cầu"
-    inline_cue: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "gồm", "including"
-    inline_join: re.Pattern[str] = re.compile(r"(?!x)x")  # folded: "và", "hoặc", "and"
+    obligations: re.Pattern[str] = _NEVER  # folded: "bắt buộc", "required"
+    no_obligation: re.Pattern[str] = _NEVER  # folded: "tự nguyện", "theo nhu cầu"
+    inline_cue: re.Pattern[str] = _NEVER  # folded: "gồm", "including"
+    inline_join: re.Pattern[str] = _NEVER  # folded: "và", "hoặc", "and"
     inline_items: int = 3
 
 
@@ -591,11 +592,15 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         sorted(set(words) | set(mults), key=len, reverse=True)) + "))*"
 
     def compile_all(pats: list[str], where: str) -> re.Pattern[str]:
-        joined = "|".join(f"(?:{x.replace('{numword}', numword)})" for x in pats) or r"(?!x)x"
+        joined = "|".join(f"(?:{x.replace('{numword}', numword)})" for x in pats) or _NEVER.pattern
         try:
             return re.compile(joined)
         except re.error as err:
             raise ValueError(f"{p}: bad pattern in {where}: {err}") from err
+
+    def whole_words(words: Iterable[str], where: str) -> re.Pattern[str]:
+        """Any of ``words``, folded, as whole words."""
+        return compile_all([rf"\b{re.escape(fold(w))}\b" for w in words], where)
 
     q = data["question"]
     question = tuple((kind, compile_all(q[kind], f"question.{kind}")) for kind in q["order"])
@@ -614,8 +619,7 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         place_words=frozenset(data["names"]["place_words"]),
         leading_connectors=tuple(sorted(data["names"]["leading_connectors"], key=len, reverse=True)),
         negations=compile_all(yn["negations"], "yes_no.negations"),
-        not_negations=compile_all([rf"\b{re.escape(fold(w))}\b" for w in yn.get("not_negations", [])],
-                                  "yes_no.not_negations"),
+        not_negations=whole_words(yn.get("not_negations", []), "yes_no.not_negations"),
         negation_scopes=compile_all(yn.get("negation_scopes", []), "yes_no.negation_scopes"),
         scope_breaks=compile_all(yn.get("scope_breaks", []), "yes_no.scope_breaks"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
@@ -628,10 +632,8 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
         truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),
         obligations=compile_all(yn.get("obligations", []), "yes_no.obligations"),
         no_obligation=compile_all(yn.get("no_obligation", []), "yes_no.no_obligation"),
-        inline_cue=compile_all([rf"\b{re.escape(c)}\b" for c in data.get("inline_lists", {}).get("cues", [])],
-                               "inline_lists.cues"),
-        inline_join=compile_all([rf"\b{re.escape(c)}\b" for c in data.get("inline_lists", {}).get("joins", [])],
-                                "inline_lists.joins"),
+        inline_cue=whole_words(data.get("inline_lists", {}).get("cues", []), "inline_lists.cues"),
+        inline_join=whole_words(data.get("inline_lists", {}).get("joins", []), "inline_lists.joins"),
         inline_items=int(data.get("inline_lists", {}).get("items", 3)),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),

@@ -487,7 +487,7 @@ class EvidenceFinder:
         different question (a date found where a fee was asked).
         """
         text = " ".join(toks)
-        if any(text.endswith(f" {fold(p).lower()}") and fold(p).lower().endswith(" la gi") for p in places):
+        if any((fp := fold(p).lower()).endswith(" la gi") and text.endswith(f" {fp}") for p in places):
             return ()  # "… ở thị xã La Gi": a place the question ends with, not "là gì"
         if text.startswith("theo ") and " , " not in text:
             # "Theo bài về …, tỷ lệ … là bao nhiêu": the attribution is not the subject

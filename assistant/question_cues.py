@@ -65,8 +65,7 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
     # a term the question quotes is the term, whatever word announces it ('Tên "Hoàn Kiếm" có nghĩa là gì?')
     quoted = QUOTED.search(written)
-    if quoted is not None and tokens(quoted.group(1)):
-        toks = tokens(quoted.group(1))
+    toks = (tokens(quoted.group(1)) if quoted is not None else []) or toks
     # nouns that announce the term, as written ('Từ "Nguyên Đán" có nghĩa là gì?' asks what "Nguyên Đán" means)
     for noun in term_nouns if quoted is None else ():
         if written.startswith(noun + " ") and len(toks) > len(noun.split()):

@@ -18,7 +18,7 @@ _SEPARATOR = frozenset("|-: ")  # the characters of a header's underline ("|---|
 
 def is_row(text: str) -> bool:
     """Whether a sentence is a table row (its cells separated by "|")."""
-    return "|" in text and TABLE_ROW.search(text.strip()) is not None
+    return TABLE_ROW.search(text.strip()) is not None
 
 
 def row_cells(text: str) -> list[str]:
