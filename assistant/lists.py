@@ -20,6 +20,10 @@ __all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "lists_ask
 # The most items a list is quoted with: a law's point list runs to "n)" (fourteen items, the card's printed
 # fields) and a citizen asking for it wants all of them; a longer run is a whole glossary, not an answer.
 MAX_ITEMS = 20
+# How far into a list a sentence may stand and still make the list the answer: an item past the tenth is one
+# entry of a long catalogue (a law's 25 kinds of data on a person) that happens to match, not the list asked
+# for; the list it answers is chosen by its first items, then quoted up to ``MAX_ITEMS``.
+MEMBER_ITEMS = 10
 # "a)", "1.", "2)", "-", "•", "Bước 3", "Step 2": how a document marks the items of a list
 ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|(?:bước|step)\s+\d+\s*[:.]?)\s*", re.IGNORECASE)
 
@@ -181,8 +185,8 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> tuple[S
     if not (head.text.rstrip().endswith(":") or head.para == head.section):
         return None
     items = list_items(ev, head, limit)
-    if len(items) < 2 or (kind and first not in items):
-        return None
+    if len(items) < 2 or (kind and first not in items[:MEMBER_ITEMS]):
+        return None  # no list, or ``s`` is an entry deep in a long catalogue
     return head, items
 
 

@@ -163,3 +163,13 @@ def test_a_sentence_listing_what_the_question_names_answers_it_whole() -> None:
     assert not lists_asked_inline(ev, typer.inline_subject, _find(ev, "4. Hồ sơ", "law.txt"))
     # one thing is no list
     assert not lists_asked_inline(ev, typer.inline_subject, _find(ev, "1. Thông tin nhân", "law.txt"))
+
+
+def test_an_entry_deep_in_a_long_catalogue_does_not_make_it_the_answer() -> None:
+    # a law's 25 kinds of data on a person: item 14 matching a question about the card is one entry of that
+    # catalogue, not the list asked for; an early item still belongs to it, and the catalogue is quoted past ten
+    text = "Điều 9. Thông tin trong cơ sở dữ liệu\n" + "".join(f"{i}. Mục thứ {i}.\n" for i in range(1, 26))
+    ev = _evidence(text, "law.txt")
+    assert enclosing_list(ev, _find(ev, "14.", "law.txt")) is None
+    block = enclosing_list(ev, _find(ev, "3.", "law.txt"))
+    assert block is not None and len(block[1]) == 20
