@@ -82,3 +82,11 @@ def test_a_clause_that_lists_what_is_asked_answers_a_list_question(pipeline: Any
     lead = ans.answer.split("[", 1)[0]
     assert "mống mắt" in lead and "giọng nói" in lead, ans.answer
     assert ans.citations[0].label.startswith("Luật Căn cước, Điều 15"), ans.citations
+
+
+def test_an_entry_of_a_long_catalogue_does_not_answer_a_list_question(pipeline: Any) -> None:
+    # Luật Căn cước, Điều 9, khoản 14 names the card's issue date among 25 kinds of data on a person; what the card
+    # shows is Điều 18, whose points the answer lists past the tenth ("l) Nơi cư trú")
+    ans = pipeline.ask("Trên thẻ căn cước in những thông tin gì?")
+    assert not ans.refused
+    assert all(c.label.startswith("Luật Căn cước, Điều 18") for c in ans.citations), ans.citations
