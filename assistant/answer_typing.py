@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from index.metadata import find_places
+from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
 __all__ = ["AnswerTyper", "Frame", "Span", "TYPES", "figure_in", "load_typer"]
@@ -99,8 +99,9 @@ class _Lexicon:
 class AnswerTyper:
     """Compiled answer-type cues; build with ``load_typer`` (once, in the composition root)."""
 
-    def __init__(self, lexicon: _Lexicon) -> None:
+    def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer | None = None) -> None:
         self._lx = lexicon
+        self._places = gazetteer or default_gazetteer()  # a place it knows is not a person
 
     # --- questions --------------------------------------------------------------------------------
     def expected(self, question: str) -> str:
@@ -379,7 +380,7 @@ class AnswerTyper:
         if kind in ("person", "name"):
             # a place the gazetteer knows ("La Gi", "Bình Định") is not a person
             people = [sp for sp in self._names(text, organisations=False)
-                      if fold(" ".join(find_places(sp.text))) != fold(sp.text)]
+                      if fold(" ".join(self._places.find_places(sp.text))) != fold(sp.text)]
             if kind == "name":  # and not an organisation's name ("Ban Thường vụ", "Sở Tư pháp")
                 heads = self._lx.organization_heads
                 return [Span("name", sp.start, sp.end, sp.text) for sp in people
@@ -581,7 +582,7 @@ def _dimension_figure(units: Sequence[str], nums: dict[str, Any], said: Sequence
     return re.compile(rx)
 
 
-def load_typer(path: Path | None = None) -> AnswerTyper:
+def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> AnswerTyper:
     """Compile ``data/lang/answer_types.toml`` (or ``path``); raises ValueError naming a bad pattern."""
     p = path or DEFAULT_PATH
     data = tomllib.loads(p.read_text(encoding="utf-8"))
@@ -657,4 +658,4 @@ def load_typer(path: Path | None = None) -> AnswerTyper:
                        frozenset(" ".join(fold(w).split()) for w in spec["states"]))
                       for name, spec in data.get("implied", {}).items()),
     )
-    return AnswerTyper(lex)
+    return AnswerTyper(lex, gazetteer)

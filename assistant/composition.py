@@ -6,6 +6,7 @@ the store (embedded vs Chroma server) or the chunk size is a settings change her
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from assistant.settings import Settings
 from index.embeddings import Embedder, load_embedder
 from index.errors import IndexMissing
+from index.gazetteer import Gazetteer, load_gazetteer
 from index.ingest import Ingester, IngestReport
 from index.reader import IndexReader
 from index.store import ChromaStore
@@ -32,6 +34,16 @@ class IndexParts:
     embedder: Embedder
     store: ChromaStore
     index_dir: Path
+
+
+def gazetteer_of(settings: Settings) -> Gazetteer:
+    """The corpus pack's gazetteer named in settings (read once per path: every part shares it)."""
+    return _load_gazetteer(str(settings.gazetteer_path or ""))
+
+
+@functools.cache
+def _load_gazetteer(path: str) -> Gazetteer:
+    return load_gazetteer(path or None)
 
 
 def chunk_params(settings: Settings) -> dict[str, int]:
@@ -61,7 +73,7 @@ def _ingest_with(parts: IndexParts, settings: Settings, paths: Sequence[Path], p
     chunker = Chunker(max_chars=params["max_chars"], overlap_sentences=params["overlap_sentences"],
                       legal_context=bool(params["legal_context"]))
     ingester = Ingester(parts.index_dir, parts.store, parts.embedder, chunker, params,
-                        batch_size=settings.embedding_batch_size)
+                        batch_size=settings.embedding_batch_size, gazetteer=gazetteer_of(settings))
     return ingester.run([Path(p) for p in paths], progress=progress)
 
 
@@ -136,6 +148,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.sentence_relevance import load_sentence_model
 
     reader = reader or open_reader(settings)
+    gazetteer = gazetteer_of(settings)
     from assistant.lexicon import load_word_list
     from assistant.shorthand import load_shorthand
     from assistant.vocabulary import load_synonyms
@@ -143,8 +156,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
                                 synonyms=load_synonyms(settings.synonyms_path).merged(
                                     load_synonyms(settings.units_path)),
-                                shorthand=load_shorthand(settings.shorthand_path))
-    typer = load_typer(settings.answer_types_path)
+                                shorthand=load_shorthand(settings.shorthand_path), gazetteer=gazetteer)
+    typer = load_typer(settings.answer_types_path, gazetteer)
     words = load_word_list(settings.words_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash, typer=typer,
@@ -157,11 +170,11 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                                     retrieve=retriever.retrieve, top_k=settings.top_k,
                                     words=words)
     answerer: Answerer = extractive
-    condenser: Any = followup.condense
+    condenser: Any = functools.partial(followup.condense, gazetteer=gazetteer)
     if settings.llm_enabled:
         from assistant.llm_answerer import build_llm_parts
 
-        llm = build_llm_parts(settings, fallback=extractive, rule_condense=followup.condense)
+        llm = build_llm_parts(settings, fallback=extractive, rule_condense=condenser)
         answerer, condenser = llm.answerer, llm.condenser
     return Pipeline(retriever, answerer, fallback=extractive, condenser=condenser, top_k=settings.top_k,
                     max_question_chars=settings.max_question_chars, max_history_turns=settings.max_history_turns)

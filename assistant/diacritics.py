@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from index.metadata import PROVINCES, TOWNS
+from index.gazetteer import default_gazetteer
 from index.normalize import fold
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -62,13 +62,15 @@ def _match_case(template: str, form: str) -> str:
 class DiacriticRestorer:
     """Folded-syllable -> accented-form tables built once per index snapshot (cheap: ~10k syllables)."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], places: Iterable[str] | None = None) -> None:
+        """``places``: the gazetteer's names, seeded like question phrasing (None: the shipped gazetteer's)."""
+        seeds = (*QUESTION_PHRASES, *(default_gazetteer().names if places is None else places))
         self._unigram: dict[str, Counter[str]] = defaultdict(Counter)
         self._bigram: dict[tuple[str, str], Counter[tuple[str, str]]] = defaultdict(Counter)
         for text in texts:
             self._add(text)
         for _ in range(_SEED_WEIGHT):
-            for phrase in (*QUESTION_PHRASES, *PROVINCES, *TOWNS):
+            for phrase in seeds:
                 self._add(phrase)
         if not self._unigram:
             raise ValueError("DiacriticRestorer needs at least one text with words in it")

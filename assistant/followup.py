@@ -10,12 +10,12 @@ that already stands alone is returned exactly as given.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.query import question_type
 from assistant.question_cues import capitalised_runs
 from assistant.types import Turn
-from index.metadata import find_places
+from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text
 
 __all__ = ["condense", "is_follow_up"]
@@ -115,10 +115,10 @@ def _tidy(text: str) -> str:
     return " ".join(text.split())
 
 
-def _lower_first(phrase: str) -> str:
+def _lower_first(phrase: str, find: Callable[[str], list[str]]) -> str:
     """"Tính đến quý I/2025" -> "tính đến quý I/2025" (sentence case does not survive moving it), names kept."""
     folded = fold(phrase)
-    if any(folded.startswith(fold(p)) for p in find_places(phrase)):
+    if any(folded.startswith(fold(p)) for p in find(phrase)):
         return phrase
     first = phrase.split(" ", 1)[0]
     if first[:1].isupper() and first[1:].islower():
@@ -140,16 +140,18 @@ def _marker_led(q: str) -> bool:
     return (lead is not None and lead.end() > 0) or bool(_LEAD_THE.match(q))
 
 
-def is_follow_up(question: str, previous: str) -> bool:
-    """Does ``question`` lean on ``previous`` (a standalone question) for its place, period or topic?"""
+def is_follow_up(question: str, previous: str, gazetteer: Gazetteer | None = None) -> bool:
+    """Does ``question`` lean on ``previous`` (a standalone question) for its place, period or topic?
+    Places are the ``gazetteer``'s (None: the shipped one)."""
+    find = (gazetteer or default_gazetteer()).find_places
     q = normalize_text(question)
     folded = fold(q)
     if _marker_led(q):
         return True
     if _LEAD_KEEP.match(folded) or _has_anaphora(q):
         return True
-    own_places = find_places(q)
-    prev_places = find_places(previous)
+    own_places = find(q)
+    prev_places = find(previous)
     if own_places:
         return False
     if prev_places:
@@ -169,11 +171,11 @@ def _strip_markers(q: str) -> str:
     return q[:1].upper() + q[1:] if q else q
 
 
-def _swap(previous: str, places: Sequence[str], years: Sequence[str], times: Sequence[str] = ()) -> str:
+def _swap(previous: str, places: Sequence[str], years: Sequence[str], times: Sequence[str], find: Callable[[str], list[str]]) -> str:
     """The previous question about other place(s) and/or year(s)."""
     out = previous
     if places:
-        prev_places = find_places(previous)
+        prev_places = find(previous)
         spans = _place_spans(out, prev_places)
         if spans:
             s, e, old = spans[0]
@@ -199,7 +201,7 @@ def _swap(previous: str, places: Sequence[str], years: Sequence[str], times: Seq
             # "Hiện nay … bao nhiêu?" then "còn năm 2022?": the new period replaces "now", it is not dropped
             out = _tidy(_NOW.sub(" ", out))
             out = out[:1].upper() + out[1:]
-            out = f"{out.rstrip(' ?')} ({'; '.join(_lower_first(t) for t in times)})?"
+            out = f"{out.rstrip(' ?')} ({'; '.join(_lower_first(t, find) for t in times)})?"
     return out
 
 
@@ -208,21 +210,21 @@ _NOW = re.compile(r"(?<!\w)(?:(?:tính )?đến (?:thời điểm )?(?:nay|hiệ
                   r"currently|now|to date)(?!\w),?", re.IGNORECASE)
 
 
-def _context(previous: str, q: str, with_topic: bool) -> list[str]:
+def _context(previous: str, q: str, with_topic: bool, find: Callable[[str], list[str]]) -> list[str]:
     """Place, period and (for anaphora) topic phrases of the previous question that ``q`` lacks."""
     parts: list[str] = []
-    prev_places = find_places(previous)
-    own = set(find_places(q))
+    prev_places = find(previous)
+    own = set(find(q))
     place_spans = _place_spans(previous, prev_places)
     seen: set[str] = set()
     for s, e, place in place_spans:
         if own or place in seen:  # a follow-up that names its own place does not inherit the old one
             continue
         seen.add(place)
-        parts.append(_lower_first(previous[s:e]))
+        parts.append(_lower_first(previous[s:e], find))
     time_spans = _time_spans(previous)
     if not _YEAR.search(fold(q)):
-        parts.extend(_lower_first(previous[s:e]) for s, e in time_spans)
+        parts.extend(_lower_first(previous[s:e], find) for s, e in time_spans)
     if with_topic:
         folded = fold(previous)
         cut = [(s, e) for s, e, _ in place_spans] + list(time_spans)
@@ -234,16 +236,16 @@ def _context(previous: str, q: str, with_topic: bool) -> list[str]:
     return parts
 
 
-def _rewrite(question: str, previous: str) -> str:
+def _rewrite(question: str, previous: str, find: Callable[[str], list[str]]) -> str:
     q = " ".join(normalize_text(question).split())
     core = _strip_markers(q)
-    own_places = find_places(core)
+    own_places = find(core)
     own_years = _YEAR.findall(fold(core))
     content = _cut(core, [(s, e) for s, e, _ in _place_spans(core, own_places)] + _time_spans(core))
     content_words = [w for w in _words(content) if not _YEAR.fullmatch(w)]
     if not core or not content_words:
         # "Còn Bắc Ninh thì sao?" / "Còn năm 2023?" -> the previous question, re-targeted
-        return _swap(previous, own_places, own_years, [core[s:e] for s, e in _time_spans(core)])
+        return _swap(previous, own_places, own_years, [core[s:e] for s, e in _time_spans(core)], find)
     vague_tail = bool(_TAIL_VAGUE.search(fold(q)))
     if vague_tail and not _OWN_QUESTION.search(fold(core)) and question_type(previous) != "other":
         # "Còn số trường hợp ... thì sao?" asks the same kind of thing as the previous question
@@ -252,13 +254,13 @@ def _rewrite(question: str, previous: str) -> str:
     # "Vậy có mất đồng nào không?", "Còn quyền của công dân thì sao?": a follow-up marker says the topic is the
     # previous one's, unless the question names a place of its own (it re-targets the previous question)
     with_topic = _has_anaphora(q) or len(content_words) <= 3 or (_marker_led(q) and not own_places)
-    parts = _context(previous, core, with_topic=with_topic)
+    parts = _context(previous, core, with_topic, find)
     if not parts:
         return f"{core}?"
     return f"{core} ({'; '.join(parts)})?"
 
 
-def _named_before(question: str, history: Sequence[Turn]) -> list[str]:
+def _named_before(question: str, history: Sequence[Turn], find: Callable[[str], list[str]]) -> list[str]:
     """The names the last answer gave that the question refers to by a pronoun ("Ông ấy mất năm nào?" after
     "Vovinam do võ sư Nguyễn Lộc sáng lập"): its runs of capitalised words the question does not hold."""
     if not _PERSON_ANAPHORA.search(normalize_text(question)):
@@ -267,23 +269,26 @@ def _named_before(question: str, history: Sequence[Turn]) -> list[str]:
     body = re.sub(r"\[\d+\]", " ", normalize_text(answer).split("\n", 1)[0])
     folded_q = fold(question)
     names = [n for n in capitalised_runs(body)
-             if fold(n) not in folded_q and not find_places(n)]  # a person, not a place
+             if fold(n) not in folded_q and not find(n)]  # a person, not a place
     return list(dict.fromkeys(names))[:2]
 
 
-def condense(question: str, history: Sequence[Turn]) -> str:
-    """A standalone form of ``question`` given the conversation so far (unchanged if already standalone)."""
+def condense(question: str, history: Sequence[Turn], gazetteer: Gazetteer | None = None) -> str:
+    """A standalone form of ``question`` given the conversation so far (unchanged if already standalone);
+    places are the ``gazetteer``'s (None: the shipped one)."""
+    gaz = gazetteer or default_gazetteer()
+    find = gaz.find_places
     user_turns = [t.content for t in history if t.role == "user" and t.content.strip()]
     if not user_turns:
         return question
     previous = user_turns[0]
     for turn in user_turns[1:]:
-        previous = _rewrite(turn, previous) if is_follow_up(turn, previous) else turn
+        previous = _rewrite(turn, previous, find) if is_follow_up(turn, previous, gaz) else turn
     previous = " ".join(normalize_text(previous).split())
-    if not is_follow_up(question, previous):
+    if not is_follow_up(question, previous, gaz):
         return question
-    rewritten = _rewrite(question, previous)
-    names = _named_before(question, history)
+    rewritten = _rewrite(question, previous, find)
+    names = _named_before(question, history, find)
     if names:
         rewritten = f"{rewritten.rstrip(' ?')} ({'; '.join(names)})?"
     return rewritten

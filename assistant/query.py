@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant.diacritics import DiacriticRestorer
 from assistant.shorthand import Shorthand, default_shorthand
 from assistant.vocabulary import SynonymTable
-from index.metadata import find_places
+from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
 __all__ = ["CUES_AS_WRITTEN", "QueryInfo", "analyze", "detect_language", "english_to_vietnamese", "expand_shorthand", "question_type",
@@ -297,9 +297,11 @@ def _keywords(text: str, language: str) -> tuple[str, ...]:
 
 
 def analyze(question: str, restorer: DiacriticRestorer | None = None,
-            synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None) -> QueryInfo:
+            synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None,
+            gazetteer: Gazetteer | None = None) -> QueryInfo:
     """Analyse one standalone question. ``restorer`` (built from the index) enables diacritic restoration;
-    ``synonyms`` (the corpus pack's everyday <-> legal wording) adds the other wording to search with."""
+    ``synonyms`` (the corpus pack's everyday <-> legal wording) adds the other wording to search with;
+    ``gazetteer`` (the pack's places; None: the shipped one) tells which places it names."""
     text = " ".join(normalize_text(question).split())
     language = detect_language(text)
     ratio = _marked_ratio(text)  # of what was typed: shorthand written out below carries marks
@@ -314,7 +316,7 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
     expansion = english_to_vietnamese(text) if language == "en" else ""
     places: list[str] = []
     for t in (text, restored):
-        for p in find_places(t):
+        for p in (gazetteer or default_gazetteer()).find_places(t):
             if p not in places:
                 places.append(p)
     if expansion:

@@ -28,7 +28,7 @@ from assistant.diacritics import DiacriticRestorer
 from assistant.query import QueryInfo, analyze
 from assistant.shorthand import Shorthand
 from assistant.vocabulary import SynonymTable
-from index.metadata import province_of
+from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold
 from index.types import Chunk, DocumentMeta, ScoredChunk
 
@@ -96,7 +96,8 @@ class HybridRetriever:
 
     def __init__(self, reader: _Reader, weights: RetrievalWeights | None = None, *,
                  dense_weight: float | None = None, lexical_weight: float | None = None,
-                 synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None) -> None:
+                 synonyms: SynonymTable | None = None, shorthand: Shorthand | None = None,
+                 gazetteer: Gazetteer | None = None) -> None:
         for name in ("snapshot", "dense", "lexical"):
             if not callable(getattr(reader, name, None)):
                 raise TypeError(f"HybridRetriever needs a reader with .{name}(); got {type(reader).__name__}")
@@ -112,6 +113,7 @@ class HybridRetriever:
         self.weights = w
         self._synonyms = synonyms  # everyday <-> legal wording from the corpus pack (None: none)
         self._shorthand = shorthand  # chat shorthand written out (None: the shipped table)
+        self._gazetteer = gazetteer or default_gazetteer()  # the places questions are scoped by
         self._lock = threading.Lock()
         self._vocab_for: object | None = None
         self._restorer: DiacriticRestorer | None = None
@@ -125,7 +127,7 @@ class HybridRetriever:
             if self._vocab_for is not snap:
                 chunks, _ = _snapshot_parts(snap)
                 texts = [c.text for c in chunks.values()]
-                self._restorer = DiacriticRestorer(texts) if texts else None
+                self._restorer = DiacriticRestorer(texts, self._gazetteer.names) if texts else None
                 self._vocab_for = snap
                 self._analyses.clear()
             return self._restorer
@@ -138,7 +140,7 @@ class HybridRetriever:
             if info is not None:
                 self._analyses.move_to_end(query)
                 return info
-        info = analyze(query, restorer, self._synonyms, self._shorthand)
+        info = analyze(query, restorer, self._synonyms, self._shorthand, self._gazetteer)
         with self._lock:
             self._analyses[query] = info
             while len(self._analyses) > _ANALYSIS_CACHE:
@@ -190,9 +192,10 @@ class HybridRetriever:
         add("dense", w.dense_weight, dense_forms, self._reader.dense)
         add("lexical", w.lexical_weight, lexical_forms, self._reader.lexical)
 
-        places = _comparable_places(info.places)
+        gaz = self._gazetteer
+        places = _comparable_places(info.places, gaz)
         known = {p for meta in docs.values() for p in _doc_places(meta)}
-        unknown = tuple(p for p in info.places if p not in known and province_of(p) not in known)
+        unknown = tuple(p for p in info.places if p not in known and gaz.province_of(p) not in known)
         scale = (w.rrf_k + 1.0) / (w.dense_weight + w.lexical_weight)  # rank 1 everywhere, no boost = 1.0
         scored: list[ScoredChunk] = []
         for cid, base in fused.items():
@@ -201,7 +204,7 @@ class HybridRetriever:
             sig = signals[cid]
             sig["rrf"] = base * scale
             factor = 1.0
-            pm = _place_match(places, chunk, meta)
+            pm = _place_match(places, chunk, meta, gaz)
             if pm:
                 sig["place_boost"] = w.place_boost * pm
                 factor *= 1.0 + w.place_boost * pm
@@ -211,7 +214,7 @@ class HybridRetriever:
                 factor *= 1.0 + w.year_boost * ym
             scored.append(ScoredChunk(chunk=chunk, score=base * scale * factor, signals=sig))
         scored.sort(key=lambda s: (-s.score, s.chunk.source, s.chunk.ordinal))
-        facets = _facets(info, places, scored, docs) if w.per_place > 0 else []
+        facets = _facets(info, places, scored, docs, gaz) if w.per_place > 0 else []
         if facets:
             scored = _diversify(scored, facets, k, w.per_place)
         return Retrieval(info, tuple(scored[:k]), unknown)
@@ -223,10 +226,10 @@ def _doc_places(meta: DocumentMeta | None) -> tuple[str, ...]:
     return meta.places if meta is not None else ()
 
 
-def _comparable_places(places: Iterable[str]) -> tuple[str, ...]:
+def _comparable_places(places: Iterable[str], gaz: Gazetteer) -> tuple[str, ...]:
     """Named places, without a province that only appears as the parent of a named town."""
     places = tuple(places)
-    parents = {province_of(p) for p in places if province_of(p) != p}
+    parents = {gaz.province_of(p) for p in places if gaz.province_of(p) != p}
     return tuple(p for p in places if p not in parents)
 
 
@@ -236,7 +239,7 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-def _about(place: str, chunk: Chunk, meta: DocumentMeta | None) -> float:
+def _about(place: str, chunk: Chunk, meta: DocumentMeta | None, gaz: Gazetteer) -> float:
     """1.0 when the passage's document is about ``place``; 0.5 when only the passage mentions it
     or its document is about the province a named town belongs to ("Quy Nhơn" -> Bình Định)."""
     doc_places = set(_doc_places(meta)) | set(chunk.places)
@@ -245,15 +248,15 @@ def _about(place: str, chunk: Chunk, meta: DocumentMeta | None) -> float:
     f = fold(place)
     if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", _folded(chunk.text)):
         return 0.5
-    if province_of(place) != place and province_of(place) in doc_places:
+    if gaz.province_of(place) != place and gaz.province_of(place) in doc_places:
         return 0.5
     return 0.0
 
 
-def _place_match(places: Sequence[str], chunk: Chunk, meta: DocumentMeta | None) -> float:
+def _place_match(places: Sequence[str], chunk: Chunk, meta: DocumentMeta | None, gaz: Gazetteer) -> float:
     if not places:
         return 0.0
-    return max(_about(p, chunk, meta) for p in places)
+    return max(_about(p, chunk, meta, gaz) for p in places)
 
 
 def _published_year(meta: DocumentMeta | None, chunk: Chunk) -> int | None:
@@ -294,14 +297,14 @@ def _doc_year_fit(y: int, meta: DocumentMeta | None, chunk: Chunk) -> float:
 
 
 def _facets(info: QueryInfo, places: Sequence[str], scored: Sequence[ScoredChunk],
-            docs: Mapping[str, DocumentMeta]) -> list[Callable[[ScoredChunk], bool]]:
+            docs: Mapping[str, DocumentMeta], gaz: Gazetteer) -> list[Callable[[ScoredChunk], bool]]:
     """One membership test per thing a comparison question names twice or more (places, years).
 
     Years: the documents that fit each year best among those about the named places, so
     "Bình Định cuối năm 2022 và quý I/2025" wants both the 2023 article and the 2025 report.
     """
     def about(place: str) -> Callable[[ScoredChunk], bool]:
-        return lambda s: _about(place, s.chunk, docs.get(s.chunk.source)) == 1.0
+        return lambda s: _about(place, s.chunk, docs.get(s.chunk.source), gaz) == 1.0
 
     def from_docs(sources: frozenset[str]) -> Callable[[ScoredChunk], bool]:
         return lambda s: s.chunk.source in sources
@@ -310,7 +313,7 @@ def _facets(info: QueryInfo, places: Sequence[str], scored: Sequence[ScoredChunk
     if len(places) >= 2:
         facets.extend(about(place) for place in places)
     if len(info.years) >= 2:
-        in_scope = [s for s in scored if not places or _place_match(places, s.chunk, docs.get(s.chunk.source)) == 1.0]
+        in_scope = [s for s in scored if not places or _place_match(places, s.chunk, docs.get(s.chunk.source), gaz) == 1.0]
         for y in info.years:
             fit = {s.chunk.source: _doc_year_fit(y, docs.get(s.chunk.source), s.chunk) for s in in_scope}
             best = max(fit.values(), default=0.0)

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     legal_context: bool = True
     # everyday <-> legal wording ("nhập hộ khẩu" <-> "đăng ký thường trú") added to searches; "" = none
     synonyms_path: Path | None = DEFAULT_SYNONYMS
+    # the places questions and documents are scoped by: provinces, towns, other spellings (corpus pack);
+    # "" = none (no place scoping)
+    gazetteer_path: Path | None = PROJECT_ROOT / "data" / "packs" / "default" / "gazetteer.toml"
     # how documents write what a question spells out: units ("bao nhiêu mét" is stated as "7.729 m"), in the
     # synonyms format (language knowledge, searched and counted as stated like the pack's pairs); "" = none
     units_path: Path | None = PROJECT_ROOT / "data" / "lang" / "units.tsv"

@@ -33,10 +33,10 @@ from assistant.settings import DEFAULT_CORPUS
 
 def make_corpus(src: Path, dest: Path, scale: int) -> int:
     """Write the corpus plus ``scale - 1`` rewritten variants of each document into ``dest``."""
-    from index.metadata import PROVINCES
+    from index.gazetteer import default_gazetteer
 
     dest.mkdir(parents=True, exist_ok=True)
-    provinces = sorted(PROVINCES, key=len, reverse=True)
+    provinces = sorted(default_gazetteer().provinces, key=len, reverse=True)
     place_re = re.compile("|".join(re.escape(p) for p in provinces))
     files = sorted(p for p in src.iterdir() if p.is_file() and p.suffix == ".txt")
     n = 0

@@ -23,6 +23,7 @@ import numpy as np
 from index.chunking import search_text
 from index.embeddings import Embedder
 from index.errors import IndexingError, UnusableDocument
+from index.gazetteer import Gazetteer
 from index.lexical import LexicalIndex
 from index.lock import IngestLock
 from index.manifest import (
@@ -96,7 +97,7 @@ class Ingester:
     """Indexes files and folders into ``index_dir`` + ``store``; one writer at a time (IngestLock)."""
 
     def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, chunker: ChunkSplitter,
-                 chunk_params: Mapping[str, Any], batch_size: int = 32) -> None:
+                 chunk_params: Mapping[str, Any], batch_size: int = 32, gazetteer: Gazetteer | None = None) -> None:
         if store.embedder_name != embedder.name or store.dim != embedder.dim:
             raise ValueError("store and embedder disagree on the embedding model")
         self.index_dir = Path(index_dir)
@@ -105,6 +106,7 @@ class Ingester:
         self.chunker = chunker
         self.chunk_params = dict(chunk_params)
         self.batch_size = max(1, batch_size)
+        self.gazetteer = gazetteer  # the places documents are scoped by (None: the shipped gazetteer)
 
     # --- loading --------------------------------------------------------------------------------
 
@@ -135,7 +137,7 @@ class Ingester:
                     continue
                 seen.add(source)
                 try:
-                    doc = load_document(path, source)
+                    doc = load_document(path, source, gazetteer=self.gazetteer)
                 except UnusableDocument as err:
                     failed.append((source, str(err)))
                     continue

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import UnusableDocument
+from index.gazetteer import Gazetteer
 from index.metadata import extract_meta, parse_date
 from index.normalize import normalize_text
 from index.types import Document
@@ -466,8 +467,9 @@ def _merge_meta(found: Mapping[str, str], sidecar: Mapping[str, Any]) -> dict[st
     return merged
 
 
-def load_document(path: Path, source: str, max_bytes: int = MAX_BYTES) -> Document:
-    """Read, decode, extract and normalise one file into a ``Document``.
+def load_document(path: Path, source: str, max_bytes: int = MAX_BYTES, gazetteer: Gazetteer | None = None) -> Document:
+    """Read, decode, extract and normalise one file into a ``Document`` (places from ``gazetteer``, None:
+    the shipped one).
 
     Raises ``UnusableDocument`` (message names the file and the fix) for
     unsupported types, oversized/empty/binary/undecodable files, and PDFs without
@@ -526,7 +528,7 @@ def load_document(path: Path, source: str, max_bytes: int = MAX_BYTES) -> Docume
     if not text.strip():
         raise UnusableDocument(f"{path}: contains no text (empty or whitespace only)")
     sidecar = _merge_meta(found, _read_sidecar(path))
-    meta = extract_meta(source, text, sidecar or None)
+    meta = extract_meta(source, text, sidecar or None, gazetteer)
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(meta=meta, text=text, content_hash=content_hash)
 

@@ -7,7 +7,7 @@ province from different years, so retrieval needs to know *which* province and
 metadata, so we read it from the text (page header lines, bylines) and let a
 sidecar ``<file>.json`` override it when someone has better data.
 
-The gazetteer (``PROVINCES``, ``find_places``) is shared with retrieval so that
+Places come from the corpus pack's gazetteer (``index.gazetteer``), shared with retrieval so that
 questions and documents agree on canonical place names.
 """
 
@@ -15,176 +15,16 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from index.chunking import split_sentences
+from index.gazetteer import Gazetteer, default_gazetteer
 from index.legal import KIND_LAW, detect_kind, parse_legal
 from index.normalize import clutter_spans, fold, normalize_text
 from index.types import DocumentMeta
 
-__all__ = ["PROVINCES", "TOWNS", "extract_meta", "find_places", "province_of", "parse_date"]
-
-# The 63 provinces and centrally-run cities (names before the 2025 merger),
-# canonical spelling with the corpus tone-mark style ("Hòa", "Thanh Hóa").
-PROVINCES: tuple[str, ...] = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre",
-    "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng",
-    "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam",
-    "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hồ Chí Minh", "Hưng Yên",
-    "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
-    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam",
-    "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình",
-    "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long",
-    "Vĩnh Phúc", "Yên Bái",
-)  # fmt: skip
-
-# Towns/cities below province level that news reports are often *about*.
-TOWNS: Mapping[str, str] = {
-    "La Gi": "Bình Thuận", "Phan Thiết": "Bình Thuận", "Quy Nhơn": "Bình Định", "An Nhơn": "Bình Định",
-    "Hoài Nhơn": "Bình Định", "Từ Sơn": "Bắc Ninh", "Đà Lạt": "Lâm Đồng", "Bảo Lộc": "Lâm Đồng",
-    "Nha Trang": "Khánh Hòa", "Cam Ranh": "Khánh Hòa", "Buôn Ma Thuột": "Đắk Lắk", "Hạ Long": "Quảng Ninh",
-    "Móng Cái": "Quảng Ninh", "Pleiku": "Gia Lai", "Tuy Hòa": "Phú Yên", "Rạch Giá": "Kiên Giang",
-    "Phú Quốc": "Kiên Giang", "Biên Hòa": "Đồng Nai", "Thủ Dầu Một": "Bình Dương", "Long Xuyên": "An Giang",
-    "Châu Đốc": "An Giang", "Mỹ Tho": "Tiền Giang", "Việt Trì": "Phú Thọ", "Hội An": "Quảng Nam",
-    "Tam Kỳ": "Quảng Nam", "Đồng Hới": "Quảng Bình", "Phan Rang - Tháp Chàm": "Ninh Thuận",
-    "Sa Pa": "Lào Cai", "Vũng Tàu": "Bà Rịa - Vũng Tàu", "Thủ Đức": "Hồ Chí Minh", "Sầm Sơn": "Thanh Hóa",
-    "Cửa Lò": "Nghệ An", "Đông Hà": "Quảng Trị", "Cao Lãnh": "Đồng Tháp", "Sa Đéc": "Đồng Tháp",
-    "Tân An": "Long An", "Vị Thanh": "Hậu Giang", "Uông Bí": "Quảng Ninh", "Cẩm Phả": "Quảng Ninh",
-}  # fmt: skip
-
-# Other spellings -> canonical name.
-_ALIASES: Mapping[str, str] = {
-    "TP.HCM": "Hồ Chí Minh", "TP. HCM": "Hồ Chí Minh", "TPHCM": "Hồ Chí Minh", "TP HCM": "Hồ Chí Minh",
-    "Sài Gòn": "Hồ Chí Minh", "Huế": "Thừa Thiên Huế", "Thừa Thiên - Huế": "Thừa Thiên Huế",
-    "Bà Rịa Vũng Tàu": "Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu", "BR-VT": "Bà Rịa - Vũng Tàu",
-    "Đắc Lắc": "Đắk Lắk", "Đăk Lăk": "Đắk Lắk", "Đắk Lăk": "Đắk Lắk", "Daklak": "Đắk Lắk",
-    "Đăk Nông": "Đắk Nông", "Đắc Nông": "Đắk Nông", "Kontum": "Kon Tum", "Bắc Cạn": "Bắc Kạn",
-    "Phan Rang": "Phan Rang - Tháp Chàm", "Sapa": "Sa Pa", "Lagi": "La Gi",
-    # English spellings used in English questions
-    "Hanoi": "Hà Nội", "Saigon": "Hồ Chí Minh", "HCMC": "Hồ Chí Minh", "Ho Chi Minh City": "Hồ Chí Minh",
-    "Danang": "Đà Nẵng", "Haiphong": "Hải Phòng", "Cantho": "Cần Thơ", "Dalat": "Đà Lạt",
-}  # fmt: skip
-
-# Names that are also ordinary words (or a person): only a place when written
-# capitalised or after an administrative prefix ("tỉnh", "thị xã", "TP"...).
-_NEEDS_CASE = frozenset({"La Gi", "Hòa Bình", "Thái Bình", "Long An", "Cao Bằng", "Tân An", "Hà Nam", "Huế"})
-_NEEDS_PREFIX = frozenset({"Hồ Chí Minh"})  # "Chủ tịch Hồ Chí Minh", "tư tưởng Hồ Chí Minh"
-_PREFIX_RE = re.compile(r"\b(?:tinh|thi xa|thanh pho|tp\.?|huyen|thi tran|quan|tx\.?)\s*$")
-_EXCLUDE_CONTEXT = ("thai binh duong",)  # the Pacific Ocean is not Thái Bình province
-
-
-@dataclass(frozen=True)
-class _Gazetteer:
-    pattern: re.Pattern[str]
-    by_fold: Mapping[str, tuple[str, str]]  # folded spelling -> (spelling, canonical)
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    spellings: dict[str, tuple[str, str]] = {}
-    for name in PROVINCES:
-        spellings[fold(name)] = (name, name)
-    for name in TOWNS:
-        spellings[fold(name)] = (name, name)
-    for alias, canonical in _ALIASES.items():
-        spellings[fold(alias)] = (alias, canonical)
-    keys = sorted(spellings, key=len, reverse=True)
-    alternation = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
-    pattern = re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])")
-    return _Gazetteer(pattern=pattern, by_fold=spellings)
-
-
-def province_of(place: str) -> str:
-    """The province a canonical place belongs to (a province maps to itself)."""
-    return TOWNS.get(place, place)
-
-
-def _spelling_ok(span: str, spelling: str) -> bool:
-    """Accept "Bình Định", "Binh Dinh", "binh dinh", "Bình Dinh"; reject "năm định" for "Nam Định"."""
-    if span == spelling:
-        return True
-    span_words = span.split()
-    want_words = spelling.split()
-    if len(span_words) != len(want_words):
-        return False
-    for got, want in zip(span_words, want_words, strict=True):
-        if len(got) != len(want):
-            return False
-        for g, w in zip(got.lower(), want.lower(), strict=True):
-            if g != w and g != fold(w):
-                return False
-    return True
-
-
-def _written_as_name(span: str, spelling: str) -> bool:
-    """A document writes a place name as a name: as the gazetteer spells it, in capitals (a headline), or
-    capitalised without diacritics (a text typed without them). "người Việt Nam định cư" holds the
-    syllables of "Nam Định" but not the name."""
-    span = " ".join(span.split())
-    if span == spelling or (span.isupper() and span == spelling.upper()):
-        return True
-    # a text typed without diacritics still capitalises names: "Binh Dinh", "BINH DINH"
-    plain = _strip_marks(spelling)
-    return span == plain or (span.isupper() and span == plain.upper())
-
-
-def _strip_marks(name: str) -> str:
-    """``name`` without diacritics, keeping its capitals ("Bình Định" -> "Binh Dinh")."""
-    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _place_matches(text: str, folded: str | None = None) -> list[tuple[int, str]]:
-    """(offset, canonical) for each place mention in ``text``.
-
-    Without ``folded`` the text is normalised first (questions: typed in any case, with or without
-    diacritics, so matched folded); with it, ``text`` must already be normalised and
-    ``folded == fold(text)`` (documents), and a name only counts when written as a name (see
-    ``_written_as_name``) or right after an administrative prefix ("tỉnh nam định").
-    """
-    document = folded is not None
-    if folded is None:
-        text = normalize_text(text)
-        folded = fold(text)
-    gaz = _gazetteer()
-    out: list[tuple[int, str]] = []
-    for m in gaz.pattern.finditer(folded):
-        key = m.group(0)
-        span = text[m.start() : m.end()]
-        if key not in gaz.by_fold:  # odd whitespace inside the name
-            key = re.sub(r"\s+", " ", key)
-            span = re.sub(r"\s+", " ", span)
-        spelling, canonical = gaz.by_fold[key]
-        if not _spelling_ok(span, spelling):
-            continue
-        before = folded[max(0, m.start() - 12) : m.start()]
-        has_prefix = bool(_PREFIX_RE.search(before))
-        if document and not has_prefix and not _written_as_name(span, spelling):
-            continue
-        if canonical in _NEEDS_PREFIX and spelling == canonical and not has_prefix:
-            continue
-        if spelling in _NEEDS_CASE and not (has_prefix or span[:1].isupper()):
-            continue
-        context = folded[max(0, m.start() - 20) : m.end() + 20]
-        if any(x in context for x in _EXCLUDE_CONTEXT) and canonical == "Thái Bình":
-            continue
-        if canonical == "Bình Dương" and folded[max(0, m.start() - 4) : m.start()] == "thai":
-            continue
-        out.append((m.start(), canonical))
-    return out
-
-
-def find_places(text: str) -> list[str]:
-    """Canonical place names mentioned in ``text`` (with or without diacritics), first mention first."""
-    seen: dict[str, None] = {}
-    for _, canonical in _place_matches(text):
-        seen.setdefault(canonical, None)
-    return list(seen)
-
+__all__ = ["extract_meta", "parse_date"]
 
 # ---------------------------------------------------------------------------
 # Dates
@@ -407,26 +247,27 @@ def _outlet(text: str, lines: list[tuple[int, int]]) -> str:
     return ""
 
 
-def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]]) -> tuple[str, ...]:
+def _places(text: str, folded: str, title: str, skip: list[tuple[int, int]], gazetteer: Gazetteer) -> tuple[str, ...]:
     covered = _covered_by(skip)
 
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
     n = max(len(text), 1)
-    for pos, place in _place_matches(text, folded):
+    for pos, place in gazetteer.matches(text, folded):
         if covered(pos, pos + 1):
             continue
         counts[place] = counts.get(place, 0) + 1
         scores[place] = scores.get(place, 0.0) + 1.0 + 0.5 * (1 - pos / n)  # earlier counts a bit more
-    for _, place in _place_matches(title, fold(title)):  # as written, like the body
+    for _, place in gazetteer.matches(title, fold(title)):  # as written, like the body
         scores[place] = scores.get(place, 0.0) + 3.0
     # A town is what the document is *about* when it is mentioned at least as
     # often as its province (La Gi), otherwise it is a passing mention (Quy Nhơn
     # in a Bình Định report) and we keep only the province.
-    subject_towns = [t for t in scores if t in TOWNS and counts.get(t, 0) >= max(2, counts.get(TOWNS[t], 0))]
-    provinces = {p: s for p, s in scores.items() if p not in TOWNS}
+    province_of = gazetteer.province_of
+    subject_towns = [t for t in scores if gazetteer.is_town(t) and counts.get(t, 0) >= max(2, counts.get(province_of(t), 0))]
+    provinces = {p: s for p, s in scores.items() if not gazetteer.is_town(p)}
     for t in subject_towns:
-        provinces[TOWNS[t]] = provinces.get(TOWNS[t], 0.0) + scores[t]
+        provinces[province_of(t)] = provinces.get(province_of(t), 0.0) + scores[t]
     ordered_towns = sorted(subject_towns, key=lambda t: -scores[t])
     ordered_provinces = sorted(provinces, key=lambda p: -provinces[p])
     return tuple(ordered_towns + ordered_provinces)
@@ -444,8 +285,10 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = None) -> DocumentMeta:
-    """Metadata of a normalised document; sidecar values (url/title/published) win over guesses."""
+def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = None,
+                 gazetteer: Gazetteer | None = None) -> DocumentMeta:
+    """Metadata of a normalised document; sidecar values (url/title/published) win over guesses.
+    Places come from ``gazetteer`` (None: the shipped one)."""
     side = dict(sidecar or {})
     folded = fold(text)
     skip = clutter_spans(text, folded)
@@ -463,7 +306,7 @@ def extract_meta(source: str, text: str, sidecar: Mapping[str, Any] | None = Non
 
     # years/places ignore clutter (the "Thứ Hai, 07/10/2024" header is the crawl date)
     years = _years(_mask(text, skip), _mask(folded, skip), published)
-    places = _places(text, folded, title, skip)
+    places = _places(text, folded, title, skip, gazetteer or default_gazetteer())
     structure = parse_legal(text)
     kind = str(side.get("kind") or "") or detect_kind(text, structure)
     outlet = normalize_text(str(side.get("outlet") or "")).strip()

@@ -226,12 +226,12 @@ class DocumentManager:
                     time.sleep(1.0)
 
     def _passages_of(self, path: Path, source: str) -> int:
-        from assistant.composition import chunk_params
+        from assistant.composition import chunk_params, gazetteer_of
         from index.chunking import Chunker
         from index.loaders import load_document
 
         params = chunk_params(self.settings)
-        doc = load_document(path, source)
+        doc = load_document(path, source, gazetteer=gazetteer_of(self.settings))
         return len(Chunker(params["max_chars"], params["overlap_sentences"]).split(doc))
 
     def _run_upload(self, job_id: str, tmp: Path, target: Path) -> None:
