@@ -110,8 +110,9 @@ def open_reader(settings: Settings, parts: IndexParts | None = None) -> IndexRea
 class _CorpusStatsCache:
     """Corpus statistics for the reader's current snapshot, rebuilt when the index changes."""
 
-    def __init__(self, reader: IndexReader) -> None:
+    def __init__(self, reader: IndexReader, terms: Any) -> None:
         self._reader = reader
+        self._terms = terms  # the corpus pack's wording: statistics and evidence must read it alike
         self._snap: object | None = None
         self._stats: Any = None
 
@@ -120,7 +121,8 @@ class _CorpusStatsCache:
 
         snap = self._reader.snapshot()
         if snap is not self._snap:
-            self._stats = CorpusStats(self._reader.document_text(m.source) for m in self._reader.documents())
+            self._stats = CorpusStats((self._reader.document_text(m.source) for m in self._reader.documents()),
+                                      self._terms)
             self._snap = snap
         return self._stats
 
@@ -151,7 +153,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     gazetteer = gazetteer_of(settings)
     from assistant.lexicon import load_word_list
     from assistant.shorthand import load_shorthand
-    from assistant.vocabulary import load_synonyms
+    from assistant.vocabulary import load_synonyms, load_terms
 
     retriever = HybridRetriever(reader, dense_weight=settings.dense_weight, lexical_weight=settings.lexical_weight,
                                 synonyms=load_synonyms(settings.synonyms_path).merged(
@@ -159,9 +161,10 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                                 shorthand=load_shorthand(settings.shorthand_path), gazetteer=gazetteer)
     typer = load_typer(settings.answer_types_path, gazetteer)
     words = load_word_list(settings.words_path)
-    finder = EvidenceFinder(_CorpusStatsCache(reader), reader.document_text, catalog=reader.documents,
+    terms = load_terms(settings.terms_path)
+    finder = EvidenceFinder(_CorpusStatsCache(reader, terms), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash, typer=typer,
-                            model=load_sentence_model(settings.sentence_model_path), words=words)
+                            model=load_sentence_model(settings.sentence_model_path), words=words, terms=terms)
     labeler = getattr(reader, "label_for", None)
     extractive = ExtractiveAnswerer(finder, analyzer=retriever.analyze, covered_places=covered_places(reader),
                                     typer=typer,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer_typing import AnswerTyper
@@ -44,8 +44,6 @@ from assistant.sentence_relevance import (
 )
 from assistant.types import ScoredChunk
 from assistant.vocabulary import (
-    ABBREVIATIONS,
-    EN_EXTRA,
     EN_FILLER,
     FIGURE,
     GENERIC_PHRASES,
@@ -53,7 +51,8 @@ from assistant.vocabulary import (
     QUESTION_PHRASES,
     REPORT_WORDS,
     STOPWORDS,
-    SYNONYMS,
+    EvidenceTerms,
+    default_terms,
 )
 from index.chunking import split_sentences
 from index.normalize import clutter_spans, fold
@@ -116,18 +115,18 @@ def _bigrams(toks: Sequence[str]) -> set[str]:
     return {f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)}
 
 
-def _expand(toks: Sequence[str]) -> tuple[set[str], set[str]]:
-    """Unigrams and bigrams of a sentence, plus those of the expansions of its abbreviations."""
+def _expand(toks: Sequence[str], abbreviations: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """Unigrams and bigrams of a sentence, plus those of the expansions of its abbreviations (the pack's)."""
     uni = set(toks)
     bi = _bigrams(toks)
-    if any(t in ABBREVIATIONS for t in toks):
+    if any(t in abbreviations for t in toks):
         inline: list[str] = []
         for t in toks:
-            inline.extend(ABBREVIATIONS.get(t, t).split())
+            inline.extend(abbreviations.get(t, t).split())
         uni.update(inline)
         bi |= _bigrams(inline)
     joined = " ".join(toks)
-    for abbr, full in ABBREVIATIONS.items():
+    for abbr, full in abbreviations.items():
         if len(abbr) > 2 and full in joined:
             uni.add(abbr)
     return uni, bi
@@ -166,9 +165,9 @@ def _is_heading(line: str) -> bool:
     return bool(_NUMBERED_HEADING.match(fold(line))) and len(line.split()) <= 14
 
 
-def _terms_of(folded: str) -> frozenset[str]:
+def _terms_of(folded: str, abbreviations: Mapping[str, str]) -> frozenset[str]:
     toks = _TOKEN.findall(folded)
-    uni, bi = _expand(toks)
+    uni, bi = _expand(toks, abbreviations)
     return frozenset(uni) | frozenset(bi)
 
 
@@ -179,7 +178,9 @@ class CorpusStats:
     counting sentences still separates "toàn trình" (2 sentences) from "tỉnh" (hundreds).
     """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], terms: EvidenceTerms | None = None) -> None:
+        """``terms``: the corpus pack's wording, the finder's too (None: the shipped pack's)."""
+        abbreviations = (terms or default_terms()).abbreviations
         self.df: Counter[str] = Counter()
         self.n = 0
         for text in texts:
@@ -188,7 +189,7 @@ class CorpusStats:
                 if not toks:
                     continue
                 self.n += 1
-                uni, bi = _expand(toks)
+                uni, bi = _expand(toks, abbreviations)
                 self.df.update(uni)
                 self.df.update(bi)
         self.max_idf = math.log((self.n + 1) / 0.5)
@@ -337,7 +338,8 @@ class EvidenceFinder:
                  document_text: Callable[[str], str],
                  catalog: Callable[[], Sequence[DocumentMeta]] | None = None,
                  text_by_hash: Callable[[str], str] | None = None, *, typer: AnswerTyper | None = None,
-                 model: SentenceModel | None = None, words: WordList | None = None) -> None:
+                 model: SentenceModel | None = None, words: WordList | None = None,
+                 terms: EvidenceTerms | None = None) -> None:
         if not callable(document_text):
             raise TypeError("document_text must be a function source -> normalised text")
         if text_by_hash is not None and not callable(text_by_hash):
@@ -351,6 +353,7 @@ class EvidenceFinder:
         self._cache: dict[str, _Doc] = {}
         self._typer = typer
         self._words = words if words is not None else WordList()
+        self._terms = terms or default_terms()  # the corpus pack's wording, as the statistics read it
         self._model = model if model is not None else load_sentence_model(DEFAULT_SENTENCE_MODEL)
 
     # --- documents --------------------------------------------------------------------------------
@@ -377,10 +380,10 @@ class EvidenceFinder:
             if not row:
                 header = frozenset()
             elif not header:
-                header = _terms_of(folded[pos:pos + len(line)])
+                header = _terms_of(folded[pos:pos + len(line)], self._terms.abbreviations)
                 row = False  # the header row itself
             if _is_heading(stripped):
-                heading = _terms_of(folded[pos:pos + len(line)])
+                heading = _terms_of(folded[pos:pos + len(line)], self._terms.abbreviations)
                 title = heading if title is None else title
                 asked = frozenset()
                 section = para
@@ -388,7 +391,7 @@ class EvidenceFinder:
                 toks = _TOKEN.findall(folded[s:e])
                 if not toks or any(cs <= s and e <= ce for cs, ce in clutter):
                     continue  # page furniture (image names, view counters, date headers) states nothing
-                uni, bi = _expand(toks)
+                uni, bi = _expand(toks, self._terms.abbreviations)
                 question = text[s:e].rstrip().endswith("?")
                 context = heading | asked | ((header | (title or frozenset())) if row else frozenset())
                 sentences.append(Sentence(source, len(sentences), para, s, e, text[s:e], folded[s:e],
@@ -399,8 +402,8 @@ class EvidenceFinder:
                     # what follows answers it; its "… không?" particle is no negation of the answer (a
                     # "Không phải …" answer under "Có cần … không?" still reads "no")
                     asked_text = folded[pos:e]
-                    asked = (_terms_of(self._typer.strip_yes_no_tail(asked_text)) if self._typer is not None
-                             else _terms_of(asked_text))
+                    asked = _terms_of(self._typer.strip_yes_no_tail(asked_text) if self._typer is not None
+                                      else asked_text, self._terms.abbreviations)
             pos += len(line) + 1
         terms: set[str] = set()
         for sent in sentences:
@@ -421,12 +424,12 @@ class EvidenceFinder:
     def query_terms(self, info: QueryInfo) -> QueryTerms:
         base = info.expansion if info.language == "en" and info.expansion else info.question
         if info.language == "en":
-            extra = [vi for rx, vi in EN_EXTRA if re.search(rx, info.question.lower())]
+            extra = [vi for rx, vi in self._terms.english if re.search(rx, info.question.lower())]
             base = " ".join([base, *extra])
         raw = tokens(base)
         aside = set(tokens(" ".join(re.findall(r"\(([^()]*)\)", base))))
         folded = " ".join(raw)
-        for plain, official in SYNONYMS:
+        for plain, official in self._terms.everyday:
             if re.search(rf"\b{plain}\b", folded) and official not in folded:
                 folded += " | " + official
         for phrase in QUESTION_PHRASES:

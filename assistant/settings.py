@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # the places questions and documents are scoped by: provinces, towns, other spellings (corpus pack);
     # "" = none (no place scoping)
     gazetteer_path: Path | None = PROJECT_ROOT / "data" / "packs" / "default" / "gazetteer.toml"
+    # the corpus's abbreviations written out, everyday words for its official terms and English words for its
+    # Vietnamese ones, read when scoring evidence (corpus pack); "" = none
+    terms_path: Path | None = PROJECT_ROOT / "data" / "packs" / "default" / "terms.toml"
     # how documents write what a question spells out: units ("bao nhiêu mét" is stated as "7.729 m"), in the
     # synonyms format (language knowledge, searched and counted as stated like the pack's pairs); "" = none
     units_path: Path | None = PROJECT_ROOT / "data" / "lang" / "units.tsv"

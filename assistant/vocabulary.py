@@ -1,5 +1,5 @@
-"""The Vietnamese (and English) word lists evidence scoring relies on: stopwords, question phrasing,
-the reports' abbreviations and the everyday words citizens use for their official terms.
+"""The Vietnamese (and English) word lists evidence scoring relies on: stopwords and question phrasing
+(language), and the readers of the corpus pack's wording (its terms and synonyms files).
 
 Why a module of data: these lists grow as new phrasings are met; keeping them apart from the scoring
 code lets them be reviewed (and extended) without reading the algorithm.
@@ -7,14 +7,17 @@ code lets them be reviewed (and extended) without reading the algorithm.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.normalize import fold, normalize_text
 
-__all__ = ["ABBREVIATIONS", "ACRONYMS", "EN_EXTRA", "EN_FILLER", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES",
-           "FIGURE", "REPORT_WORDS", "STOPWORDS", "SYNONYMS", "SynonymTable", "load_synonyms"]
+__all__ = ["DEFAULT_TERMS", "EN_FILLER", "FIGURE", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES", "REPORT_WORDS",
+           "STOPWORDS", "EvidenceTerms", "SynonymTable", "default_terms", "load_synonyms", "load_terms"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -45,19 +48,6 @@ QUESTION_PHRASES = (
     r"(?:vao|tu|den|cho toi|toi)(?= (?:(?:nam|ngay|thang|luc|thoi diem|thoi gian|the ky|hoi) nao|bao gio|khi nao)\b)",
 )
 # Generic heads that name a measure rather than a topic ("tỷ lệ", "số lượng").
-# English words the query glossary does not render, seen in citizens' English questions (regex, Vietnamese).
-EN_EXTRA: tuple[tuple[str, str], ...] = (
-    (r"\bhigh[- ]quality\b", "chất lượng cao"), (r"\b(?:workers?|human resources|personnel|staff)\b", "nhân lực"),
-    (r"\btrain(?:ing|ed)?\b", "đào tạo"), (r"\buniversity\b", "trường ĐH đại học"),
-    (r"\bhouseholds?\b", "hộ gia đình"), (r"\bcover(?:ed|age)?\b", "phủ"),
-    (r"\b(?:social )?welfare\b|\bsocial security\b", "an sinh xã hội"), (r"\bwithout cash\b", "không dùng tiền mặt"),
-    (r"\bconvert(?:ed)?\b", "chuyển đổi"), (r"\b(?:web ?portals?|websites?)\b", "cổng trang thông tin điện tử"),
-    (r"\bbuilt\b|\bbuild\b", "xây dựng"), (r"\bput into use\b|\bin operation\b", "khai thác sử dụng"),
-    (r"\bmobile\b", "di động"), (r"\bsmartphones?\b", "điện thoại thông minh"),
-    (r"\bsoftware park\b", "công viên phần mềm"), (r"\b(?:teachers?|students?)\b", "giáo dục"),
-    (r"\b(?:web )?address\b|\burls?\b|\blinks?\b", "địa chỉ https"),
-    (r"\blog ?in\b|\bsign[- ]?in\b|\bauthenticat\w*\b|\bsingle sign[- ]on\b", "xác thực người dùng"),
-)
 _EN_FILLER_WORDS = """you your can could would should will may might please tell me give show find know
 want need get got does did done there here their them they she her his him its our ours yes not also just
 only very more most some such each other than then thus too well what which whose whom"""
@@ -67,28 +57,58 @@ REPORT_WORDS = frozenset(["bao cao", "tai lieu", "bai bao", "theo bao", "cho bie
 
 LAMBDA_BIGRAM = 1.0
 
-# Abbreviations used by the reports and by people writing about them, written out. One table serves
-# both sides: evidence matching folds it (a sentence that says "TTHC" also matches a question that
-# says "thủ tục hành chính", and the other way round), and query analysis writes out the ones
-# citizens type in lower case ("có bao nhiêu dvc", see data/lang/shorthand.tsv).
-ACRONYMS: dict[str, str] = {
-    "tthc": "thủ tục hành chính", "cccd": "căn cước công dân", "dvc": "dịch vụ công",
-    "dvctt": "dịch vụ công trực tuyến", "dvcqg": "dịch vụ công quốc gia", "csdl": "cơ sở dữ liệu",
-    "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội", "ca": "công an", "dn": "doanh nghiệp",
-    "cds": "chuyển đổi số", "tmdt": "thương mại điện tử", "cntt": "công nghệ thông tin",
-    "ubnd": "ủy ban nhân dân", "sxnn": "sản xuất nông nghiệp", "cks": "chữ ký số",
-    "ttdt": "thông tin điện tử", "ttdd": "thông tin di động", "kt": "kinh tế", "xh": "xã hội",
-    "cbccvc": "cán bộ công chức viên chức", "hdnd": "hội đồng nhân dân", "gd": "giáo dục",
-}
-ABBREVIATIONS: dict[str, str] = {abbr: fold(full) for abbr, full in ACRONYMS.items()}
-# Everyday words citizens use for the reports' official terms (folded, applied to questions).
-SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("online", "truc tuyen"), ("tra tien", "thanh toan"), ("nop tien", "thanh toan"),
-    ("chuyen khoan", "thanh toan"), ("app", "ung dung"), ("kham benh", "kham chua benh"),
-    ("benh vien", "co so y te"), ("hoc phi", "khoan thu"), ("tien hoc", "khoan thu"),
-    ("mat phi", "co phi"), ("the can cuoc", "can cuoc cong dan"),
-    ("dinh danh so", "dinh danh dien tu"),
-)
+# --------------------------------------------------------------------------- evidence terms (corpus pack)
+
+DEFAULT_TERMS = Path(__file__).resolve().parents[1] / "data" / "packs" / "default" / "terms.toml"
+
+
+@dataclass(frozen=True)
+class EvidenceTerms:
+    """The corpus's own wording that evidence scoring reads: its abbreviations written out, the everyday
+    words citizens use for its official terms, and English words for its Vietnamese ones.
+
+    Why data: which abbreviations a corpus uses ("TTHC") and what citizens call its terms is knowledge of
+    that corpus (the pack's ``terms.toml``), not code. Everything is folded here, once.
+    """
+
+    abbreviations: Mapping[str, str] = field(default_factory=dict)  # folded abbreviation -> folded full form
+    everyday: tuple[tuple[str, str], ...] = ()  # (folded everyday words, folded official words)
+    english: tuple[tuple[str, str], ...] = ()  # (English regex, the Vietnamese the documents use)
+
+
+def load_terms(path: Path | str | None) -> EvidenceTerms:
+    """Read a pack's ``terms.toml`` (tables ``abbreviations``, ``everyday``, ``english``); no path: none.
+    A file that cannot be read, or a bad English pattern, is an error naming the file."""
+    if path is None or str(path) == "":
+        return EvidenceTerms()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ValueError(f"cannot read the evidence terms {p}: {err}") from err
+
+    def table(key: str) -> dict[str, str]:
+        value = data.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            raise ValueError(f"{p}: [{key}] must map words to words")
+        return {normalize_text(k).strip(): normalize_text(v).strip() for k, v in value.items()}
+
+    english = table("english")
+    for rx in english:
+        try:
+            re.compile(rx)
+        except re.error as err:
+            raise ValueError(f"{p}: [english] pattern {rx!r}: {err}") from err
+    return EvidenceTerms(
+        abbreviations={fold(k).lower(): fold(v).lower() for k, v in table("abbreviations").items()},
+        everyday=tuple((fold(k).lower(), fold(v).lower()) for k, v in table("everyday").items()),
+        english=tuple(english.items()))
+
+
+@functools.cache
+def default_terms() -> EvidenceTerms:
+    """The shipped pack's terms, read on first use (for callers that score evidence without Settings)."""
+    return load_terms(DEFAULT_TERMS)
 
 
 # --------------------------------------------------------------------------- synonym pack
