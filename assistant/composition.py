@@ -144,6 +144,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
     from assistant.answerability import load_refusal_texts
     from assistant.evidence import EvidenceFinder
     from assistant.extractive import ExtractiveAnswerer
+    from assistant.guard import load_guard
     from assistant.pipeline import Pipeline
     from assistant.protocols import Answerer
     from assistant.retrieval import HybridRetriever
@@ -179,5 +180,7 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
 
         llm = build_llm_parts(settings, fallback=extractive, rule_condense=condenser)
         answerer, condenser = llm.answerer, llm.condenser
-    return Pipeline(retriever, answerer, fallback=extractive, condenser=condenser, top_k=settings.top_k,
+    guard = load_guard(settings.messages_path)
+    return Pipeline(retriever, answerer, fallback=extractive, condenser=condenser, guard=guard.check,
+                    decline=guard.decline, top_k=settings.top_k,
                     max_question_chars=settings.max_question_chars, max_history_turns=settings.max_history_turns)

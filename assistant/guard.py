@@ -9,13 +9,19 @@ answerer and never executed, so it is not checked here.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+from assistant.answerability import DEFAULT_MESSAGES
 from index.normalize import fold
 
-__all__ = ["GuardVerdict", "check_question", "decline_message"]
+__all__ = ["DeclineTexts", "GuardVerdict", "RequestGuard", "check_question", "decline_message", "default_guard",
+           "load_guard"]
 
 Kind = Literal["injection", "prompt_leak", "fabrication", "roleplay", "hidden_instruction", "off_topic"]
 
@@ -107,14 +113,6 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"(?:dong|nhap) vai\b(?! tro)|\bgia vo (?:ban )?(?:la|lam)\b"),
     ("roleplay", "roleplay-en",
      r"\b(?:pretend (?:to be|you are|you're)|act as|role-?play|you are now|impersonate)\b"),
-    # --- clearly outside public services (answering from reports would only mislead) ---------------
-    ("off_topic", "off-topic-vi",
-     r"\b(?:thoi tiet|du bao thoi tiet|ket qua (?:xo so|bong da)|xo so|ty so|gia vang|ty gia|gia xang|"
-     r"chung khoan|co phieu|cong thuc nau|nau (?:mon|an)|cong thuc (?:mon|lam banh)|viet (?:cho toi )?(?:mot )?"
-     r"(?:bai tho|bai hat|truyen|doan code|code)|lam tho|ke chuyen cuoi|truyen cuoi|giai (?:bai toan|phuong trinh))\b"),
-    ("off_topic", "off-topic-en",
-     r"\b(?:weather|forecast|lottery|football score|stock price|gold price|exchange rate|recipe|"
-     r"write (?:me )?(?:a )?(?:poem|song|story|joke|code)|tell (?:me )?a joke)\b"),
     # --- phrasings the adversarial set (tests/security) found getting through -----------------------
     ("fabrication", "fake-data-vi",
      r"\b(?:tao|lam|dung|che|viet)(?: ra)?\s+(?:mot |vai |cac |nhung )?(?:so lieu|con so|du lieu|thong tin)\s+"
@@ -140,18 +138,77 @@ _HIDDEN = re.compile(
 _COMPILED = tuple((kind, name, re.compile(rx)) for kind, name, rx in _RULES)
 
 
-def check_question(question: str) -> GuardVerdict | None:
-    """``None`` when the question may be answered; otherwise why it must be declined.
+@dataclass(frozen=True)
+class DeclineTexts:
+    """What the assistant says, in one language, when it declines a request (the corpus pack's
+    ``messages.toml``, ``[decline.vi]`` / ``[decline.en]``): it names the corpus's scope, so it is data."""
 
-    ``question`` should already be normalised (NFC); folding happens here.
-    """
-    if _HIDDEN.search(question):
-        return GuardVerdict("hidden_instruction", "fake-role-tag-or-markup")
-    folded = _fold(question)
-    for kind, name, rx in _COMPILED:
-        if rx.search(folded):
-            return GuardVerdict(kind, name)
-    return None
+    off_topic: str
+    fabrication: str
+    other: str  # injection, prompt extraction, role play, hidden instructions
+
+
+class RequestGuard:
+    """The request rules above (language, not corpus) plus the corpus pack's scope: its off-topic
+    patterns and its decline wording. Build with ``load_guard`` (once, in the composition root)."""
+
+    def __init__(self, declines: Mapping[str, DeclineTexts], off_topic: Sequence[str] = ()) -> None:
+        if set(declines) != {"vi", "en"}:
+            raise ValueError("RequestGuard needs decline texts for 'vi' and 'en'")
+        self._declines = dict(declines)
+        self._off_topic = tuple((f"off-topic-{i + 1}", re.compile(rx)) for i, rx in enumerate(off_topic))
+
+    def check(self, question: str) -> GuardVerdict | None:
+        """``None`` when the question may be answered; otherwise why it must be declined.
+
+        ``question`` should already be normalised (NFC); folding happens here.
+        """
+        if _HIDDEN.search(question):
+            return GuardVerdict("hidden_instruction", "fake-role-tag-or-markup")
+        folded = _fold(question)
+        for kind, name, rx in _COMPILED:
+            if rx.search(folded):
+                return GuardVerdict(kind, name)
+        for name, rx in self._off_topic:
+            if rx.search(folded):
+                return GuardVerdict("off_topic", name)
+        return None
+
+    def decline(self, verdict: GuardVerdict, language: str = "vi") -> str:
+        """A polite, useful refusal that reveals nothing about prompts, rules or configuration."""
+        texts = self._declines["en" if language == "en" else "vi"]
+        if verdict.kind == "off_topic":
+            return texts.off_topic
+        if verdict.kind == "fabrication":
+            return texts.fabrication
+        return texts.other
+
+
+def load_guard(path: Path | str | None = None) -> RequestGuard:
+    """The guard with a corpus pack's scope, from its ``messages.toml`` (None: the shipped pack's).
+    A missing decline text or a bad pattern is an error naming the file."""
+    p = Path(path) if path else DEFAULT_MESSAGES
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        declines = {lang: DeclineTexts(**data["decline"][lang]) for lang in ("vi", "en")}
+        patterns = data.get("off_topic", {}).get("patterns", [])
+        for rx in patterns:
+            re.compile(rx)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as err:
+        raise ValueError(f"{p}: [decline.vi] and [decline.en] need off_topic, fabrication and other, and "
+                         f"[off_topic] patterns must be regular expressions ({err!r})") from err
+    return RequestGuard(declines, tuple(patterns))
+
+
+@functools.cache
+def default_guard() -> RequestGuard:
+    """The guard with the shipped pack's scope, read on first use (for callers without Settings)."""
+    return load_guard(DEFAULT_MESSAGES)
+
+
+def check_question(question: str) -> GuardVerdict | None:
+    """``RequestGuard.check`` with the shipped pack's scope."""
+    return default_guard().check(question)
 
 
 def _fold(text: str) -> str:
@@ -161,27 +218,5 @@ def _fold(text: str) -> str:
 
 
 def decline_message(verdict: GuardVerdict, language: str = "vi") -> str:
-    """A polite, useful refusal that reveals nothing about prompts, rules or configuration."""
-    if verdict.kind == "off_topic":
-        if language == "en":
-            return ("Sorry, that is outside what I can help with. I answer questions about public services and "
-                    "digital transformation (Project 06, VNeID, online public services) from the indexed "
-                    "documents, with sources.")
-        return ("Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ. Tôi chỉ trả lời các câu hỏi về dịch vụ công và "
-                "chuyển đổi số (Đề án 06, VNeID, dịch vụ công trực tuyến) dựa trên các tài liệu, kèm trích dẫn "
-                "nguồn.")
-    if language == "en":
-        if verdict.kind == "fabrication":
-            return ("I can't make up or present unsourced figures. I only give numbers that appear in the "
-                    "documents, each with its source; if the documents don't contain a figure, I will say so. "
-                    "Please ask about a specific indicator, place and period.")
-        return ("I can't follow that request. I can only answer questions about the indexed documents "
-                "(digital transformation, Project 06, VNeID, online public services), with the exact source "
-                "for each answer.")
-    if verdict.kind == "fabrication":
-        return ("Xin lỗi, tôi không thể tự đặt ra hay đưa số liệu không có nguồn. Tôi chỉ cung cấp số liệu có "
-                "trong các tài liệu, kèm trích dẫn nguồn; nếu tài liệu không có, tôi sẽ nói rõ. Bạn có thể hỏi "
-                "về một chỉ tiêu cụ thể (địa phương, thời điểm) để tôi tra cứu trong tài liệu.")
-    return ("Xin lỗi, tôi không thể thực hiện yêu cầu này. Tôi chỉ hỗ trợ trả lời các câu hỏi dựa trên nội dung "
-            "các tài liệu (chuyển đổi số, Đề án 06, VNeID, dịch vụ công trực tuyến), kèm trích dẫn nguồn. "
-            "Mời bạn đặt câu hỏi về các nội dung này.")
+    """``RequestGuard.decline`` with the shipped pack's wording."""
+    return default_guard().decline(verdict, language)

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 Condense = Callable[[str, Sequence[Turn]], str]
 Guard = Callable[[str], GuardVerdict | None]
+Decline = Callable[[GuardVerdict, str], str]
 
 _MAX_TURN_FACTOR = 4  # a history turn may be this many times longer than a question (answers are long)
 
@@ -108,7 +109,8 @@ class Pipeline:
     """
 
     def __init__(self, retriever: Retriever, answerer: Answerer, *, fallback: Answerer | None = None,
-                 condenser: Condense | None = None, guard: Guard = check_question, top_k: int = 8,
+                 condenser: Condense | None = None, guard: Guard = check_question,
+                 decline: Decline = decline_message, top_k: int = 8,
                  max_question_chars: int = 2000, max_history_turns: int = 10) -> None:
         if not callable(getattr(retriever, "retrieve", None)):
             raise TypeError(f"retriever must have .retrieve(query, k); got {type(retriever).__name__}")
@@ -122,6 +124,7 @@ class Pipeline:
         self._fallback = fallback
         self._condense = condenser
         self._guard = guard
+        self._decline = decline  # the corpus pack's wording of a declined request
         self._top_k = top_k
         self._max_chars = max_question_chars
         self._max_turns = max_history_turns
@@ -152,7 +155,7 @@ class Pipeline:
         if verdict is not None:
             language = detect_language(q)
             log.info("declined a request (%s/%s)", verdict.kind, verdict.pattern)
-            text = decline_message(verdict, language)
+            text = self._decline(verdict, language)
             yield StreamEvent("delta", text=text)
             yield StreamEvent("answer", answer=Answer(text, True, latency_ms=_ms(t0),
                                                       meta={"guard": verdict.kind, "language": language}))
