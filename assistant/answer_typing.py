@@ -528,9 +528,22 @@ class AnswerTyper:
     # --- number words -----------------------------------------------------------------------------
     def figures(self, text: str) -> list[str]:
         """The figures a text states, each with its scale word ("2 triệu", "728.400", "15%"), normalised
-        (no thousands separators, single spaces) so that a question's claim can be checked against them."""
-        return [re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", " ".join(m.group(0).split())).lower()
-                for m in self._lx.figure.finditer(text)]
+        (no thousands separators, no leading zeros, single spaces) so that a question's claim can be checked
+        against them: a law writes "07 ngày" where a citizen writes "7 ngày". A date is one figure, its
+        numbers joined ("01/7/2025" and "ngày 1 tháng 7 năm 2025" are "1/7/2025"): its day is no quantity, so
+        "rút 1 lần" is not the "01" of "trước ngày 01/7/2025"."""
+        dates = [(sp.start, sp.end, "/".join(str(int(d)) for d in nums))
+                 for sp in self.spans(text, "date") if _is_date(sp.text, nums := re.findall(r"\d+", sp.text))]
+        out: list[str] = []
+        for m in self._lx.figure.finditer(text):
+            date = next((d for a, b, d in dates if a <= m.start() < b), None)
+            if date is not None:
+                if date not in out:
+                    out.append(date)
+                continue
+            flat = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", " ".join(m.group(0).split()))
+            out.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", flat).lower())
+        return out
 
     def number_value(self, token: str) -> float | None:
         """A number written in digits ("1.230", "98,81") or as a Vietnamese/English word ("hai")."""
@@ -541,6 +554,12 @@ class AnswerTyper:
         if f in self._lx.number_words:
             return float(self._lx.number_words[f])
         return None
+
+
+def _is_date(text: str, numbers: Sequence[str]) -> bool:
+    """A date span that is surely a date: a day, month and year, a year, or words ("ngày 15 tháng 3"); "24/7"
+    alone (around the clock) is two figures."""
+    return bool(numbers) and (len(numbers) >= 3 or any(len(n) == 4 for n in numbers) or any(c.isalpha() for c in text))
 
 
 def _parse_number(token: str) -> float | None:

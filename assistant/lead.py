@@ -252,6 +252,14 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     if any(fold(n) not in folded_s for n in capitalised_runs(asking)) and any(
             fold(n) not in folded_q and not _abbreviates(n) for n in capitalised_runs(r.sentence.text)):
         return "no"
+    # a sentence that does not state a name the asking clause writes (in its words, its heading or its
+    # document's title), and names no other in its stead, is about something else: no verdict. "Đai đen có
+    # phải là đai cao nhất trong Vovinam không?" is not settled by a line of another article that matches
+    # "đai cao" in "Bình Ngô đại cáo" once folded
+    named = ev.names & set(tokens(asking)) if ev.info.language == "vi" else set()  # "AI" is "trí tuệ nhân tạo"
+    title = set(tokens(ev.titles.get(r.sentence.source, "")))
+    if any(not r.sentence.states(n) and n not in r.sentence.context and n not in title for n in named):
+        return ""
     # polarity is compared clause to clause: the sentence clause that states the most of the question's
     # claim ("mất phí" of "khai báo tạm vắng có mất phí không"), then of the asking clause, then of the
     # whole question ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai báo tạm vắng

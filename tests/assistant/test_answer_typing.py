@@ -294,3 +294,14 @@ def test_the_subject_of_a_sentence_that_lists_items_itself(typer: AnswerTyper) -
     assert typer.inline_subject("Hồ sơ gồm tờ khai và ảnh.") == ""  # two items
     assert typer.inline_subject("Hồ sơ gồm:") == ""  # announces the lines below
     assert typer.inline_subject("Người dân nộp hồ sơ tại Công an xã, phường, thị trấn.") == ""  # no list word
+
+
+def test_figures_are_compared_without_leading_zeros() -> None:
+    """A law writes "07 ngày", "06 tháng"; a citizen writes "7 ngày": the figures a yes/no claim is checked on agree."""
+    typer = load_typer()
+    assert typer.figures("trong thời hạn 07 ngày làm việc") == typer.figures("trong 7 ngày làm việc") == ["7"]
+    assert typer.figures("liên tục 24/7") == ["24", "7"]
+    assert typer.figures("0,5% và 1.230 hồ sơ năm 2024") == ["0,5%", "1230", "2024"]
+    # a date is one figure: "rút 1 lần" does not match the day of "trước ngày 01/7/2025"
+    assert typer.figures("trước ngày 01/7/2025 phải sau đủ 12 tháng") == ["1/7/2025", "12"]
+    assert typer.figures("ngày 1 tháng 7 năm 2025") == ["1/7/2025"]

@@ -106,6 +106,7 @@ OFFICES = """Điều 50. Trách nhiệm quản lý nhà nước
 4. Bộ trưởng Bộ Quốc phòng thực hiện quản lý nhà nước về giao dịch điện tử trong lĩnh vực cơ yếu và quốc phòng.
 5. Tỉnh đã hoàn thành kết nối dữ liệu học bạ số với hệ thống của Bộ GD&ĐT.
 6. Giấy phép lái xe hạng A1 không thời hạn vẫn có giá trị sử dụng; việc đổi sang thẻ PET là tự nguyện.
+7. Cơ quan đăng ký xe cấp biển số trong thời hạn 02 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.
 """
 
 
@@ -124,8 +125,39 @@ def offices_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any
     # an obligation asked about, and the sentence that says there is none ("tự nguyện"), in either language
     ("Giấy phép lái xe hạng A1 có bắt buộc phải đổi sang thẻ PET không?", "Không"),
     ("My class A1 licence was issued on paper. Am I required to exchange it for the PET card?", "No:"),
+    # a law writes "02 ngày" where a citizen writes "2 ngày": the same figure
+    ("Cơ quan đăng ký xe cấp biển số trong 2 ngày làm việc, đúng không?", "Đúng"),
+    ("Cơ quan đăng ký xe cấp biển số trong 5 ngày làm việc, đúng không?", "Không đúng"),
 ])
 def test_a_claim_the_sentence_states_of_someone_else_is_denied(offices_pipeline: Any, question: str,
                                                                verdict: str) -> None:
     lead = _lead(offices_pipeline.ask(question))
     assert lead.startswith(verdict if verdict.endswith(":") else verdict + "."), lead
+
+
+def _verdict_on(question: str, text: str, title: str) -> str:
+    """The verdict ``lead._yes_no`` gives on the one sentence of a one-line page titled ``title``."""
+    from assistant.answer_typing import load_typer
+    from assistant.evidence import CorpusStats, Evidence, EvidenceFinder, ScoredSentence
+    from assistant.lead import _yes_no
+    from assistant.query import analyze
+
+    typer = load_typer()
+    finder = EvidenceFinder(CorpusStats([text]), lambda _s: text, typer=typer)
+    info = analyze(question)
+    terms = finder.query_terms(info)
+    doc = finder._doc("page.txt")  # noqa: SLF001 - the parser the evidence stage uses
+    sentence = doc.sentences[0]
+    matched = frozenset(t for t in terms.weights if sentence.states(t))
+    ranked = [ScoredSentence(sentence, 1.0, 0.8, matched, 0)]
+    names = frozenset({"judo"})  # what the question writes capitalised
+    ev = Evidence(info, terms, ranked, {"page.txt": doc}, titles={"page.txt": title}, names=names)
+    return _yes_no(ev, ranked[0], typer, tuple(terms.weights))
+
+
+def test_no_verdict_from_a_sentence_that_does_not_name_what_is_asked_about() -> None:
+    question = "Đai vàng có phải là đai đầu tiên trong Judo không?"
+    # a line of another article, matched on folded syllables only ("đại" is "đai" folded): no verdict
+    assert _verdict_on(question, 'Bộ "Đại Việt sử ký" là bộ sử đầu tiên.', "Lê Văn Hưu") == ""
+    # the same claim where the article is about Judo: its title names it, and the sentence settles the question
+    assert _verdict_on(question, "Đai vàng là đai đầu tiên của võ sinh.", "Judo") == "yes"
