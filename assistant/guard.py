@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Literal
 
 from assistant.answerability import DEFAULT_MESSAGES
 from index.normalize import fold
+from index.pack_file import PackFile
 
 __all__ = ["DeclineTexts", "GuardVerdict", "RequestGuard", "check_question", "decline_message", "default_guard",
            "load_guard"]
@@ -187,15 +187,14 @@ class RequestGuard:
 def load_guard(path: Path | str | None = None) -> RequestGuard:
     """The guard with a corpus pack's scope, from its ``messages.toml`` (None: the shipped pack's).
     A missing decline text or a bad pattern is an error naming the file."""
-    p = Path(path) if path else DEFAULT_MESSAGES
+    pack = PackFile(path or DEFAULT_MESSAGES, "the messages")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-        declines = {lang: DeclineTexts(**data["decline"][lang]) for lang in ("vi", "en")}
-        patterns = data.get("off_topic", {}).get("patterns", [])
+        declines = {lang: DeclineTexts(**pack.data["decline"][lang]) for lang in ("vi", "en")}
+        patterns = pack.data.get("off_topic", {}).get("patterns", [])
         for rx in patterns:
             re.compile(rx)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, re.error) as err:
-        raise ValueError(f"{p}: [decline.vi] and [decline.en] need off_topic, fabrication and other, and "
+    except (KeyError, TypeError, AttributeError, re.error) as err:
+        raise pack.error("[decline.vi] and [decline.en] need off_topic, fabrication and other, and "
                          f"[off_topic] patterns must be regular expressions ({err!r})") from err
     return RequestGuard(declines, tuple(patterns))
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.normalize import fold, normalize_text
+from index.pack_file import PackFile
 
 __all__ = ["DEFAULT_TERMS", "EN_FILLER", "FIGURE", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES", "REPORT_WORDS",
            "STOPWORDS", "EvidenceTerms", "SynonymTable", "default_terms", "load_synonyms", "load_terms"]
@@ -81,27 +81,16 @@ def load_terms(path: Path | str | None) -> EvidenceTerms:
     A file that cannot be read, or a bad English pattern, is an error naming the file."""
     if path is None or str(path) == "":
         return EvidenceTerms()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ValueError(f"cannot read the evidence terms {p}: {err}") from err
-
-    def table(key: str) -> dict[str, str]:
-        value = data.get(key, {})
-        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            raise ValueError(f"{p}: [{key}] must map words to words")
-        return {normalize_text(k).strip(): normalize_text(v).strip() for k, v in value.items()}
-
-    english = table("english")
+    pack = PackFile(path, "the evidence terms")
+    english = pack.table("english")
     for rx in english:
         try:
             re.compile(rx)
         except re.error as err:
-            raise ValueError(f"{p}: [english] pattern {rx!r}: {err}") from err
+            raise pack.error(f"[english] pattern {rx!r}: {err}") from err
     return EvidenceTerms(
-        abbreviations={fold(k).lower(): fold(v).lower() for k, v in table("abbreviations").items()},
-        everyday=tuple((fold(k).lower(), fold(v).lower()) for k, v in table("everyday").items()),
+        abbreviations={fold(k).lower(): fold(v).lower() for k, v in pack.table("abbreviations").items()},
+        everyday=tuple((fold(k).lower(), fold(v).lower()) for k, v in pack.table("everyday").items()),
         english=tuple(english.items()))
 
 

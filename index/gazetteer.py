@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.normalize import fold, normalize_text
+from index.pack_file import PackFile
 
 __all__ = ["DEFAULT_GAZETTEER", "Gazetteer", "default_gazetteer", "load_gazetteer"]
 
@@ -148,35 +148,18 @@ def load_gazetteer(path: Path | str | None) -> Gazetteer:
     """
     if path is None or str(path) == "":
         return Gazetteer()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ValueError(f"cannot read the gazetteer {p}: {err}") from err
-
-    def names(key: str) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ValueError(f"{p}: '{key}' must be a list of names")
-        return tuple(normalize_text(v).strip() for v in value)
-
-    def table(key: str) -> dict[str, str]:
-        value = data.get(key, {})
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ValueError(f"{p}: [{key}] must map a name to a name")
-        return {normalize_text(k).strip(): normalize_text(v).strip() for k, v in value.items()}
-
-    provinces, towns, aliases = names("provinces"), table("towns"), table("aliases")
+    pack = PackFile(path, "the gazetteer")
+    provinces, towns, aliases = pack.words("provinces"), pack.table("towns"), pack.table("aliases")
     known = set(provinces) | set(towns)
     for town, province in towns.items():
         if province not in provinces:
-            raise ValueError(f"{p}: town {town!r} belongs to {province!r}, which is not in provinces")
+            raise pack.error(f"town {town!r} belongs to {province!r}, which is not in provinces")
     for alias, canonical in aliases.items():
         if canonical not in known:
-            raise ValueError(f"{p}: alias {alias!r} names {canonical!r}, which is neither a province nor a town")
-    return Gazetteer(provinces=provinces, towns=towns, aliases=aliases, prefixes=names("prefixes"),
-                     needs_case=frozenset(names("needs_case")), needs_prefix=frozenset(names("needs_prefix")),
-                     not_places=names("not_places"))
+            raise pack.error(f"alias {alias!r} names {canonical!r}, which is neither a province nor a town")
+    return Gazetteer(provinces=provinces, towns=towns, aliases=aliases, prefixes=pack.words("prefixes"),
+                     needs_case=frozenset(pack.words("needs_case")),
+                     needs_prefix=frozenset(pack.words("needs_prefix")), not_places=pack.words("not_places"))
 
 
 @functools.cache
