@@ -47,8 +47,10 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     whose answer is a list (``wants_list``: the items or steps asked for) is answered by the whole list
     of a document that holds the best sentence or a near-tie for it, or, when the question asks for a kind
     of items (papers, steps), the best-ranked list whose heading names that kind (``names_kind``); a
-    sentence that lists what the question names itself ("… gồm A, B, C"; ``inline_subject`` reads what it
-    lists) and matches about as well as the best one answers it alone.
+    sentence among the best-ranked that lists what the question names itself ("… gồm A, B, C";
+    ``inline_subject`` reads what it lists) answers it alone, even when another matches the question's words
+    better: an encyclopedia article's opening names the dish and "ăn kèm với rau sống"; the sentence whose
+    subject is what is asked ("Rau sống ăn kèm thường gồm …") states the items.
     """
     if not ev.ranked:
         return []
@@ -120,8 +122,6 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
                     return members(block)
     if inline_subject is not None:
         for r in pool[:_NEAR_WINDOW]:
-            if r.score < _NEAR_TIE * best.score:
-                break
             if lists_asked_inline(ev, inline_subject, r.sentence):
                 return [r]  # the sentence is the list; the clauses beside it are other facts
     for r in pool[:_NEAR_WINDOW]:  # the list of the best-ranked sentence that is in one
