@@ -49,8 +49,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     of items (papers, steps), the best-ranked list whose heading names that kind (``names_kind``); a
     sentence among the best-ranked that lists what the question names itself ("… gồm A, B, C";
     ``inline_subject`` reads what it lists) answers it alone, even when another matches the question's words
-    better: an encyclopedia article's opening names the dish and "ăn kèm với rau sống"; the sentence whose
-    subject is what is asked ("Rau sống ăn kèm thường gồm …") states the items.
+    better: an encyclopedia article's opening names a dish and the herbs served with it, while the sentence
+    whose subject is those herbs is the one that lists them.
     """
     if not ev.ranked:
         return []
