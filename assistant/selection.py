@@ -157,7 +157,7 @@ def _other_year(r: ScoredSentence, years: tuple[int, ...]) -> bool:
 
 
 _NEAR_TIE = 0.85
-_NEAR_WINDOW = 10  # candidates looked at for a near-tie that meets the question's requirements
+_NEAR_WINDOW = 10  # candidates looked at for a near-tie that meets the question's requirements, or a sentence listing what it names
 _KIND_WINDOW = 30  # candidates whose lists are looked at for one that names the kind of items asked for
 _Q_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _Q_RANGE = re.compile(r"(?<!\d)(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d(?!\d)")
