@@ -81,9 +81,12 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
               r"\bliet ke\b", r"\bke (?:ten|ra)\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
               r"\blist\b")),
     ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",
-                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$",
-                # English: an auxiliary opens the question, or the sentence that asks after a story
-                r"^(?:is|are|can|does|do|did|has|have)\b",
+                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$")),
+)
+# English only: folded, "Căn cước …" and "Cần …" open with "can", "Do …" with "do"
+_ENGLISH_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # an auxiliary opens the question, or the sentence that asks after a story
+    ("yes_no", (r"^(?:is|are|can|does|do|did|has|have)\b",
                 r"[.!?]\s+(?:is|are|am|was|were|can|could|does|do|did|has|have|will|would|should|must|may)"
                 r"\b(?=[^.!?]*\?\s*$)")),
 )
@@ -198,12 +201,29 @@ class QueryInfo:
         return tuple(out)
 
 
+# A Vietnamese syllable, folded: an optional onset, one to three vowels, an optional final consonant. A word
+# that cannot be one ("register", "online", "business") is not Vietnamese, with or without its diacritics.
+_VI_SYLLABLE = re.compile(r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+# At least this share of a question's words cannot be Vietnamese syllables: it is written in English even
+# when it uses few English function words ("Can a foreigner register a household business?")
+_FOREIGN_SHARE = 0.4
+
+
 def detect_language(text: str) -> str:
-    """"en" when English function words dominate, else "vi" (Vietnamese is the default audience)."""
+    """"en" when English function words dominate, or when no Vietnamese is written outside brackets and most
+    words cannot be Vietnamese syllables; else "vi" (Vietnamese is the default audience)."""
     words = [w.lower() for w in _WORD.findall(text)]
     en = sum(1 for w in words if w in _EN_WORDS)
     vi = sum(1 for w in words if fold(w) in _VI_WORDS and w not in _EN_WORDS)
-    return "en" if en >= 2 and en > vi else "vi"
+    if en >= 2 and en > vi:
+        return "en"
+    # a Vietnamese term in brackets ("a household business (hộ kinh doanh)") does not make the question Vietnamese
+    outside = [w for w in _WORD.findall(re.sub(r"\([^()]*\)", " ", text))
+               if w.isalpha() and len(w) > 1 and not w.isupper()]  # acronyms (VNeID, CCCD) are either
+    if not outside or any(fold(w) != w.lower() for w in outside):
+        return "vi"
+    foreign = sum(1 for w in outside if not _VI_SYLLABLE.fullmatch(w.lower()))
+    return "en" if foreign >= 2 and foreign >= _FOREIGN_SHARE * len(outside) else "vi"
 
 
 def _marked_ratio(text: str) -> float:
@@ -241,7 +261,7 @@ def question_type(text: str) -> str:
         if any(cue_at(p) for p in pats):
             return name
     best: tuple[int, str] | None = None
-    for name, pats in _ORDERED_TYPES:
+    for name, pats in _ORDERED_TYPES + (_ENGLISH_TYPES if detect_language(text) == "en" else ()):
         for p in pats:
             m = cue_at(p)
             if m and (best is None or m.start() < best[0]):

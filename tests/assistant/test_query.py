@@ -107,6 +107,11 @@ def test_years(text: str, years: tuple[int, ...]) -> None:
         ("Người sống và làm nghề lưu động trên tàu thì nơi cư trú ở đâu?", "other"),
         ("Khám bệnh bằng CCCD gắn chip được không vậy?", "yes_no"),
         ("Giới thiệu về Đề án 06", "other"),
+        # folded, "Căn cước …" and "Cần …" open with the English auxiliary "can": no yes/no question for it
+        ("Căn cước điện tử bị khóa trong những trường hợp nào?", "list"),
+        ("Cần chuẩn bị những giấy tờ gì để đăng ký khai sinh?", "list"),
+        ("Can a foreigner register a household business?", "yes_no"),
+        ("Do I need to bring my old card?", "yes_no"),
     ],
 )
 def test_question_type(text: str, qtype: str) -> None:
@@ -117,6 +122,12 @@ def test_language_detection() -> None:
     assert detect_language("According to the 2025 Bình Định report, what percentage of people had accounts?") == "en"
     assert detect_language("binh dinh co bao nhieu dich vu cong") == "vi"
     assert detect_language("Bình Định có bao nhiêu dịch vụ công?") == "vi"
+    # few English function words, but most words cannot be Vietnamese syllables
+    assert detect_language("Can I renew my ID card online?") == "en"
+    assert detect_language("Can a foreigner living in Vietnam register a household business (hộ kinh doanh)?") == "en"
+    # Vietnamese typed without marks, with a loanword and an app name, stays Vietnamese
+    assert detect_language("tai khoan vneid bi khoa vi nhap sai passcode thi bao lau moi dang nhap lai") == "vi"
+    assert detect_language("file dinh kem tren cong dich vu cong quoc gia toi da bao nhieu MB") == "vi"
 
 
 def test_english_question_is_rendered_in_corpus_terms(restorer: DiacriticRestorer) -> None:
