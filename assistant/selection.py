@@ -21,7 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
-from assistant.lists import ENUMERATED, enclosing_list, lists_asked_inline
+from assistant.lists import ENUMERATED, enclosing_list, list_items, lists_asked_inline
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
@@ -306,6 +306,12 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
                 nxt.para == best.sentence.para or best.sentence.text.rstrip().endswith(":")):
             add(nxt)
             nxt = ev.next_sentence(nxt)
+    elif qtype != "compare" and best.sentence.text.rstrip().endswith(":"):
+        # "… có quyền rút lại … nếu đáp ứng đủ các yêu cầu sau đây:" answers a yes/no or a figure only with
+        # the items it announces (the conditions, the cases): quote them with it
+        for item in list_items(ev, best.sentence):
+            if not add(item):
+                break
     elif qtype == "list":
         # a list's subject named in one sentence ("Nghị quyết số 05 … với mục tiêu …") is often
         # itemised in the next one ("Nghị quyết xác định mục tiêu …: …")

@@ -116,3 +116,15 @@ def test_a_sentence_listing_what_is_asked_answers_though_the_opening_matches_mor
     assert not ans.refused, ans.meta
     lead = ans.answer.split("[", 1)[0]
     assert "đu đủ" in lead and "củ kiệu" in lead, ans.answer
+
+
+def test_a_yes_no_answer_quotes_the_conditions_its_sentence_announces(pipeline: Any) -> None:
+    # Luật Giao dịch điện tử, Điều 14, khoản 3 grants the right "nếu đáp ứng đủ các yêu cầu sau đây:" and its
+    # points a) and b) are the conditions: a verdict quoted without them tells the citizen half of the law
+    ans = pipeline.ask("Mua hàng trên web mình lỡ nhập sai số lượng mà hệ thống không cho sửa, giờ mình có rút "
+                       "lại được không?")
+    assert not ans.refused
+    labels = [c.label for c in ans.citations]
+    assert "Luật Giao dịch điện tử, Điều 14, khoản 3, điểm a" in labels, labels
+    assert "Luật Giao dịch điện tử, Điều 14, khoản 3, điểm b" in labels, labels
+    assert "ngay khi nhận ra lỗi" in ans.answer, ans.answer
