@@ -54,7 +54,8 @@ _EN_STOP = _EN_WORDS | _set("what's is there any all according i")  # "but I wan
 # qtype rules on the folded, lowercased question: (type, patterns). Compare and why win over the
 # rest (a comparison of two figures still contains "bao nhieu"); otherwise the earliest match wins.
 _PRIORITY_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("compare", (r"\bso sanh\b", r"\bkhac nhau\b", r"\blan luot\b", r"\bthay doi the nao\b",
+    # "ở hai chỗ khác nhau không?" asks yes or no; "làm lần lượt những gì" asks for steps in order
+    ("compare", (r"\bso sanh\b", r"\bkhac nhau\b(?!\s+khong\b)", r"\blan luot\b(?!\s+(?:nhung|cac)\b)", r"\bthay doi the nao\b",
                  r"\bthay doi ra sao\b", r"\bcompare\b", r"\bcomparison\b", r"\bdiffer", r"\bversus\b",
                  r"\bvs\b", r"\bhai tinh\b",
                  # "tỉnh nào … cao hơn, Bình Định hay Bắc Ninh?" / "which province has more …"
@@ -81,7 +82,9 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
               r"\bliet ke\b", r"\bke (?:ten|ra)\b", r"\bwhat are\b", r"\bwhich (?:\w+ ){0,3}(?:services|measures|platforms|systems|goals|lessons|tasks)\b",
               r"\blist\b")),
     ("yes_no", (r"\bduoc khong\b", r"\bco phai\b", r"\bduoc chua\b", r"\bkhong a\b", r"\bkhong vay\b",
-                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$")),
+                r"\bco\b[^?]{1,80}\bkhong\b\s*\??\s*$",
+                # a statement put for confirmation: "…, phải không?", "…, đúng không?", "Có đúng là …?"
+                r"\b(?:phai|dung) khong\s*\??\s*$", r"\bco dung (?:la|rang)\b")),
 )
 # English only: folded, "Căn cước …" and "Cần …" open with "can", "Do …" with "do"
 _ENGLISH_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (

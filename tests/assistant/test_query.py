@@ -112,6 +112,12 @@ def test_years(text: str, years: tuple[int, ...]) -> None:
         ("Cần chuẩn bị những giấy tờ gì để đăng ký khai sinh?", "list"),
         ("Can a foreigner register a household business?", "yes_no"),
         ("Do I need to bring my old card?", "yes_no"),
+        # a statement put for confirmation is a yes/no question
+        ("Yersin là người Pháp sinh ra ở Pháp phải không?", "yes_no"),
+        ("Có đúng là vịnh Hạ Long hai lần được UNESCO ghi danh?", "yes_no"),
+        # "khác nhau không?" asks yes or no; "lần lượt những gì" asks for steps, not two figures
+        ("Vợ và chồng có thể có nơi cư trú ở hai chỗ khác nhau không?", "yes_no"),
+        ("Xin lý lịch tư pháp thì phải làm lần lượt những gì?", "list"),
     ],
 )
 def test_question_type(text: str, qtype: str) -> None:
