@@ -248,7 +248,7 @@ def years_in(text: str) -> tuple[int, ...]:
 
 # cue words whose folded form is also another word, as the cue writes them: "xe máy" folds to the "may" of
 # "mấy" (how many); a question typed with diacritics must write the cue so
-CUES_AS_WRITTEN = ("mấy",)
+CUES_AS_WRITTEN = ("mấy", "ai")  # "Nguyễn Ái Quốc", "Ải Chi Lăng" fold to the "ai" of who
 
 
 def question_type(text: str) -> str:

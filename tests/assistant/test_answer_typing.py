@@ -127,6 +127,10 @@ def test_a_cue_written_as_other_words_asks_nothing() -> None:
     # "Mộ của" folds to "mo cua", the cue of "mở cửa" (opening hours), but the question asks a place
     assert typer.expected("Mộ của bác sĩ Yersin nằm ở đâu?") == "place"
     assert typer.expected("Bộ phận một cửa mở cửa lúc mấy giờ?") == "clock"
+    # "Ái", "Ải" fold to "ai" (who), but a name or a mountain pass asks for no person
+    assert typer.expected("Nguyễn Ái Quốc đọc Tuyên ngôn độc lập năm nào?") == "date"
+    assert typer.expected("Ải Chi Lăng nằm ở tỉnh nào?") == "place"
+    assert typer.expected("Hội nghị do ai chủ trì?") == "person"
     assert typer.expected("bo phan mot cua mo cua luc nao") == "clock"  # typed without diacritics: as folded
     assert typer.expected("Thẻ này cấp cho nào vậy?") != "place"  # "cho" (for) is no "chỗ" (a place)
 

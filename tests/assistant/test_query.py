@@ -118,6 +118,10 @@ def test_years(text: str, years: tuple[int, ...]) -> None:
         # "khác nhau không?" asks yes or no; "lần lượt những gì" asks for steps, not two figures
         ("Vợ và chồng có thể có nơi cư trú ở hai chỗ khác nhau không?", "yes_no"),
         ("Xin lý lịch tư pháp thì phải làm lần lượt những gì?", "list"),
+        # "Ái", "Ải" fold to the "ai" of who; typed with diacritics, who is asked only as "ai"
+        ("Nguyễn Ái Quốc đọc Tuyên ngôn độc lập năm nào?", "when"),
+        ("Ải Chi Lăng nằm ở tỉnh nào?", "other"),
+        ("ai chi huy quan phap o dien bien phu", "who"),
     ],
 )
 def test_question_type(text: str, qtype: str) -> None:
