@@ -275,15 +275,19 @@ def question_type(text: str) -> str:
 def english_to_vietnamese(text: str) -> str:
     """Vietnamese corpus terms for the English phrases in ``text`` plus names/numbers kept as written."""
     low = text.lower()
-    terms: list[str] = []
     taken = [False] * len(low)
-    for pattern, vi in _default_glossary() + _general_english():
-        for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", low):
-            if any(taken[m.start() : m.end()]):
-                continue
-            for i in range(m.start(), m.end()):
-                taken[i] = True
-            terms.append(m.expand(vi) if "\\" in vi else vi)
+    # the longest phrase wins wherever two overlap, whatever order the files list them in ("electronic
+    # transactions" over "transactions"); among equals the corpus glossary before the general words
+    found = [(m, i, vi) for i, (pattern, vi) in enumerate(_default_glossary() + _general_english())
+             for m in re.finditer(rf"(?<![\w-])(?:{pattern})(?![\w-])", low) if m.end() > m.start()]
+    kept: list[tuple[int, int, str]] = []
+    for m, i, vi in sorted(found, key=lambda f: (f[0].start() - f[0].end(), f[1], f[0].start())):
+        if any(taken[m.start() : m.end()]):
+            continue
+        for j in range(m.start(), m.end()):
+            taken[j] = True
+        kept.append((i, m.start(), m.expand(vi) if "\\" in vi else vi))
+    terms = [vi for _, _, vi in sorted(kept)]  # in the files' order, as each was found
     # Keep what the glossary does not cover but the corpus may contain verbatim: numbers, codes
     # (C06, VNeID, DTI), and accented Vietnamese names typed inside the English sentence; a bracket written
     # in Vietnamese ("a household business (hộ kinh doanh)") is kept whole, its unmarked syllables too.

@@ -225,3 +225,21 @@ def test_a_cue_written_as_another_word_is_no_cue() -> None:
     assert question_type("Mới mua xe máy, tôi phải làm những bước nào để đăng ký?") == "list"
     assert question_type("Đăng ký xe máy mất mấy ngày?") == "how_many"
     assert question_type("dang ky xe may mat may ngay") == "how_many"  # typed without diacritics: as folded
+
+
+def test_the_longest_english_phrase_wins_whatever_the_order_of_the_lists() -> None:
+    # the pack lists "transactions" before "electronic transactions": the law's name is still read whole
+    vi = english_to_vietnamese("When did the current Law on Electronic Transactions take effect?")
+    assert "giao dịch điện tử" in vi and "hiệu lực" in vi
+    vi = english_to_vietnamese("What file formats can I attach on the National Public Service Portal?")
+    assert "Cổng Dịch vụ công quốc gia" in vi
+
+
+def test_single_words_of_administration_are_rendered_when_no_phrase_takes_them() -> None:
+    vi = english_to_vietnamese("How long can one temporary residence registration last before it has to be extended?")
+    assert "tạm trú" in vi and "gia hạn" in vi
+    vi = english_to_vietnamese("How long is a licence to provide trust services valid?")
+    assert "giấy phép" in vi and "dịch vụ tin cậy" in vi
+    # "article" alone is as often a news article: only "Article 20" is a law's article
+    assert "Điều 20" in english_to_vietnamese("What does Article 20 of the Law on Residence require?")
+    assert "Điều" not in english_to_vietnamese("According to the 2023 article, what share of portals moved to IPv6?")
