@@ -17,6 +17,7 @@ from assistant.answer_typing import AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.lists import (
     ENUMERATED,
+    announces,
     enclosing_list,
     enum_kind,
     list_items,
@@ -405,9 +406,9 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
     if block is not None:
         head, items = block
         return Lead(_lead_in(_clause_around(head, None, terms, room // 2)), head, "list", items=tuple(items), room=room)
-    announces = best.sentence.text.rstrip().endswith(":")
-    items = list_items(ev, best.sentence) if announces or qtype == "list" else []
-    if items and (announces or enum_kind(items[0].text) == "letter"):
+    lead_in = announces(best.sentence)
+    items = list_items(ev, best.sentence) if lead_in or qtype == "list" else []
+    if items and (lead_in or enum_kind(items[0].text) == "letter"):
         return Lead(_clause_around(best.sentence, None, terms, room // 2), best.sentence, "list", items=tuple(items),
                     room=room)
     if qtype == "list" and not expected:

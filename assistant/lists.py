@@ -14,8 +14,8 @@ from collections.abc import Callable
 from assistant.evidence import TABLE_ROW, Evidence, Sentence
 from assistant.question_cues import tokens
 
-__all__ = ["ENUMERATED", "enclosing_list", "enum_kind", "list_items", "lists_asked_inline", "section_items",
-           "starts_line"]
+__all__ = ["ENUMERATED", "announces", "enclosing_list", "enum_kind", "list_items", "lists_asked_inline",
+           "section_items", "starts_line"]
 
 # The most items a list is quoted with: a law's point list runs to "n)" (fourteen items, the card's printed
 # fields) and a citizen asking for it wants all of them; a longer run is a whole glossary, not an answer.
@@ -26,6 +26,11 @@ MAX_ITEMS = 20
 MEMBER_ITEMS = 10
 # "a)", "1.", "2)", "-", "•", "Bước 3", "Step 2": how a document marks the items of a list
 ENUMERATED = re.compile(r"^\s*(?:[a-zđ]\)|\d{1,2}[.)](?=\s)|[-•+*](?=\s)|(?:bước|step)\s+\d+\s*[:.]?)\s*", re.IGNORECASE)
+
+
+def announces(s: Sentence) -> bool:
+    """Whether the sentence ends by announcing what follows ("… gồm:", "… các yêu cầu sau đây:")."""
+    return s.text.rstrip().endswith(":")
 
 
 def starts_line(ev: Evidence, s: Sentence) -> bool:
@@ -64,7 +69,7 @@ def list_items(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> list[Senten
     out: list[Sentence] = []
     kind = ""
     nxt = s.index + 1
-    announces = s.text.rstrip().endswith(":")
+    lead_in = announces(s)
     while nxt < len(doc.sentences) and len(out) < limit:
         cand = doc.sentences[nxt]
         at_line = starts_line(ev, cand)
@@ -76,7 +81,7 @@ def list_items(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> list[Senten
             out.append(cand)
         elif this and kind and kind != "line" and _level(this) > _level(kind):
             pass  # a point nested in the item before ("a)" under "1."): part of that item
-        elif announces and at_line and not out and not this:
+        elif lead_in and at_line and not out and not this:
             out.append(cand)  # a plain line right after "…:"
             kind = "line"
         elif kind == "line" and at_line and not this and cand.para == out[-1].para + 1 and len(out) < 6:
@@ -153,7 +158,7 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> tuple[S
     "Bước 4"), and over the points nested in them ("a)" under "1."); the line before the run is its
     lead-in when it announces it ("…:") or heads the section ("## 3. Các bước nộp hồ sơ")."""
     doc = ev.docs[s.source]
-    if s.text.rstrip().endswith(":"):
+    if announces(s):
         own = list_items(ev, s, limit)
         if len(own) >= 2:
             return s, own  # "1. Hồ sơ đăng ký tạm trú bao gồm:" lists its points, not its article's clauses
@@ -182,7 +187,7 @@ def enclosing_list(ev: Evidence, s: Sentence, limit: int = MAX_ITEMS) -> tuple[S
         while j + 1 < i and not starts_line(ev, doc.sentences[j + 1]):
             j += 1
         head = doc.sentences[j]  # the last sentence of the line before the run: it announces it
-    if not (head.text.rstrip().endswith(":") or head.para == head.section):
+    if not (announces(head) or head.para == head.section):
         return None
     items = list_items(ev, head, limit)
     if len(items) < 2 or (kind and first not in items[:MEMBER_ITEMS]):
@@ -201,7 +206,7 @@ def _inside_item(ev: Evidence, sents: list[Sentence], j: int, kind: str) -> bool
             return False
         if enum_kind(cand.text):
             return enum_kind(cand.text) == kind and _bridged(ev, sents, j, cand)
-        if cand.text.rstrip().endswith(":"):
+        if announces(cand):
             return False
     return False
 

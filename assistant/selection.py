@@ -21,7 +21,7 @@ from assistant.evidence import (
     tokens,
     year_adjustment,
 )
-from assistant.lists import ENUMERATED, enclosing_list, list_items, lists_asked_inline
+from assistant.lists import ENUMERATED, announces, enclosing_list, list_items, lists_asked_inline
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
@@ -303,10 +303,10 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int) -> list[Sc
     if qtype in ("list", "why", "other") and _ANNOUNCES.search(best.sentence.folded):
         nxt = ev.next_sentence(best.sentence)
         while nxt is not None and len(chosen) < limit + 1 and (
-                nxt.para == best.sentence.para or best.sentence.text.rstrip().endswith(":")):
+                nxt.para == best.sentence.para or announces(best.sentence)):
             add(nxt)
             nxt = ev.next_sentence(nxt)
-    elif qtype != "compare" and best.sentence.text.rstrip().endswith(":"):
+    elif qtype != "compare" and announces(best.sentence):
         # "… có quyền rút lại … nếu đáp ứng đủ các yêu cầu sau đây:" answers a yes/no or a figure only with
         # the items it announces (the conditions, the cases): quote them with it
         for item in list_items(ev, best.sentence):
