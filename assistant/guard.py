@@ -80,7 +80,7 @@ _RULES: tuple[tuple[Kind, str, str], ...] = (
      r"\b(?:reveal|print|show|repeat|output|tell me|list|dump)" + _W
      + r"\s+your\s+(?:\S+\s+)?(?:instructions?|prompts?|rules?|configuration|config|settings|"
      r"guidelines?|api keys?|system message)"
-     r"|\byour (?:system |hidden |internal )?(?:instructions|configuration|system message)\b"),
+     r"|\byour (?:system |hidden |internal |initial |original )?(?:instructions|configuration|system message)\b"),
     # --- fabrication ------------------------------------------------------------------------------
     ("fabrication", "make-up-number-vi",
      r"\b(?:cu |hay |cu viec )?(?:bia|tu che|tu dat|tu nghi|tu sang tac|uoc doan bua)"

@@ -210,6 +210,10 @@ _VI_SYLLABLE = re.compile(r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnprstv
 # At least this share of a question's words cannot be Vietnamese syllables: it is written in English even
 # when it uses few English function words ("Can a foreigner register a household business?")
 _FOREIGN_SHARE = 0.4
+# ... and it uses at least two English function words, so a string encoded to look like words (rot13, hex) is
+# not taken for English
+_EN_FUNCTION = _EN_WORDS | _set("a can could i me my you your we our they he she his her will would should must may "
+                               "might not no if into")
 
 
 def detect_language(text: str) -> str:
@@ -226,7 +230,8 @@ def detect_language(text: str) -> str:
     if not outside or any(fold(w) != w.lower() for w in outside):
         return "vi"
     foreign = sum(1 for w in outside if not _VI_SYLLABLE.fullmatch(w.lower()))
-    return "en" if foreign >= 2 and foreign >= _FOREIGN_SHARE * len(outside) else "vi"
+    function = sum(1 for w in words if w in _EN_FUNCTION)
+    return "en" if foreign >= 2 and foreign >= _FOREIGN_SHARE * len(outside) and function >= 2 else "vi"
 
 
 def _marked_ratio(text: str) -> float:
