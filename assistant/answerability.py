@@ -8,7 +8,8 @@ cheap and explainable, each recorded in ``Answer.meta``:
 - a year the question asks about is not stated (or the evidence states a different year);
 - the best sentences match too little of the question's weighted terms;
 - a "X là bao nhiêu" question whose X is not in the evidence, or with no number at all;
-- a rare topic term of the question that none of the candidate documents contain.
+- a rare topic term of the question that none of the candidate documents contain;
+- a name the question writes that no document mentions at all ("chồng người Hàn Quốc").
 
 Thresholds were calibrated on the reference questions and on our own probe set
 (tests/assistant/data/probes.jsonl), not on any single question.
@@ -29,12 +30,12 @@ from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
-from assistant.question_cues import asking_sentence, defined_term, defines, is_how_to
+from assistant.question_cues import asking_sentence, defined_term, defines, inner_names, is_how_to
 from assistant.selection import FIGURE_QUESTIONS, goes_on, sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
 
-__all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message"]
+__all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message", "unknown_names"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
 _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated",
-                     "measure_not_stated"])
+                     "measure_not_stated", "name_not_covered"])
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -159,6 +160,10 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     detail["absent_share"] = round(absent_share, 3)
     if heavy:
         reasons.append(("topic_not_covered", tuple(absent)))
+
+    unknown = unknown_names(ev)
+    if unknown:
+        reasons.append(("name_not_covered", unknown))
 
     type_missing = False
     if expected and typer is not None:
@@ -219,6 +224,36 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
+
+
+def unknown_names(ev: Evidence) -> tuple[str, ...]:
+    """Names the question writes that no document of the corpus mentions at all: "Tôi lấy chồng người Hàn
+    Quốc thì đăng ký kết hôn ở đâu" asks about a case the pages do not cover, however well they describe the
+    usual one. Topic terms the corpus does not know are left out of the absent-term signal (they are mostly
+    typos and chat words); a capitalised name inside a sentence is none of those. Places are the gazetteer's
+    (a law holds wherever the citizen lives), and an English question's words are not the documents' own."""
+    if ev.stats is None or ev.info.language != "vi":
+        return ()
+    place_words = {t for p in ev.info.places for t in tokens(p)}
+    out: list[str] = []
+    question = ev.info.question
+    for run in inner_names(question):
+        words = [w for w in run.split() if not set(tokens(w)) <= place_words]
+        folded = [t for w in words for t in tokens(w)]
+        if not folded:
+            continue
+        if len(folded) == 1:
+            pairs = folded  # "do Úc cấp": the word itself
+        else:
+            # a run of several words is a name the corpus knows when it writes any pair of them, or the word
+            # before and the first ("thứ Bảy Công an": "thứ bảy" is a day, not the start of a name)
+            before = re.search(rf"(\w+)\W+{re.escape(words[0])}", question)
+            pairs = [f"{a} {b}" for a, b in zip(folded, folded[1:], strict=False)]
+            if before:
+                pairs += [f"{t} {folded[0]}" for t in tokens(before.group(1))[-1:]]
+        if not any(ev.stats.known(t) for t in pairs):
+            out.append(" ".join(words))
+    return tuple(out)
 
 
 def _predicate_support(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerTyper | None
@@ -374,9 +409,9 @@ def refusal_message(verdict: Verdict, info: QueryInfo, covered_places: Sequence[
     t = (texts or load_refusal_texts())["en" if language == "en" else "vi"]
     missing = ", ".join(verdict.missing)
     why = t.default
-    if verdict.reason == "place_not_covered":
+    if verdict.reason in ("place_not_covered", "name_not_covered"):
         why = t.place_not_covered.format(missing=missing)
-        if covered_places:
+        if covered_places and verdict.reason == "place_not_covered":
             why += t.place_not_covered_covers.format(places=", ".join(covered_places))
     elif verdict.reason == "year_not_covered":
         why = t.year_not_covered.format(missing=missing)

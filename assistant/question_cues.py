@@ -14,7 +14,7 @@ from assistant.query import QueryInfo
 from index.normalize import fold
 
 __all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
-           "capitalised_runs", "is_how_to", "names_person", "speaker_names", "tokens"]
+           "capitalised_runs", "inner_names", "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -163,4 +163,27 @@ def capitalised_runs(text: str) -> list[str]:
         start, end, count = (m.start(), m.end(), 1) if m.group(0)[0].isupper() else (-1, -1, 0)
     if count >= 2:
         runs.append(text[start:end])
+    return runs
+
+
+def inner_names(text: str) -> list[str]:
+    """Runs of capitalised words that do not open a sentence ("… chồng người Hàn Quốc thì …"): names the
+    question writes. A word opening the text or a sentence ("Tôi", "Theo") is capitalised by position, and a
+    word all in capitals ("IDP", "CCCD") is an acronym or a shorthand, not read here."""
+    runs: list[str] = []
+    current: list[str] = []
+    prev_end = 0
+    for m in _NAME_WORD.finditer(text):
+        word, gap = m.group(0), text[prev_end:m.start()]
+        opens = not text[:m.start()].strip() or bool(re.search(r"[.!?:;\n\"“(]\s*$", gap))
+        name = word[0].isupper() and not opens and not (len(word) > 1 and word.isupper())
+        if name and current and not gap.strip():
+            current.append(word)
+        else:
+            if current:
+                runs.append(" ".join(current))
+            current = [word] if name else []
+        prev_end = m.end()
+    if current:
+        runs.append(" ".join(current))
     return runs

@@ -193,3 +193,21 @@ def test_definition_question_with_a_second_clause_is_still_a_definition(pipeline
     # PAPI is only named in a list of indices; the reports never say what it measures
     ans = pipeline.ask("PAPI là gì, chỉ số này đo cái gì?")
     assert ans.refused and ans.meta["verdict"] == "definition_not_stated"
+
+
+@pytest.mark.parametrize("question", [
+    "Tôi lấy chồng người Hàn Quốc thì đăng ký tạm trú ở đâu?",
+    "Người có hộ chiếu do Úc cấp thì làm thẻ căn cước thế nào?",
+])
+def test_a_name_no_document_mentions_is_refused_naming_it(pipeline: Any, question: str) -> None:
+    ans = pipeline.ask(question)
+    assert ans.refused and ans.citations == ()
+    assert ans.meta["verdict"] == "name_not_covered"
+    name = "Hàn Quốc" if "Hàn Quốc" in question else "Úc"
+    assert name in ans.answer and "dichvucong.gov.vn" in ans.answer
+
+
+def test_a_place_of_the_gazetteer_in_a_story_is_no_unknown_name(pipeline: Any) -> None:
+    # the province is the gazetteer's (its own refusal, only where reports are about places), not an unknown name
+    ans = pipeline.ask("Chồng tôi làm công nhân ở Cà Mau. Căn cước điện tử là gì?")
+    assert ans.meta["verdict"] != "name_not_covered"

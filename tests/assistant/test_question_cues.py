@@ -1,10 +1,10 @@
-"""Unit tests of the definition cue: which sentences say what a term is."""
+"""Unit tests of question cues: which sentences say what a term is, and the names a question writes."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.question_cues import defines
+from assistant.question_cues import defines, inner_names
 from index.normalize import fold
 
 
@@ -57,3 +57,16 @@ def test_an_apposition_says_what_a_term_is_regarded_as() -> None:
     assert not defines(fold('Năm 1428, ông soạn "Bình Ngô đại cáo" để tuyên cáo thắng lợi.'), "binh ngo dai cao")
     assert not defines(fold("Bình Ngô đại cáo, Quân trung từ mệnh tập, Ức Trai thi tập là các tác phẩm."),
                        "binh ngo dai cao")
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("Tôi lấy chồng người Hàn Quốc thì đăng ký kết hôn ở đâu?", ["Hàn Quốc"]),
+    ("Tôi có bằng lái xe do Úc cấp, muốn đổi sang bằng lái Việt Nam thì cần gì?", ["Úc", "Việt Nam"]),
+    # capitalised by position: the text's first word, a sentence's, a word after a colon
+    ("Đúng hay sai: Theo luật, công dân phải khai báo. Các bước thế nào?", []),
+    # acronyms and shorthand in capitals are not read as names; a mixed-case brand is
+    ("Bằng lái xe quốc tế (IDP) có tích hợp vào VNeID được không?", ["VNeID"]),
+    ("Chủ tịch UBND tỉnh Bình Định Phạm Anh Tuấn yêu cầu gì?", ["Bình Định Phạm Anh Tuấn"]),
+])
+def test_names_written_inside_a_question(question: str, names: list[str]) -> None:
+    assert inner_names(question) == names
