@@ -161,7 +161,8 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     if heavy:
         reasons.append(("topic_not_covered", tuple(absent)))
 
-    unknown = unknown_names(ev)
+    # a statement to judge ("Đúng hay sai: Bộ trưởng Bộ Công an …") is about its names: the verdict weighs them
+    unknown = unknown_names(ev) if typer is None or not typer.asks_truth(info.question) else ()
     if unknown:
         reasons.append(("name_not_covered", unknown))
 
@@ -245,12 +246,16 @@ def unknown_names(ev: Evidence) -> tuple[str, ...]:
         if len(folded) == 1:
             pairs = folded  # "do Úc cấp": the word itself
         else:
-            # a run of several words is a name the corpus knows when it writes any pair of them, or the word
-            # before and the first ("thứ Bảy Công an": "thứ bảy" is a day, not the start of a name)
+            # a run of several words is a name the corpus knows when it writes any pair of them, or one with the
+            # word before or after it: "thứ Bảy Công an" is a day, then an office, and "Bộ Công an" is capitalised
+            # only up to its last word
             before = re.search(rf"(\w+)\W+{re.escape(words[0])}", question)
+            after = re.search(rf"{re.escape(words[-1])}\s+(\w+)", question)
             pairs = [f"{a} {b}" for a, b in zip(folded, folded[1:], strict=False)]
             if before:
                 pairs += [f"{t} {folded[0]}" for t in tokens(before.group(1))[-1:]]
+            if after:
+                pairs += [f"{folded[-1]} {t}" for t in tokens(after.group(1))[:1]]
         if not any(ev.stats.known(t) for t in pairs):
             out.append(" ".join(words))
     return tuple(out)
