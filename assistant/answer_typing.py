@@ -474,8 +474,11 @@ class AnswerTyper:
 
     def _false_number_word(self, text: str, folded: str, span: Span) -> bool:
         """"trong năm", "vào năm 2024": an ambiguous number word that is not a number here."""
-        word = folded[span.start:span.end].strip().split(" ")[0]
-        if word.isdigit() or not word or word[0].isdigit():
+        words = folded[span.start:span.end].split()
+        word = words[0] if words else ""
+        # a figure in the span is the number, whatever lead-in comes first: "Sau 30 phút" is a duration, and its
+        # "Sau" (after) is no "sáu" (six)
+        if not word or any(w[0].isdigit() for w in words):
             return False
         if word not in self._lx.ambiguous:
             return False

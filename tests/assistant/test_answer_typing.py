@@ -84,6 +84,17 @@ def test_a_word_that_only_folds_to_a_number_word_is_not_one(typer: AnswerTyper) 
     assert [sp.text for sp in typer.spans("co nam nguoi o lai", "number")] == ["nam"]
 
 
+def test_a_lead_in_that_folds_to_a_number_word_does_not_hide_the_figure(typer: AnswerTyper) -> None:
+    # "Sau" (after) folds like "sáu" (six) and "không" after "nhưng" is no zero; the figure that follows
+    # is the number, so both spans are durations
+    assert [sp.text for sp in typer.spans("Sau 30 phút, người dân có thể đăng nhập lại.", "duration")] == [
+        "Sau 30 phút"]
+    s = "Cấp phiếu cho công dân; trường hợp phức tạp có thể kéo dài hơn nhưng không quá 02 ngày làm việc."
+    assert [sp.text for sp in typer.spans(s, "duration")] == ["không quá 02 ngày làm việc"]
+    # with no figure the lead-in rule still holds: "Sau đó" is no six
+    assert not typer.has("Sau đó, người dân nhận kết quả.", "number")
+
+
 def test_the_frame_of_the_asking_phrase(typer: AnswerTyper) -> None:
     # an asking phrase: the word before it and the words after it
     assert typer.frame("Cơ sở dữ liệu về cư trú do cơ quan nào quản lý?", "organization") == ("do", ("quan", "ly"),
