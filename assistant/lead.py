@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer_typing import AnswerTyper, Span
+from assistant.answer_typing import FIGURE_TYPES, AnswerTyper, Span
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.lists import (
     ENUMERATED,
@@ -126,7 +126,7 @@ def _measure_terms(ev: Evidence, typer: AnswerTyper, kind: str) -> dict[str, flo
     year of birth). A name asked for is told by the names beside it, so they stay then."""
     q = tokens(ev.info.question)
     scope = {t for p in ev.info.places for t in tokens(p)}
-    if kind in _FIGURE_KINDS:
+    if kind in FIGURE_TYPES:
         scope |= {t for sp in typer.spans(ev.info.question, "name") for t in tokens(sp.text)}
     for i, t in enumerate(q):
         if t.isdigit() and len(t) == 4:
@@ -134,7 +134,6 @@ def _measure_terms(ev: Evidence, typer: AnswerTyper, kind: str) -> dict[str, flo
     return {t: v for t, v in ev.terms.weights.items() if not set(t.split()) & scope}
 
 
-_FIGURE_KINDS = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])
 
 
 def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer: AnswerTyper) -> list[float]:

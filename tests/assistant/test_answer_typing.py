@@ -49,6 +49,7 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Tổng hóa đơn chỉ khoảng 6 đô la Mỹ, do khách trả.", "money", "6 đô la"),  # a foreign currency
     ("Vé vào cửa giá 12 euro.", "money", "12 euro"),
     ("Sáng ngày 9.5, đoàn công tác làm việc với UBND tỉnh.", "date", "ngày 9.5"),  # day.month as news write it
+    ("Chiều 12.3, Ủy ban họp phiên thứ ba.", "date", "Chiều 12.3"),  # ... after the part of the day alone
     ("Hồ sơ nộp ngày Chủ nhật được tính tiếp nhận vào ngày làm việc tiếp theo.", "date", "ngày làm việc tiếp theo"),
     ("Mọi thắc mắc xin liên hệ Bộ phận một cửa, điện thoại 069 2345 515.", "phone", "069 2345 515"),  # 3-4-3 groups
     ("Hỗ trợ: điện thoại 0236 3811 666.", "phone", "0236 3811 666"),

@@ -51,12 +51,18 @@ Tháp Chuông nằm giữa hồ Ngọc ở thị trấn Đông Khê. Tháp có b
 Năm 1911, người dân góp tiền xây một ngọn tháp nhỏ trên gò đất giữa hồ, thường được gọi là Tháp Chuông.
 """
 
+LOCKOUT = """Tài khoản định danh điện tử
+
+Tài khoản bị tạm khóa khi nhập sai mật mã quá 05 lần liên tiếp. Sau 30 phút, người dân có thể đăng nhập lại \
+bằng mật khẩu. Nếu quên mật khẩu, người dân chọn mục khôi phục trên ứng dụng.
+"""
+
 
 @pytest.fixture(scope="module")
 def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
     return page_pipeline("prose", {"cau-sat-bac.txt": BRIDGE, "ernest-hebrard.txt": ARCHITECT,
                                    "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER, "le-van-hoa.txt": TEACHER,
-                                   "thap-chuong.txt": TOWER})
+                                   "thap-chuong.txt": TOWER, "tai-khoan.txt": LOCKOUT})
 
 
 def _answered(answer: Any, value: str, source: str) -> None:
@@ -77,6 +83,13 @@ def test_a_place_in_the_question_does_not_hide_the_article_about_the_name(pipeli
 def test_a_sum_two_sentences_after_the_subject_answers_it(pipeline: Any) -> None:
     _answered(pipeline.ask("Bữa tối của Paul Martin và Anna Lee ở quán Ông Ba tốn bao nhiêu tiền?"), "15 đô la",
               "quan-ong-ba.txt")
+
+
+def test_a_time_span_in_the_next_sentence_answers_how_long(pipeline: Any) -> None:
+    # "bao lâu" asks a duration whatever the question's type: the sentence naming the lock-out is followed by
+    # the one that gives its length, "Sau 30 phút" (whose "Sau" folds like the number word "sáu")
+    _answered(pipeline.ask("Tài khoản bị tạm khóa do nhập sai mật mã thì bao lâu mới đăng nhập lại được?"),
+              "30 phút", "tai-khoan.txt")
 
 
 def test_what_the_article_does_not_say_is_still_refused(pipeline: Any) -> None:
