@@ -33,6 +33,10 @@ def typer() -> AnswerTyper:
     ("Ai cấp thẻ căn cước cho công dân?", "person"),  # an office answers this one
     ("Tôi có thể gửi hồ sơ ở những chỗ nào?", "place"),  # "chỗ nào" is "where", as "ở đâu"
     ("lam can cuoc o cho nao", "place"),
+    # a numbered document asked for, though the question names the fee or the procedure it regulates
+    ("Which circular currently sets the fees for issuing ID cards?", "document"),
+    ("Theo nghị định nào thì được làm liên thông khai sinh?", "document"),
+    ("Lệ phí cấp thẻ căn cước theo văn bản nào?", "document"),
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind
@@ -54,9 +58,16 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Mọi thắc mắc xin liên hệ Bộ phận một cửa, điện thoại 069 2345 515.", "phone", "069 2345 515"),  # 3-4-3 groups
     ("Hỗ trợ: điện thoại 0236 3811 666.", "phone", "0236 3811 666"),
     ("Gọi cán bộ phụ trách theo số 0912.345.678.", "phone", "0912.345.678"),
+    ("Lệ phí thực hiện theo Thông tư số 73/2024/TT-BTC của Bộ Tài chính.", "document", "73/2024/TT-BTC"),
+    ("Thực hiện Nghị quyết 57-NQ/TW của Bộ Chính trị.", "document", "57-NQ/TW"),
 ])
 def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:
     assert value in [sp.text for sp in typer.spans(sentence, kind)]
+
+
+def test_a_date_or_a_ratio_is_no_document_number(typer: AnswerTyper) -> None:
+    # a document number carries its issuer's code ("/TT-BTC", "-NQ/TW"); dates and "24/7" carry none
+    assert not typer.has("Tổng đài hoạt động 24/7; hồ sơ nộp trước ngày 01/7/2025, tỷ lệ 3/4.", "document")
 
 
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
