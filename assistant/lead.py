@@ -205,6 +205,52 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     return (best[1], best[2]) if best is not None else None
 
 
+def _bare_verdict(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> str:
+    """The verdict an answer opens with, in its first word: "Không, …" / "Chưa." / "Có. …" / "Được, …" ("" when
+    it opens otherwise)."""
+    opening = typer.strip_leading_connector(sent.text).split()[:1]
+    prev = ev.previous_sentence(sent)
+    if prev is not None and prev.para == sent.para:
+        said = typer.strip_leading_connector(prev.text).split()
+        if len(said) <= 2:
+            opening = said[:1]  # "Đáp: Được. Hồ sơ vẫn được tiếp nhận …": the answer's bare verdict comes first
+    first = fold(opening[0]).strip(" .,:;!") if opening else ""
+    if first and typer.negated(opening[0]):
+        return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
+    if typer.affirms(first):
+        return "yes"  # "Có. …", "Được, …"
+    return ""
+
+
+# sentences back from the best one within which the document's own question is looked for: an FAQ answer runs
+# to a few sentences ("Không bắt buộc …. Tuy nhiên, … nên thông báo ngay …")
+_ANSWER_REACH = 6
+# an answer's opening this short says only its verdict ("Đáp: Không."); "Không bắt buộc." already says what is not
+# required, so it is quoted as the lead, with the best sentence among the quotes after it
+_BARE_WORDS = 2
+
+
+def _answer_opening(ev: Evidence, sent: Sentence) -> Sentence | None:
+    """The first sentence of the FAQ answer ``sent`` goes on with (the one right after the document's question,
+    in the same section), when ``sent`` is not that sentence itself."""
+    cur = sent
+    for _ in range(_ANSWER_REACH):
+        prev = ev.previous_sentence(cur)
+        if prev is None or prev.section != sent.section:
+            return None
+        if prev.is_question:
+            return cur if cur is not sent else None
+        cur = prev
+    return None
+
+
+def _without_tail(question: str, typer: AnswerTyper) -> str:
+    """The question as written with its yes/no particle ("… không?") blanked, offsets kept."""
+    body = typer.strip_yes_no_tail(fold(question))
+    return "".join(" " if b == " " else c for c, b in zip(question, body, strict=False)) \
+        if len(body) == len(question) else body
+
+
 def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence[str]) -> str:
     """"yes", "no", "not_yet" when the sentence settles the question; "" when it does not.
 
@@ -215,9 +261,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     """
     question = ev.info.question
     folded_q = fold(question)
-    body = typer.strip_yes_no_tail(folded_q)  # the particle blanked: offsets hold in the question
-    written = "".join(" " if b == " " else c for c, b in zip(question, body, strict=False)) \
-        if len(body) == len(question) else body
+    written = _without_tail(question, typer)
     # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
     # negations, figures and words decide ("Bé được 3 tháng mà chưa làm giấy khai sinh" is not asked)
     asking = _asking_clause(written)
@@ -229,17 +273,9 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         if s_nums:
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
-    opening = typer.strip_leading_connector(r.sentence.text).split()[:1]
-    prev = ev.previous_sentence(r.sentence)
-    if prev is not None and prev.para == r.sentence.para:
-        said = typer.strip_leading_connector(prev.text).split()
-        if len(said) <= 2:
-            opening = said[:1]  # "Đáp: Được. Hồ sơ vẫn được tiếp nhận …": the answer's bare verdict comes first
-    first = fold(opening[0]).strip(" .,:;!") if opening else ""
-    if first and typer.negated(opening[0]):
-        return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
-    if typer.affirms(first):
-        return "yes"  # "Có. …", "Được, …"
+    bare = _bare_verdict(ev, r.sentence, typer)
+    if bare:
+        return bare
     asked_share = ev.terms.share_stated(asking, r.matched)
     if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
         return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
@@ -374,11 +410,25 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
     best = chosen[0]
     qtype = ev.info.qtype
     if typer.reads_yes_no(ev.info.question, qtype):
-        verdict = _yes_no(ev, best, typer, terms)
+        # an FAQ answer states its verdict first ("Không bắt buộc phải có giấy xác nhận mất thẻ."); the sentence
+        # matching the question best may be one that goes on ("Tuy nhiên, … nên thông báo ngay …")
+        # The page's verdict answers the page's question: it is the citizen's only when they ask it the same way,
+        # not negated and not a statement to confirm ("…, không cần tự đi xóa, đúng không?" is right where the
+        # page's "có phải xóa … không?" is answered "Không")
+        same_way = not typer.asks_truth(ev.info.question) and not typer.negated(
+            _asking_clause(_without_tail(ev.info.question, typer)))
+        opening = _answer_opening(ev, best.sentence) if same_way else None
+        said = _bare_verdict(ev, opening, typer) if opening is not None else ""
+        verdict = said or _yes_no(ev, best, typer, terms)
         if verdict in ("yes", "no") and typer.asks_truth(ev.info.question):
             verdict = "right" if verdict == "yes" else "wrong"
-        clause = _clause_around(best.sentence, None, terms, room)
-        return Lead(clause, best.sentence, "yes_no", verdict)
+        stating = opening if said and opening is not None else best.sentence
+        if stating is not best.sentence and len(typer.strip_leading_connector(stating.text).split()) <= _BARE_WORDS:
+            # "Đáp: Không." says only the verdict: the fact is the sentence after it
+            after = ev.next_sentence(stating)
+            stating = after if after is not None and after.section == stating.section else best.sentence
+        clause = _clause_around(stating, None, terms, room)
+        return Lead(clause, stating, "yes_no", verdict)
     if qtype == "compare" and len(chosen) >= 2:
         kind = expected or ("percent" if typer.asks(ev.info.question, "percent") else "number")
         other = next((r for r in chosen[1:] if r.sentence.source != best.sentence.source), chosen[1])

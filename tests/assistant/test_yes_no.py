@@ -34,6 +34,11 @@ Trả lời: Khi đăng ký tạm trú trực tuyến, người dân tải lên 
 Người nước ngoài có tự đăng ký tạm trú trên ứng dụng VNeID được không?
 
 Đáp: Không. Người nước ngoài được cơ sở lưu trú khai báo tạm trú qua trang thông tin của cơ quan quản lý xuất nhập cảnh.
+
+Bị mất thẻ căn cước có phải trình báo, xin giấy xác nhận mất không?
+
+Không bắt buộc phải có giấy xác nhận mất thẻ. Tuy nhiên, để phòng kẻ xấu lợi dụng thẻ bị mất, người dân nên báo \
+ngay cho Công an nơi gần nhất hoặc báo mất thẻ trên ứng dụng VNeID.
 """
 
 
@@ -61,6 +66,8 @@ def _lead(answer: Any) -> str:
     ("Đăng ký tạm trú trực tuyến thì tải lên bản chụp giấy tờ được không?", "Có"),
     # the page's answer opens with a bare verdict ("Đáp: Không."); the sentence after it has no negation
     ("Người nước ngoài tự đăng ký tạm trú trên VNeID được không?", "Không"),
+    # the answer's opening states the verdict; the sentence matching the question best goes on from it
+    ("Tôi làm mất thẻ căn cước, có phải lên Công an trình báo mất thẻ rồi mới được làm lại không?", "Không"),
 ])
 def test_the_verdict_follows_the_clause_that_is_asked(pipeline: Any, question: str, verdict: str) -> None:
     lead = _lead(pipeline.ask(question))
