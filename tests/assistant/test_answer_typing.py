@@ -37,6 +37,10 @@ def typer() -> AnswerTyper:
     ("Which circular currently sets the fees for issuing ID cards?", "document"),
     ("Theo nghị định nào thì được làm liên thông khai sinh?", "document"),
     ("Lệ phí cấp thẻ căn cước theo văn bản nào?", "document"),
+    # a fine, a wage or a sum is money, as a fee is; "phát hiện bao nhiêu" counts
+    ("Không khai báo tạm vắng thì bị phạt bao nhiêu?", "money"),
+    ("Lương tối thiểu vùng II hiện nay là bao nhiêu?", "money"),
+    ("Công an đã phát hiện bao nhiêu vụ vi phạm?", "number"),
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind
