@@ -134,8 +134,6 @@ def _measure_terms(ev: Evidence, typer: AnswerTyper, kind: str) -> dict[str, flo
     return {t: v for t, v in ev.terms.weights.items() if not set(t.split()) & scope}
 
 
-
-
 def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer: AnswerTyper) -> list[float]:
     """For each value in a sentence, the question's term weight stated closer to it than to any other
     value of the same type, within its clause window: in "… có 1.230 dịch vụ … toàn trình (…) và 278
