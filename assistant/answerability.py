@@ -25,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer_model import AnswerFeatures, AnswerModel
-from assistant.answer_typing import FIGURE_TYPES, AnswerTyper
+from assistant.answer_typing import AnswerTyper
 from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
 from assistant.question_cues import asking_sentence, defined_term, defines, inner_names, is_how_to
-from assistant.selection import FIGURE_QUESTIONS, goes_on, sides
+from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
 from index.normalize import fold
 
@@ -174,8 +174,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         strong = [r for r in chosen if r.coverage >= th.min_value_coverage_share * best.coverage]
         # ... or in one that goes on from such a sentence in its paragraph ("… Obama đã cùng … Bourdain ăn bún
         # chả …. Cảnh quay …. Hai người …, tổng hóa đơn … khoảng 6 đô la Mỹ"): its subject is a sentence before
-        about = strong + [r for r in chosen if r not in strong
-                          and (info.qtype in FIGURE_QUESTIONS or expected in FIGURE_TYPES)
+        about = strong + [r for r in chosen if r not in strong and figure_asked(info.qtype, expected)
                           and any(goes_on(ev, s, r) for s in strong)]
         lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in about)]
         type_missing = bool(lacking)

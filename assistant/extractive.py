@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answer_model import AnswerModel
-from assistant.answer_typing import FIGURE_TYPES, AnswerTyper
+from assistant.answer_typing import AnswerTyper
 from assistant.answerability import (
     RefusalTexts,
     Thresholds,
@@ -134,8 +134,8 @@ class ExtractiveAnswerer:
         kind = typer.list_kind(info.question) if typer is not None else ""
         names_kind = (lambda text: typer.names_list_kind(text, kind)) if typer is not None and kind else None
         inline = typer.inline_subject if typer is not None else None
-        asks_figure = typer is not None and typer.expected(info.question) in FIGURE_TYPES
-        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, asks_figure)
+        expected = typer.expected(info.question) if typer is not None else ""
+        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected)
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from assistant.answer_typing import FIGURE_TYPES
 from assistant.evidence import (
     PLACE_KINDS,
     Evidence,
@@ -25,13 +26,21 @@ from assistant.lists import ENUMERATED, announces, enclosing_list, list_items, l
 from assistant.sentence_relevance import SENTENCE_FEATURES
 from index.normalize import fold
 
-__all__ = ["FIGURE_QUESTIONS", "goes_on", "select_sentences"]
+__all__ = ["FIGURE_QUESTIONS", "figure_asked", "goes_on", "select_sentences"]
 
 _MAX_SENTENCES = {"list": 3, "why": 4, "compare": 4}
 # how many sentences after the one naming a subject, in its paragraph, may still state its asked value
 CONTINUATION_SPAN = 2
 # ... for a figure or a date: a place or a name is typed too loosely ("tại Việt Nam") to be sought further on
 FIGURE_QUESTIONS = frozenset(["how_many", "when"])
+
+
+def figure_asked(qtype: str, expected: str) -> bool:
+    """A figure is the answer: a how-many/when question, or any wording whose asked type (``expected``, the
+    typer's) is a figure's (a duration, a fee, a date): the sentence after the one naming the subject may give it."""
+    return qtype in FIGURE_QUESTIONS or expected in FIGURE_TYPES
+
+
 _ASKED_VALUE = SENTENCE_FEATURES.index("asked_value")
 _DEFAULT_MAX = 3
 
@@ -39,7 +48,7 @@ _DEFAULT_MAX = 3
 def select_sentences(ev: Evidence, wants_list: bool = False,
                      names_kind: Callable[[str], bool] | None = None,
                      inline_subject: Callable[[str], str] | None = None,
-                     asks_figure: bool = False) -> list[ScoredSentence]:
+                     expected: str = "") -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
@@ -51,8 +60,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     sentence among the best-ranked that lists what the question names itself ("… gồm A, B, C";
     ``inline_subject`` reads what it lists) answers it alone, even when another matches the question's words
     better: an encyclopedia article's opening names a dish and the herbs served with it, while the sentence
-    whose subject is those herbs is the one that lists them. A question asking a figure (``asks_figure``: a
-    duration, a fee, a date, whatever its wording's type) gets the sentence after the best one that states it.
+    whose subject is those herbs is the one that lists them. A question asking a figure (``figure_asked``, with
+    ``expected`` the typer's asked type) gets the sentence after the best one that states it.
     """
     if not ev.ranked:
         return []
@@ -76,7 +85,7 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
         # candidate passage; the topic they are about decides which one states the causes
         pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
     limit = _MAX_SENTENCES.get(qtype, _DEFAULT_MAX)
-    chosen = _greedy(ev, pool, limit, asks_figure)
+    chosen = _greedy(ev, pool, limit, expected)
     # a near-tie for the best sentence in the same document is quoted even when it adds no new words of the
     # question: which of the two states the answer is unknown (a law's next clause often completes it: "… là
     # nơi đăng ký phương tiện" and "… là nơi phương tiện thường xuyên đậu, đỗ"); another document's near-tie
@@ -269,7 +278,7 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
                        r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham|mat diem|thap)\b")
 
 
-def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, asks_figure: bool = False
+def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: str = ""
             ) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
     best = _answer_to(ev, _meeting_requirements(pool, ev.measures), by_key)
@@ -292,7 +301,7 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, asks_figur
         add(ev.previous_sentence(best.sentence))
     # the asked value often comes a sentence or two after the one naming the subject ("… dùng bữa tối tại quán
     # Ông Ba …. Buổi gặp được đưa tin. Họ gọi …, cả bữa hết khoảng 15 đô la Mỹ"): quote the first that holds it
-    if (qtype in FIGURE_QUESTIONS or asks_figure) and best.features and not best.features[_ASKED_VALUE]:
+    if figure_asked(qtype, expected) and best.features and not best.features[_ASKED_VALUE]:
         nxt = ev.next_sentence(best.sentence)
         for _ in range(CONTINUATION_SPAN):
             if nxt is None or nxt.para != best.sentence.para:
