@@ -41,6 +41,14 @@ def typer() -> AnswerTyper:
     ("Không khai báo tạm vắng thì bị phạt bao nhiêu?", "money"),
     ("Lương tối thiểu vùng II hiện nay là bao nhiêu?", "money"),
     ("Công an đã phát hiện bao nhiêu vụ vi phạm?", "number"),
+    # a yes/no that checks a sum, or compares prices, asks for money: only a stated sum settles it
+    ("Lệ phí cấp lại thẻ khi bị mất có phải là 70.000 đồng không ạ?", "money"),
+    ("Không đăng ký tạm trú thì có bị phạt 500 nghìn đồng không?", "money"),
+    ("Làm online thì phí có rẻ hơn làm trực tiếp không?", "money"),
+    ("chu ky so cua nha mang A co re hon nha mang B khong", "money"),
+    # ... not a sum in the story told before the question, nor a comparison of anything else
+    ("Tôi đã nộp 50.000 đồng rồi, sau đó có được hoàn lại không?", ""),
+    ("Gia đình tôi đông người hơn thì có được ưu tiên không?", ""),
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind

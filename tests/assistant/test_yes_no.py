@@ -168,3 +168,25 @@ def test_no_verdict_from_a_sentence_that_does_not_name_what_is_asked_about() -> 
     assert _verdict_on(question, 'Bộ "Đại Việt sử ký" là bộ sử đầu tiên.', "Lê Văn Hưu") == ""
     # the same claim where the article is about Judo: its title names it, and the sentence settles the question
     assert _verdict_on(question, "Đai vàng là đai đầu tiên của võ sinh.", "Judo") == "yes"
+
+
+FEES = """Điều 5. Lệ phí đăng ký cư trú
+1. Công dân nộp lệ phí khi đăng ký thường trú, đăng ký tạm trú theo quy định của pháp luật về phí và lệ phí.
+2. Cơ quan đăng ký cư trú niêm yết công khai thủ tục tại trụ sở.
+"""
+
+
+@pytest.fixture(scope="module")
+def fees_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("yesno-fees", {"luat-phi.txt": FEES})
+
+
+def test_a_sum_or_a_price_the_documents_never_state_is_not_confirmed_or_denied(fees_pipeline: Any) -> None:
+    # the law says a fee is paid, not how much: a yes/no that checks a sum or compares prices is refused
+    for question in ("Lệ phí đăng ký thường trú có phải là 20.000 đồng không?",
+                     "Lệ phí đăng ký tạm trú ở thành phố có cao hơn ở nông thôn không?"):
+        answer = fees_pipeline.ask(question)
+        assert answer.refused, answer.answer
+    # ... while whether a fee is paid at all is what it does say
+    answer = fees_pipeline.ask("Đăng ký thường trú có phải nộp lệ phí không?")
+    assert not answer.refused and _lead(answer).startswith("Có."), answer.answer
