@@ -235,7 +235,7 @@ def unknown_names(ev: Evidence) -> tuple[str, ...]:
     (a law holds wherever the citizen lives), and an English question's words are not the documents' own."""
     if ev.stats is None or ev.info.language != "vi":
         return ()
-    place_words = {t for p in ev.info.places for t in tokens(p)}
+    place_words = {t for p in (*ev.info.places, *ev.info.place_mentions) for t in tokens(p)}
     out: list[str] = []
     question = ev.info.question
     for run in inner_names(question):

@@ -167,6 +167,8 @@ class QueryInfo:
     # the same pairs as (the question's folded words, the folded wording a document may use instead): a
     # sentence that says "đăng ký thường trú" states what "nhập hộ khẩu" asks (evidence matching)
     reworded: tuple[tuple[str, str], ...] = ()
+    # the places as the question writes them ("Sài Gòn" for Hồ Chí Minh): words of a place, not unknown names
+    place_mentions: tuple[str, ...] = ()
 
     @staticmethod
     def _with(text: str, extra: tuple[str, ...]) -> str:
@@ -347,10 +349,12 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
         restored = restorer.restore(text)
     expansion = english_to_vietnamese(text) if language == "en" else ""
     places: list[str] = []
+    mentions: list[str] = []
     for t in (text, restored):
         for p in (gazetteer or default_gazetteer()).find_places(t):
             if p not in places:
                 places.append(p)
+        mentions += [m for m in (gazetteer or default_gazetteer()).mentions(t) if m not in mentions]
     if expansion:
         for p in places:
             if fold(p) not in fold(expansion):
@@ -368,4 +372,5 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
         expansion=expansion,
         synonyms=synonyms.expand(f"{restored} {expansion}") if synonyms is not None else (),
         reworded=synonyms.mentioned(f"{restored} {expansion}") if synonyms is not None else (),
+        place_mentions=tuple(mentions),
     )

@@ -68,6 +68,12 @@ class Gazetteer:
         """Canonical place names mentioned in ``text`` (with or without diacritics), first mention first."""
         return list(dict.fromkeys(canonical for _, canonical in self.matches(text)))
 
+    def mentions(self, text: str) -> list[str]:
+        """The place names ``text`` writes, as written ("Sài Gòn", "TP HCM"), first mention first: a name the
+        corpus never writes is still no unknown name when it is another spelling of a place."""
+        normal = normalize_text(text)
+        return list(dict.fromkeys(normal[a:b] for a, b, _ in self._spans(normal, fold(normal), document=False)))
+
     def matches(self, text: str, folded: str | None = None) -> list[tuple[int, str]]:
         """(offset, canonical) for each place mention in ``text``.
 
@@ -80,9 +86,13 @@ class Gazetteer:
         if folded is None:
             text = normalize_text(text)
             folded = fold(text)
+        return [(a, canonical) for a, _, canonical in self._spans(text, folded, document)]
+
+    def _spans(self, text: str, folded: str, document: bool) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) for each place mention (see ``matches``)."""
         by_fold: dict[str, tuple[str, str]] = self._by_fold  # type: ignore[attr-defined]
         outside = [(m.start(), m.end()) for p in self._not_places for m in re.finditer(re.escape(p), folded)]  # type: ignore[attr-defined]
-        out: list[tuple[int, str]] = []
+        out: list[tuple[int, int, str]] = []
         for m in self._pattern.finditer(folded):  # type: ignore[attr-defined]
             key = m.group(0)
             span = text[m.start() : m.end()]
@@ -101,7 +111,7 @@ class Gazetteer:
                 continue
             if spelling in self.needs_case and not (has_prefix or span[:1].isupper()):
                 continue
-            out.append((m.start(), canonical))
+            out.append((m.start(), m.end(), canonical))
         return out
 
 

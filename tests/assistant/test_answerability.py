@@ -211,3 +211,13 @@ def test_a_place_of_the_gazetteer_in_a_story_is_no_unknown_name(pipeline: Any) -
     # the province is the gazetteer's (its own refusal, only where reports are about places), not an unknown name
     ans = pipeline.ask("Chồng tôi làm công nhân ở Cà Mau. Căn cước điện tử là gì?")
     assert ans.meta["verdict"] != "name_not_covered"
+
+
+def test_another_spelling_of_a_place_is_no_unknown_name(page_pipeline: Any) -> None:
+    # "Sài Gòn" is Hồ Chí Minh in the gazetteer; a law that never writes it still holds there
+    law = page_pipeline("saigon-law", {"luat.txt": (
+        "Điều 30. Lưu trú\n1. Lưu trú là việc công dân ở lại một địa điểm không phải nơi thường trú hoặc nơi tạm "
+        "trú trong thời gian ít hơn 30 ngày.\n2. Người đến lưu trú phải thông báo việc lưu trú với cơ sở lưu trú.\n")})
+    ans = law.ask("Mình lên Sài Gòn ở nhờ nhà bạn 2 tuần thì có phải thông báo lưu trú không?")
+    assert ans.meta["verdict"] != "name_not_covered", ans.answer
+    assert not ans.refused, ans.answer

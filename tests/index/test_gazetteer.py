@@ -127,3 +127,9 @@ def test_a_bad_pack_file_is_an_error_naming_it(tmp_path: Path, text: str, messag
     with pytest.raises(ValueError, match=message) as err:
         load_gazetteer(path)
     assert str(path) in str(err.value)
+
+
+def test_mentions_are_the_names_as_written() -> None:
+    # what the question writes, whatever spelling, for the words it spends on a place
+    assert SHIPPED.mentions("Mình lên Sài Gòn ở nhờ, còn vợ ở TP HCM") == ["Sài Gòn", "TP HCM"]
+    assert SHIPPED.mentions("Chủ tịch Hồ Chí Minh") == []  # a person's name, as find_places reads it
