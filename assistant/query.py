@@ -350,11 +350,12 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
     expansion = english_to_vietnamese(text) if language == "en" else ""
     places: list[str] = []
     mentions: list[str] = []
+    places_known = gazetteer or default_gazetteer()
     for t in (text, restored):
-        for p in (gazetteer or default_gazetteer()).find_places(t):
+        for p in places_known.find_places(t):
             if p not in places:
                 places.append(p)
-        mentions += [m for m in (gazetteer or default_gazetteer()).mentions(t) if m not in mentions]
+        mentions += [m for m in places_known.mentions(t) if m not in mentions]
     if expansion:
         for p in places:
             if fold(p) not in fold(expansion):
