@@ -21,7 +21,7 @@ from evals.dataset import load_dataset
 
 EVALS = Path(__file__).resolve().parents[2] / "evals"
 REPORT_AND_LAW_SETS = ["qa.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "laws.jsonl",
-                       "laws-fit.jsonl", "laws-fit3.jsonl"]
+                       "laws-fit.jsonl", "laws-fit3.jsonl", "yesno-fit.jsonl"]
 MARKER = re.compile(r"\[\d+\]")
 
 
