@@ -352,10 +352,11 @@ def analyze(question: str, restorer: DiacriticRestorer | None = None,
     mentions: list[str] = []
     places_known = gazetteer or default_gazetteer()
     for t in (text, restored):
-        for p in places_known.find_places(t):
+        for written, p in places_known.mentions(t):
             if p not in places:
                 places.append(p)
-        mentions += [m for m in places_known.mentions(t) if m not in mentions]
+            if written not in mentions:
+                mentions.append(written)
     if expansion:
         for p in places:
             if fold(p) not in fold(expansion):

@@ -68,11 +68,13 @@ class Gazetteer:
         """Canonical place names mentioned in ``text`` (with or without diacritics), first mention first."""
         return list(dict.fromkeys(canonical for _, canonical in self.matches(text)))
 
-    def mentions(self, text: str) -> list[str]:
-        """The place names ``text`` writes, as written ("Sài Gòn", "TP HCM"), first mention first: a name the
-        corpus never writes is still no unknown name when it is another spelling of a place."""
+    def mentions(self, text: str) -> list[tuple[str, str]]:
+        """(as written, canonical) for each place ``text`` names, first mention first ("Sài Gòn", "Hồ Chí Minh"):
+        ``find_places`` and the words spent on them in one reading; a name the corpus never writes is still no
+        unknown name when it is another spelling of a place."""
         normal = normalize_text(text)
-        return list(dict.fromkeys(normal[a:b] for a, b, _ in self._spans(normal, fold(normal), document=False)))
+        return list(dict.fromkeys((normal[a:b], canonical)
+                                  for a, b, canonical in self._spans(normal, fold(normal), document=False)))
 
     def matches(self, text: str, folded: str | None = None) -> list[tuple[int, str]]:
         """(offset, canonical) for each place mention in ``text``.
