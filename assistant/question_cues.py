@@ -63,6 +63,10 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     g = 1 if m.group(1) else 2
     lead = len(info.question) - len(info.question.lstrip())
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
+    # a name given in parentheses is another name of the term, not part of it ("Sách nôi (incunabula)")
+    aside = re.sub(r"\s*\([^()]*\)", "", written).strip()
+    if aside and aside != written:
+        written, toks = aside, tokens(aside)
     # a term the question quotes is the term, whatever word announces it ('Tên "Hoàn Kiếm" có nghĩa là gì?')
     quoted = QUOTED.search(written)
     toks = (tokens(quoted.group(1)) if quoted is not None else []) or toks
@@ -92,6 +96,8 @@ def defines(folded: str, term: str) -> bool:
 # apposition what it is regarded as ("X, áng văn được coi là …").
 _NAMING = (r"\b(?:goi|menh danh|ten goi) la {t}\b|\b{t} (?:, )?(?:co nghia|nghia|tuc|hay con goi|con goi|duoc hieu) la\b"
            r"|\b{t} , [^,]{{0,50}}?\b(?:coi|xem) la\b"  # an apposition: "“X”, áng văn được … coi là …"
+           # what X is regarded as, later in the sentence that X opens: "X được thành lập …, được coi là …"
+           r"|^(?:[a-z0-9,]+ ){{0,4}}{t} (?:[a-z0-9,()]+ ){{1,16}}?(?:duoc|van duoc) (?:[a-z0-9]+ ){{0,3}}?(?:coi|xem) la\b"
            r"|\b{t} (?:is|are|means) (?:called )?\b|\b(?:called|known as) {t}\b")
 
 

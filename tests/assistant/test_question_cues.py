@@ -39,6 +39,9 @@ def test_sentences_that_only_mention_the_term(sentence: str, term: str) -> None:
     ("Chữ ký số là gì?", "chu ky so"),  # ... "chữ" does not, nor "tư" / "tự"
     ("Tư pháp là gì?", "tu phap"),
     ("Mục tiêu của kế hoạch chuyển đổi số tỉnh là gì?", ""),  # a long subject asks for content
+    # a name in parentheses is another name of the term, not part of it
+    ("Căn cước điện tử (CCĐT) là gì?", "can cuoc dien tu"),
+    ("Sách nôi (incunabula) là gì?", "sach noi"),
 ])
 def test_the_term_a_definition_question_asks_about(question: str, term: str) -> None:
     from assistant.answer_typing import load_typer
@@ -57,6 +60,26 @@ def test_an_apposition_says_what_a_term_is_regarded_as() -> None:
     assert not defines(fold('Năm 1428, ông soạn "Bình Ngô đại cáo" để tuyên cáo thắng lợi.'), "binh ngo dai cao")
     assert not defines(fold("Bình Ngô đại cáo, Quân trung từ mệnh tập, Ức Trai thi tập là các tác phẩm."),
                        "binh ngo dai cao")
+
+
+@pytest.mark.parametrize("sentence,term", [
+    ("Năm 1076, Quốc Tử Giám được thành lập bên cạnh Văn Miếu, được coi là trường đại học đầu tiên.", "quoc tu giam"),
+    ("Cổng Dịch vụ công quốc gia được xây dựng từ năm 2019, được xem là đầu mối một cửa.", "cong dich vu cong quoc gia"),
+    ("Điều lệ này, sau khi được thông qua, được coi là văn bản gốc.", "dieu le nay"),
+])
+def test_what_a_term_that_opens_a_sentence_is_regarded_as(sentence: str, term: str) -> None:
+    assert defines(fold(sentence), term)
+
+
+@pytest.mark.parametrize("sentence,term", [
+    # the term is not what the sentence is about: another subject opens it
+    ("Văn Miếu được xây năm 1070, nơi sau này được coi là nơi thờ Khổng Tử; Quốc Tử Giám mở năm 1076.", "quoc tu giam"),
+    # regarded-as too far from the term: another statement
+    ("Quốc Tử Giám có nhiều bia đá ghi tên các tiến sĩ đỗ đạt qua các khoa thi suốt ba thế kỷ của nhiều triều đại "
+     "phong kiến, và phong tục ấy được coi là quý.", "quoc tu giam"),
+])
+def test_a_regarded_as_statement_about_something_else(sentence: str, term: str) -> None:
+    assert not defines(fold(sentence), term)
 
 
 @pytest.mark.parametrize(("question", "names"), [
