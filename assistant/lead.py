@@ -173,6 +173,9 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     question = ev.info.question
     q_digits = set(re.sub(r"\D", " ", question).split())
     q_words = f" {' '.join(tokens(question))} "
+    # an English question names things in its Vietnamese rendering too: "the Nobel Prize in Physics" names
+    # "Nobel Vật lý", so "Nobel Vật" is no person it asks for
+    rendered = set(tokens(ev.info.expansion)) | set(q_words.split()) if ev.info.language == "en" else set()
     frame = typer.frame(question, kind)
     best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
     for rank, r in enumerate(chosen):
@@ -186,7 +189,9 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         for sp in spans:
             digits = re.sub(r"\D", "", sp.text)
             # what the question itself says ("một phần", its year) is not the answer
-            echoed = digits in q_digits if digits else f" {' '.join(tokens(sp.text))} " in q_words
+            words = tokens(sp.text)
+            echoed = digits in q_digits if digits else (f" {' '.join(words)} " in q_words
+                                                          or bool(words) and set(words) <= rendered)
             demoted.append(echoed or (kind not in ("date", "duration", "age") and _is_year(digits)))
         live = [sp for sp, d in zip(spans, demoted, strict=True) if not d] or spans
         support = dict(zip(map(id, live), _nearest_support(ev, r.sentence, live, typer), strict=True))

@@ -57,12 +57,18 @@ Tài khoản bị tạm khóa khi nhập sai mật mã quá 05 lần liên tiế
 bằng mật khẩu. Nếu quên mật khẩu, người dân chọn mục khôi phục trên ứng dụng.
 """
 
+PRIZE = """Giải thưởng Ánh Sáng
+
+Năm 1911, nhà khoa học Lê Minh Tâm cùng Trần Quang Huy và Peter Hall được trao giải Nobel Vật lý cho nghiên cứu \
+về ánh sáng. Lễ trao giải diễn ra tại Stockholm vào tháng 12.
+"""
+
 
 @pytest.fixture(scope="module")
 def pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
     return page_pipeline("prose", {"cau-sat-bac.txt": BRIDGE, "ernest-hebrard.txt": ARCHITECT,
                                    "ho-tay.txt": LAKE, "quan-ong-ba.txt": DINNER, "le-van-hoa.txt": TEACHER,
-                                   "thap-chuong.txt": TOWER, "tai-khoan.txt": LOCKOUT})
+                                   "thap-chuong.txt": TOWER, "tai-khoan.txt": LOCKOUT, "giai-thuong.txt": PRIZE})
 
 
 def _answered(answer: Any, value: str, source: str) -> None:
@@ -90,6 +96,14 @@ def test_a_time_span_in_the_next_sentence_answers_how_long(pipeline: Any) -> Non
     # the one that gives its length, "Sau 30 phút" (whose "Sau" folds like the number word "sáu")
     _answered(pipeline.ask("Tài khoản bị tạm khóa do nhập sai mật mã thì bao lâu mới đăng nhập lại được?"),
               "30 phút", "tai-khoan.txt")
+
+
+def test_an_english_who_question_is_answered_by_a_name_it_does_not_itself_give(pipeline: Any) -> None:
+    # "the Nobel Prize in Physics" is "giải Nobel Vật lý" in Vietnamese: "Nobel Vật" is the question's own
+    # words, capitalised, not the person it asks for
+    answer = pipeline.ask("Who shared the 1911 Nobel Prize in Physics with Lê Minh Tâm?")
+    assert not answer.refused, answer.meta
+    assert answer.answer.startswith(("Answer: Trần Quang Huy", "Answer: Peter Hall")), answer.answer
 
 
 def test_what_the_article_does_not_say_is_still_refused(pipeline: Any) -> None:

@@ -171,6 +171,18 @@ def test_everyday_english_verbs_of_any_genre_are_rendered() -> None:
     assert "thám hiểm" in vi and "khảo sát" in vi and "hang động" in vi
 
 
+def test_a_general_english_vocabulary_reaches_vietnamese_words_of_every_genre() -> None:
+    # history, science, geography and a citizen's papers: the second part of data/lang/english.tsv
+    vi = english_to_vietnamese("When was the first imperial examination held?")
+    assert "khoa thi" in vi
+    vi = english_to_vietnamese("Which chemical element was discovered in the experiment?")
+    assert "nguyên tố" in vi and "thí nghiệm" in vi
+    vi = english_to_vietnamese("In which journal was the species described?")
+    assert "tạp chí" in vi and "mô tả" in vi
+    vi = english_to_vietnamese("Do I need my divorce papers to register a new residence?")
+    assert "ly hôn" in vi and "cư trú" in vi
+
+
 def test_an_english_yes_no_question_may_follow_a_story() -> None:
     assert question_type("My licence was issued on paper in 2010. Am I required to exchange it?") == "yes_no"
     assert question_type("Can I do it online") == "yes_no"  # an opening auxiliary needs no question mark
