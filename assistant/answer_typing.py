@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from assistant.conditions import ConditionReader, Quantity, load_conditions
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
@@ -88,8 +89,8 @@ class _Lexicon:
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
     list_kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()  # (kind, asks, heads)
     implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
-    # per unit ("tuoi"): the question's value pattern and the sentence's range patterns, longer forms first
-    brackets: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...]], ...] = ()
+    # a citizen's case ("10 tuổi") against a rule's bound ("dưới 14 tuổi"); None reads no conditions
+    conditions: ConditionReader | None = None
     # (asks, figure): a dimension asked with no unit ("cao bao nhiêu?") and a figure in one of its units
     dimensions: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
     obligations: re.Pattern[str] = _NEVER  # folded: "bắt buộc", "required"
@@ -430,32 +431,25 @@ class AnswerTyper:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
         return word in self._lx.not_names
 
-    def question_values(self, folded_question: str) -> tuple[tuple[int, int, str], ...]:
-        """The values a folded question states in a unit that ranges are written in (data ``[brackets]``):
-        (which unit, the number, its words) for "8 tuoi"."""
-        return tuple((u, int(m.group(1)), m.group(0)) for u, (_unit, value_rx, _) in enumerate(self._lx.brackets)
-                     for m in value_rx.finditer(folded_question))
+    def cases(self, question: str) -> tuple[Quantity, ...]:
+        """The quantities the question states as its case ("con em mới 10 tuổi", "ở nhờ khoảng 2 tuần"); see
+        ``assistant/conditions.py``."""
+        return self._lx.conditions.cases(question) if self._lx.conditions is not None else ()
 
-    def bracketed(self, values: Sequence[tuple[int, int, str]], folded: str) -> frozenset[str]:
-        """Of the question's ``values`` (``question_values``), the words of those that fall in a range the folded
-        sentence states ("8 tuoi" in "chua du 14 tuoi"); empty when none does."""
-        out: set[str] = set()
-        for u, (_unit, _value_rx, ranges) in enumerate(self._lx.brackets):
-            mine = [(n, said) for unit, n, said in values if unit == u]
-            if not mine:
-                continue
-            taken: list[tuple[int, int]] = []
-            for rx in ranges:
-                for m in rx.finditer(folded):
-                    if any(a < m.end() and m.start() < b for a, b in taken):
-                        continue  # "dưới 14 tuổi" inside "từ đủ 06 tuổi đến dưới 14 tuổi" is that range's end
-                    taken.append(m.span())
-                    g = {k: int(v) for k, v in m.groupdict().items() if v is not None}
-                    for n, said in mine:
-                        if (n >= g.get("lo", n) and n > g.get("lo_x", n - 1) and n <= g.get("hi", n)
-                                and n < g.get("hi_x", n + 1)):
-                            out.add(said)
-        return frozenset(out)
+    def case_relation(self, cases: Sequence[Quantity], text: str) -> str:
+        """"meets" / "fails" when the sentence bounds the case's quantity and the case meets / fails the bound
+        ("10 tuổi" and "dưới 14 tuổi" / "từ đủ 14 tuổi trở lên"), "" when it bounds none of them."""
+        return self._lx.conditions.relation(cases, text) if self._lx.conditions is not None and cases else ""
+
+    def binds(self, folded: str) -> bool:
+        """Whether a folded text sets or asks about an obligation ("phải đăng ký", "có bắt buộc", "do I have
+        to"), not a permission or a fact."""
+        return self._lx.conditions is not None and self._lx.conditions.binds(folded)
+
+    def bracketed(self, cases: Sequence[Quantity], folded: str) -> frozenset[str]:
+        """The words of the question's ``cases`` that meet a bound the sentence sets: the sentence states them
+        ("bé nhà tôi mới 8 tuổi" is said by "người chưa đủ 14 tuổi"); empty when none does."""
+        return frozenset(c.said for c in cases if self.case_relation((c,), folded) == "meets")
 
     def implied_words(self, folded: str) -> frozenset[str]:
         """The question words (folded syllables and pairs) a folded sentence states by how it is written:
@@ -671,11 +665,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         list_kinds=tuple((kind, compile_all(spec["asks"], f"list_kinds.{kind}.asks"),
                           re.compile(r"\b(?:" + "|".join(re.escape(fold(h)) for h in spec["heads"]) + r")\b"))
                          for kind, spec in data.get("list_kinds", {}).items()),
-        brackets=tuple((unit, re.compile(rf"\b(\d{{1,3}}) {re.escape(unit)}\b"),
-                        tuple(compile_all([r.replace("{n}", r"\d{1,3}").replace("{unit}", re.escape(unit))],
-                                          f"brackets.ranges[{i}]")
-                              for i, r in enumerate(data.get("brackets", {}).get("ranges", []))))
-                       for unit in data.get("brackets", {}).get("units", [])),
+        conditions=load_conditions(data.get("conditions", {})),
         dimensions=tuple((compile_all(spec["asks"], f"dimensions.{name}.asks"),
                           _dimension_figure(spec["units"], nums, spec.get("words", ()), spec.get("after", ())))
                          for name, spec in data.get("dimensions", {}).items()),

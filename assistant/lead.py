@@ -270,7 +270,14 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     asking = _asking_clause(written)
     q_nums = [n for n in typer.figures(asking) if not _is_year(n)]
     s_nums = [n for n in typer.figures(r.sentence.text) if not _is_year(n)]
-    if q_nums:
+    # the case the question tells against the bound the sentence's rule sets ("ở nhờ khoảng 2 tuần" and "từ 30
+    # ngày trở lên thì phải đăng ký tạm trú"): a bound the case fails lifts the obligation it sets; one it meets
+    # applies the rule, whatever its figure ("10 tuổi" is no "14"), and the polarity below decides
+    case = typer.case_relation(typer.cases(question), r.sentence.text)
+    obligation = bool(case) and typer.binds(folded_q) and _binds(ev, r.sentence, typer)
+    if case == "fails":
+        return "no" if obligation else ""  # a rule for other cases says nothing of this one
+    if q_nums and case != "meets":
         if all(n in s_nums for n in q_nums):
             return "yes"
         if s_nums:
@@ -345,6 +352,16 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _binds(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> bool:
+    """Whether the sentence sets an obligation, itself or through the lead-in of the list it is an item of
+    ("Công dân có trách nhiệm khai báo tạm vắng trong các trường hợp sau đây:" over "d) Đi khỏi … từ 03 tháng
+    liên tục trở lên …")."""
+    if typer.binds(sent.folded):
+        return True
+    around = enclosing_list(ev, sent)
+    return around is not None and around[0] is not sent and typer.binds(around[0].folded)
 
 
 def _abbreviates(name: str) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.answer_typing import AnswerTyper
+from assistant.conditions import Quantity
 
 __all__ = ["DEFAULT_PATH", "SENTENCE_FEATURES", "QuestionCues", "SentenceModel", "load_sentence_model", "question_cues",
            "sentence_features"]
@@ -51,6 +52,8 @@ SENTENCE_FEATURES: tuple[str, ...] = (
     "defines",  # "X là gì" and the sentence that says what X is
     "web_address",  # an address or link is asked and the sentence gives one
     "year_fit",  # the question's year: stated (+), reported on (+), contradicted (-)
+    "case_meets",  # the question's case ("10 tuổi") meets a bound the sentence sets ("dưới 14 tuổi")
+    "case_fails",  # ... fails it ("từ đủ 14 tuổi trở lên"): a rule that does not apply to the case
     "chunk_rank",  # 1 / (1 + rank) of the best retrieved chunk holding the sentence, 0 if none
     "is_question",  # a question in the document (an FAQ heading) states no fact itself
     "short",  # captions and labels (< 4 syllables)
@@ -89,6 +92,7 @@ class QuestionCues:
     counted: tuple[str, ...]  # ("he", "thong") of "bao nhiêu hệ thống", () when none
     asks_cause: bool
     asks_web_address: bool
+    cases: tuple[Quantity, ...] = ()  # the quantities the question states as its case ("10 tuổi")
 
 
 def question_cues(qtype: str, folded_question: str, typer: AnswerTyper | None, question: str,
@@ -97,7 +101,8 @@ def question_cues(qtype: str, folded_question: str, typer: AnswerTyper | None, q
                         asks_rate=bool(_ASKS_RATE.search(folded_question)),
                         counted=counted,
                         asks_cause=bool(_ASKS_CAUSE.search(folded_question)),
-                        asks_web_address=bool(_ASKS_WEB_ADDRESS.search(folded_question)))
+                        asks_web_address=bool(_ASKS_WEB_ADDRESS.search(folded_question)),
+                        cases=typer.cases(question) if typer is not None else ())
 
 
 def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int, is_question: bool,
@@ -111,6 +116,7 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
     asks_cause = why and cues.asks_cause
     starts_causes = folded.startswith("nguyen nhan")
     cause = bool(_CAUSE.search(text.lower())) if why else False
+    case = typer.case_relation(cues.cases, text) if typer is not None and cues.cases else ""
     return (
         coverage,
         about,
@@ -136,6 +142,8 @@ def sentence_features(cues: QuestionCues, *, text: str, folded: str, length: int
         float(defines),
         float(cues.asks_web_address and bool(_WEB_ADDRESS.search(text))),
         year_fit,
+        float(case == "meets"),
+        float(case == "fails"),
         1.0 / (1 + rank) if rank < 99 else 0.0,
         float(is_question),
         float(length < 4),

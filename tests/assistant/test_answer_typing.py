@@ -283,16 +283,15 @@ def test_a_life_span_states_the_years_of_birth_and_death(typer: AnswerTyper) -> 
 
 
 def test_a_value_of_the_question_falls_in_the_range_a_sentence_states(typer: AnswerTyper) -> None:
-    eight, three = fold("Bé nhà tôi mới 8 tuổi thì làm thế nào?"), fold("Con tôi 3 tuổi")
+    eight, three = typer.cases("Bé nhà tôi mới 8 tuổi thì làm thế nào?"), typer.cases("Con tôi 3 tuổi")
     under_14 = fold("Hộ chiếu cấp cho người chưa đủ 14 tuổi có thời hạn 05 năm.")
     from_14 = fold("Hộ chiếu cấp cho người từ đủ 14 tuổi trở lên có thời hạn 10 năm.")
     six_to_14 = fold("Người từ đủ 06 tuổi đến dưới 14 tuổi cùng người đại diện hợp pháp đến cơ quan quản lý căn cước.")
-    eight, three = typer.question_values(eight), typer.question_values(three)
     assert typer.bracketed(eight, under_14) == {"8 tuoi"} and not typer.bracketed(eight, from_14)
     assert typer.bracketed(eight, six_to_14) == {"8 tuoi"}
     # "dưới 14 tuổi" is the end of the range "từ đủ 06 tuổi đến dưới 14 tuổi", which holds no 3-year-old
     assert not typer.bracketed(three, six_to_14) and typer.bracketed(three, fold("Trẻ dưới 06 tuổi")) == {"3 tuoi"}
-    assert not typer.bracketed(typer.question_values(fold("Hộ chiếu dùng mấy năm?")), under_14)  # no value asked
+    assert not typer.bracketed(typer.cases("Hộ chiếu dùng mấy năm?"), under_14)  # no value asked
 
 
 @pytest.mark.parametrize(("question", "stated", "not_stated"), [

@@ -190,3 +190,38 @@ def test_a_sum_or_a_price_the_documents_never_state_is_not_confirmed_or_denied(f
     # ... while whether a fee is paid at all is what it does say
     answer = fees_pipeline.ask("Đăng ký thường trú có phải nộp lệ phí không?")
     assert not answer.refused and _lead(answer).startswith("Có."), answer.answer
+
+
+LIBRARY = """Điều 3. Thẻ thư viện
+1. Trẻ em dưới 12 tuổi không phải nộp phí làm thẻ thư viện.
+2. Người từ đủ 12 tuổi trở lên phải nộp phí làm thẻ thư viện.
+Điều 4. Trả sách
+1. Bạn đọc mượn sách được giữ sách tối đa 30 ngày.
+2. Sách trả chậm từ 07 ngày trở lên thì bạn đọc phải nộp tiền phạt.
+"""
+
+
+@pytest.fixture(scope="module")
+def library_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("yesno-library", {"noi-quy-thu-vien.txt": LIBRARY})
+
+
+@pytest.mark.parametrize(("question", "verdict", "quoted"), [
+    # the case ("8 tuổi") meets one rule's bound ("dưới 12 tuổi") and fails the other's ("từ đủ 12 tuổi trở lên")
+    ("Con tôi mới 8 tuổi, làm thẻ thư viện cho cháu có phải nộp phí không?", "Không", "dưới 12 tuổi"),
+    ("Tôi năm nay 30 tuổi, làm thẻ thư viện có phải nộp phí không?", "Có", "từ đủ 12 tuổi"),
+    # a bound the case fails lifts the obligation: 3 days late is under "từ 07 ngày trở lên"
+    ("Tôi trả sách chậm 3 ngày thì có phải nộp tiền phạt không?", "Không", "từ 07 ngày"),
+    ("Tôi trả sách chậm 2 tuần thì có phải nộp tiền phạt không?", "Có", "từ 07 ngày"),
+    # the asking clause's own figure is the case, not a claim that "10" is the rule's figure ("07")
+    ("Trả sách chậm 10 ngày có phải nộp tiền phạt không?", "Có", "từ 07 ngày"),
+    ("Người 15 tuổi làm thẻ thư viện có phải nộp phí không?", "Có", "từ đủ 12 tuổi"),
+    # a cap on what a rule grants ("tối đa 30 ngày") is no condition on the case: 20 days kept is no obligation
+    ("Tôi giữ sách được 20 ngày rồi, có phải trả ngay không?", "Không", "tối đa 30 ngày"),
+])
+def test_the_case_a_citizen_tells_is_held_against_the_rules_bound(library_pipeline: Any, question: str,
+                                                                  verdict: str, quoted: str) -> None:
+    answer = library_pipeline.ask(question)
+    lead = _lead(answer)
+    assert lead.startswith(verdict if verdict.endswith(":") else verdict + "."), lead
+    assert quoted in lead, answer.answer  # the rule that applies is the one stated
