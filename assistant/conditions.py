@@ -86,12 +86,10 @@ class ConditionReader:
             bad = [op for op in table.values() if op not in (*_OPS, "~")]
             if bad:
                 raise ValueError(f"conditions.{name}: unknown bound {bad[0]!r} (use one of {_OPS} or '~')")
-        if not units:
-            raise ValueError("conditions.units: at least one unit is needed")
         self._units = {fold(k): v for k, v in units.items()}
 
         def alt(names: list[str]) -> str:
-            return "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True)) or "(?!)"
+            return "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True)) or "(?!)"  # none: no match
         hours = alt([u for u, (d, _) in self._units.items() if d == "hours"])
         others = alt([u for u, (d, _) in self._units.items() if d != "hours"])
         # "23h30", "23 giờ 30", "08 m2", "1.500.000 đồng", "02 năm"
@@ -217,10 +215,8 @@ class ConditionReader:
 
 
 def load_conditions(data: Mapping[str, Any]) -> ConditionReader:
-    """Build the reader from the ``[conditions]`` table (an empty table reads no conditions)."""
+    """Build the reader from the ``[conditions]`` table (an empty table reads no quantity, so no conditions)."""
     units = {k: (str(v[0]), float(v[1])) for k, v in data.get("units", {}).items()}
-    if not units:
-        units = {"\u0000": ("none", 1.0)}  # matches nothing
     return ConditionReader(units, data.get("before", {}), data.get("after", {}), data.get("range_to", []),
                            data.get("case_words", {}), data.get("not_after", []), data.get("consequent", []),
                            data.get("obligations", []), data.get("caps", []), int(data.get("gap", 3)))

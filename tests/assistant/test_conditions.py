@@ -99,3 +99,11 @@ def test_a_quantity_keeps_its_words() -> None:
     reader = ConditionReader({"tuoi": ("age", 1.0)}, {"duoi": "<"}, {}, [], {}, [], [])
     assert reader.cases("Con tôi 8 tuổi") == (Quantity("age", 8.0, 8, "8 tuoi"),)
     assert reader.relation(reader.cases("Con tôi 8 tuổi"), "Trẻ dưới 12 tuổi") == "meets"
+
+
+def test_no_units_read_no_conditions() -> None:
+    from assistant.conditions import load_conditions
+
+    reader = load_conditions({})
+    assert reader.cases("Con tôi 8 tuổi") == ()
+    assert reader.relation((Quantity("age", 8.0, 0, "8 tuoi"),), "Trẻ dưới 12 tuổi") == ""
