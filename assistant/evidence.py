@@ -578,7 +578,7 @@ class EvidenceFinder:
         measures = tuple(asked_measures(info))
         if not measures and self._typer is not None:
             measures = self._typer.dimension_measures(info.question)  # "rộng bao nhiêu?": an area or a width
-        values = self._typer.cases(info.question) if self._typer is not None else ()
+        values = cues.cases  # the case the question tells ("bé 8 tuổi"), read once with its other cues
         aside = fold(" ".join(re.findall(r"\(([^()]*)\)", info.question)))
         context_places = [p for p in info.places if re.search(rf"\b{re.escape(fold(p))}\b", aside)
                           or len(info.places) == 1]
