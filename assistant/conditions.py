@@ -89,11 +89,13 @@ class ConditionReader:
         self._units = {fold(k): v for k, v in units.items()}
 
         def alt(names: list[str]) -> str:
-            return "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True)) or "(?!)"  # none: no match
+            # a unit of several words may be hyphenated ("10-year-old")
+            return "|".join(re.escape(u).replace(r"\ ", r"[\s-]+") for u in sorted(names, key=len, reverse=True)) \
+                or "(?!)"  # none: no match
         hours = alt([u for u, (d, _) in self._units.items() if d == "hours"])
         others = alt([u for u, (d, _) in self._units.items() if d != "hours"])
         # "23h30", "23 giờ 30", "08 m2", "1.500.000 đồng", "02 năm"
-        self._quantity = re.compile(rf"(?<![\w/.,])(\d+(?:[.,]\d+)*)\s*(?:({hours})(?:\s*(\d{{2}})(?!\d))?|({others}))"
+        self._quantity = re.compile(rf"(?<![\w/.,])(\d+(?:[.,]\d+)*)[\s-]*(?:({hours})(?:\s*(\d{{2}})(?!\d))?|({others}))"
                                     r"(?!\w)")
         self._before = sorted(((fold(k).split(), v) for k, v in before.items()), key=lambda x: -len(x[0]))
         self._after = sorted(((fold(k).split(), v) for k, v in after.items()), key=lambda x: -len(x[0]))
@@ -123,7 +125,7 @@ class ConditionReader:
             value = _number(m.group(1))
             if value is None:
                 continue
-            dim, factor = self._units[m.group(2) or m.group(4)]
+            dim, factor = self._units[" ".join(re.split(r"[\s-]+", m.group(2) or m.group(4)))]
             if m.group(3):
                 value += int(m.group(3)) / 60  # "23h30"
             out.append((Quantity(dim, value * factor, m.start(), " ".join(m.group(0).split())), m.start(), m.end()))

@@ -107,3 +107,13 @@ def test_no_units_read_no_conditions() -> None:
     reader = load_conditions({})
     assert reader.cases("Con tôi 8 tuổi") == ()
     assert reader.relation((Quantity("age", 8.0, 0, "8 tuoi"),), "Trẻ dưới 12 tuổi") == ""
+
+
+@pytest.mark.parametrize(("question", "age"), [
+    ("Bé nhà tôi mới 8 tháng tuổi", 8 / 12),  # an age told in months
+    ("My son is a 10-year-old boy", 10.0),  # a unit of several words, hyphenated
+])
+def test_an_age_told_otherwise(typer: AnswerTyper, question: str, age: float) -> None:
+    (case,) = typer.cases(question)
+    assert case.dim == "age" and case.value == pytest.approx(age, abs=1e-3)
+    assert typer.case_relation((case,), "Trẻ em dưới 06 tuổi được miễn phí.") == ("meets" if age < 6 else "fails")
