@@ -289,8 +289,11 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     asked_share = ev.terms.share_stated(asking, r.matched)
     if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
         return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
-    if max(r.coverage, asked_share) < 0.45:
-        return ""  # the sentence is about something else: state it, give no verdict
+    if max(r.coverage, asked_share) < 0.45 and not (case == "meets" and obligation):
+        # the sentence is about something else: state it, give no verdict. Not when the citizen's case meets the
+        # bound of the obligation asked about ("con 6 tuổi … có phải lăn tay không" and "Trẻ chưa đủ 14 tuổi không
+        # phải thu nhận vân tay"): that rule is the one that applies, however it words the act
+        return ""
     # the sentence states the claim of someone else: a name of the asking clause it lacks, and a name of its
     # own the question lacks ("Bộ trưởng Bộ Công an … đúng hay sai?" and "Bộ trưởng Bộ Quốc phòng …"); a name
     # holding an abbreviation may be the question's, written short ("Bộ GD&ĐT" for "Bộ Giáo dục")

@@ -241,6 +241,9 @@ def test_a_word_that_holds_a_negation_word_negates_nothing(typer: AnswerTyper) -
     assert not typer.negated("Người chưa thành niên có thể có nơi cư trú khác")  # a minor
     assert not typer.negated("Hãng hàng không cấp vé điện tử")
     assert typer.negated("Người chưa thành niên chưa được cấp thẻ")  # the second "chưa" negates
+    # an alternative question's "không hay" ("… có phải lăn tay không hay chỉ chụp ảnh?") asks, it does not negate
+    assert not typer.negated("cháu có phải lăn tay như người lớn không hay chỉ chụp ảnh thôi")
+    assert typer.negated("cháu không phải lăn tay")
     assert typer.negated("nguoi chua du 14 tuoi")
 
 

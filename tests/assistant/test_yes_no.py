@@ -210,6 +210,9 @@ def library_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any
     # the case ("8 tuổi") meets one rule's bound ("dưới 12 tuổi") and fails the other's ("từ đủ 12 tuổi trở lên")
     ("Con tôi mới 8 tuổi, làm thẻ thư viện cho cháu có phải nộp phí không?", "Không", "dưới 12 tuổi"),
     ("Tôi năm nay 30 tuổi, làm thẻ thư viện có phải nộp phí không?", "Có", "từ đủ 12 tuổi"),
+    # the case meets the bound of the obligation asked about, in other words ("trả tiền" for "nộp phí"): that
+    # rule applies, and gives the verdict
+    ("Bé nhà tôi 8 tuổi, đi làm thẻ đọc sách có phải trả tiền không?", "Không", "dưới 12 tuổi"),
     # a bound the case fails lifts the obligation: 3 days late is under "từ 07 ngày trở lên"
     ("Tôi trả sách chậm 3 ngày thì có phải nộp tiền phạt không?", "Không", "từ 07 ngày"),
     ("Tôi trả sách chậm 2 tuần thì có phải nộp tiền phạt không?", "Có", "từ 07 ngày"),
