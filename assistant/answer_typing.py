@@ -443,8 +443,10 @@ class AnswerTyper:
 
     def binds(self, folded: str) -> bool:
         """Whether a folded text sets or asks about an obligation ("phải đăng ký", "có bắt buộc", "do I have
-        to"), not a permission or a fact."""
-        return self._lx.conditions is not None and self._lx.conditions.binds(folded)
+        to"), not a permission or a fact: the words of ``[yes_no] obligations`` and the modal words of
+        ``[conditions] obligations``."""
+        return bool(self._lx.obligations.search(folded)) or (
+            self._lx.conditions is not None and self._lx.conditions.binds(folded))
 
     def bracketed(self, cases: Sequence[Quantity], folded: str) -> frozenset[str]:
         """The words of the question's ``cases`` that meet a bound the sentence sets: the sentence states them
