@@ -260,7 +260,7 @@ class AnswerTyper:
         return bool(self._lx.obligations.search(fold(asking))) and bool(self._lx.no_obligation.search(fold(sentence)))
 
     def is_yes_no_tail(self, question: str) -> bool:
-        return bool(self._lx.question_tails.search(fold(question).strip()))
+        return bool(self._lx.question_tails.search(_context_blanked(fold(question).strip())))
 
     def strip_leading_connector(self, text: str) -> str:
         """"và 278 dịch vụ …" -> "278 dịch vụ …": a clause cut from a sentence reads on its own."""
@@ -275,7 +275,9 @@ class AnswerTyper:
         """The question without its yes/no particle ("… được không?"), so that the particle's "không"
         is not read as a negation of the question's claim. The particle becomes spaces: offsets into the
         question still hold."""
-        return self._lx.question_tails.sub(lambda m: " " * len(m.group()), folded)
+        blanked = self._lx.question_tails.sub(lambda m: " " * len(m.group()), _context_blanked(folded))
+        m = _TRAILING_CONTEXT.search(folded)
+        return blanked[:m.start()] + folded[m.start():m.end()] + blanked[m.end():] if m else blanked
 
     def dimension_measures(self, question: str) -> tuple[re.Pattern[str], ...]:
         """For a dimension the question asks of with no unit ("Hồ rộng bao nhiêu?"), a pattern of a figure in one of
@@ -556,6 +558,16 @@ class AnswerTyper:
         if f in self._lx.number_words:
             return float(self._lx.number_words[f])
         return None
+
+
+# context a rewrite appended in brackets ("… được không (đăng ký tạm trú)?"): the particle before it still ends
+# the question
+_TRAILING_CONTEXT = re.compile(r"\([^()]*\)(?=\s*[?.!]*\s*$)")
+
+
+def _context_blanked(folded: str) -> str:
+    """``folded`` with a trailing bracketed context as spaces (offsets kept)."""
+    return _TRAILING_CONTEXT.sub(lambda m: " " * len(m.group()), folded)
 
 
 def _is_date(text: str, numbers: Sequence[str]) -> bool:

@@ -191,6 +191,16 @@ def test_the_claim_of_a_yes_no_question_and_its_tail(typer: AnswerTyper) -> None
     assert typer.claim_of(fold("Hộ chiếu xin gia hạn được không")) == ""
 
 
+def test_a_yes_no_tail_before_context_a_rewrite_appended_still_ends_the_question(typer: AnswerTyper) -> None:
+    from index.normalize import fold
+    q = "Vậy có mất phí không (khai báo tạm vắng)?"
+    assert typer.is_yes_no_tail(q)
+    body = typer.strip_yes_no_tail(fold(q))
+    assert len(body) == len(fold(q)) and "khong" not in body
+    assert "(khai bao tam vang)" in body  # the context stays: its words are the question's
+    assert not typer.is_yes_no_tail("Lệ phí là bao nhiêu (không tính phí ship)?")
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("Người lớn làm hộ chiếu lần đầu thì cần mang theo những giấy tờ gì?", "papers"),
     ("Hồ sơ đăng ký kết hôn gồm những gì?", "papers"),
