@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from assistant.conditions import ConditionReader, Quantity, load_conditions
+from assistant.question_cues import TRAILING_CONTEXT, blank_context
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
@@ -260,7 +261,7 @@ class AnswerTyper:
         return bool(self._lx.obligations.search(fold(asking))) and bool(self._lx.no_obligation.search(fold(sentence)))
 
     def is_yes_no_tail(self, question: str) -> bool:
-        return bool(self._lx.question_tails.search(_context_blanked(fold(question).strip())))
+        return bool(self._lx.question_tails.search(blank_context(fold(question).strip())))
 
     def strip_leading_connector(self, text: str) -> str:
         """"và 278 dịch vụ …" -> "278 dịch vụ …": a clause cut from a sentence reads on its own."""
@@ -275,8 +276,8 @@ class AnswerTyper:
         """The question without its yes/no particle ("… được không?"), so that the particle's "không"
         is not read as a negation of the question's claim. The particle becomes spaces: offsets into the
         question still hold."""
-        blanked = self._lx.question_tails.sub(lambda m: " " * len(m.group()), _context_blanked(folded))
-        m = _TRAILING_CONTEXT.search(folded)
+        blanked = self._lx.question_tails.sub(lambda m: " " * len(m.group()), blank_context(folded))
+        m = TRAILING_CONTEXT.search(folded)
         return blanked[:m.start()] + folded[m.start():m.end()] + blanked[m.end():] if m else blanked
 
     def dimension_measures(self, question: str) -> tuple[re.Pattern[str], ...]:
@@ -558,16 +559,6 @@ class AnswerTyper:
         if f in self._lx.number_words:
             return float(self._lx.number_words[f])
         return None
-
-
-# context a rewrite appended in brackets ("… được không (đăng ký tạm trú)?"): the particle before it still ends
-# the question
-_TRAILING_CONTEXT = re.compile(r"\([^()]*\)(?=\s*[?.!]*\s*$)")
-
-
-def _context_blanked(folded: str) -> str:
-    """``folded`` with a trailing bracketed context as spaces (offsets kept)."""
-    return _TRAILING_CONTEXT.sub(lambda m: " " * len(m.group()), folded)
 
 
 def _is_date(text: str, numbers: Sequence[str]) -> bool:

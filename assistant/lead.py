@@ -24,7 +24,7 @@ from assistant.lists import (
     lists_asked_inline,
     section_items,
 )
-from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
+from assistant.question_cues import asking_sentence, asks_for_list, blank_context, capitalised_runs
 from assistant.table_rows import row_as_prose
 from index.normalize import fold
 
@@ -267,7 +267,11 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     written = _without_tail(question, typer)
     # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
     # negations, figures and words decide ("Bé được 3 tháng mà chưa làm giấy khai sinh" is not asked)
-    asking = _asking_clause(written)
+    # of the question's own words: context a follow-up rewrite appended ("(khai báo tạm vắng)") names the topic
+    # the previous turn set, not the claim asked about. An English question's closing bracket is more often the
+    # user's own Vietnamese term ("… register a household business (hộ kinh doanh)?"), so it stays
+    own_words = blank_context(written) if ev.info.language == "vi" else written
+    asking = _asking_clause(own_words)
     q_nums = [n for n in typer.figures(asking) if not _is_year(n)]
     s_nums = [n for n in typer.figures(r.sentence.text) if not _is_year(n)]
     # the case the question tells against the bound the sentence's rule sets ("ở nhờ khoảng 2 tuần" and "từ 30
@@ -289,7 +293,9 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     asked_share = ev.terms.share_stated(asking, r.matched)
     if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
         return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
-    if max(r.coverage, asked_share) < 0.45 and not (case == "meets" and obligation):
+    # a sentence that states only the context does not settle the claim
+    stated = asked_share if own_words != written else max(r.coverage, asked_share)
+    if stated < 0.45 and not (case == "meets" and obligation):
         # the sentence is about something else: state it, give no verdict. Not when the citizen's case meets the
         # bound of the obligation asked about ("con 6 tuổi … có phải lăn tay không" and "Trẻ chưa đủ 14 tuổi không
         # phải thu nhận vân tay"): that rule is the one that applies, however it words the act
@@ -317,8 +323,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     s_clauses = [text[a:b] for a, b in _clauses(text)] or [text]
     words = set(terms)
     # the claim is read on the question as asked: the tail blanked above may hold its opener ("có phải … không")
-    claim = [t for t in tokens(typer.claim_of(_as_asked(asking, written, folded_q))) if t in words]
-    last = asking_sentence(written)
+    claim = [t for t in tokens(typer.claim_of(_as_asked(asking, own_words, folded_q))) if t in words]
+    last = asking_sentence(own_words)
     asked = [t for t in tokens(last) if t in words]
     at = max(range(len(s_clauses)), key=lambda i: (_matched_in(s_clauses[i], claim), _matched_in(s_clauses[i], asked),
                                                    _matched_in(s_clauses[i], terms)))
@@ -350,7 +356,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
             s_neg = typer.negated(clause[:own]) != heading_neg
     # the claim decides, not the subject it is claimed of ("người chưa xác định được quốc tịch … có phải đóng lệ
     # phí không": the "chưa" describes who, the claim "phải đóng lệ phí" is not negated)
-    start = typer.claim_span(_as_asked(q_clause, written, folded_q))
+    start = typer.claim_span(_as_asked(q_clause, own_words, folded_q))
     q_neg = typer.negated(q_clause[start:] if start >= 0 and q_clause[start:].strip() else q_clause)
     if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"

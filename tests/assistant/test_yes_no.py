@@ -228,3 +228,17 @@ def test_the_case_a_citizen_tells_is_held_against_the_rules_bound(library_pipeli
     lead = _lead(answer)
     assert lead.startswith(verdict if verdict.endswith(":") else verdict + "."), lead
     assert quoted in lead, answer.answer  # the rule that applies is the one stated
+
+
+def test_a_follow_up_yes_no_is_decided_on_its_own_words_not_the_context_carried_over(library_pipeline: Any) -> None:
+    from assistant.types import Turn
+
+    first = "Bạn đọc được giữ sách mượn trong bao lâu?"
+    history = [Turn("user", first), Turn("assistant", library_pipeline.ask(first).answer)]
+    # the rewrite appends the previous topic in brackets ("… không (Bạn đọc được giữ sách mượn)?"): the
+    # "… không" before it still asks, it does not negate the claim
+    answer = library_pipeline.ask("Vậy trả chậm 10 ngày thì có phải nộp tiền phạt không?", history=history)
+    assert _lead(answer).startswith("Có."), answer.answer
+    # a claim no sentence states ("đặt cọc") gets no verdict from a sentence that matches only the carried topic
+    answer = library_pipeline.ask("Vậy mượn sách có phải đặt cọc không?", history=history)
+    assert not _lead(answer).startswith(("Có.", "Không.")), answer.answer
