@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answer_typing import AnswerTyper
 from assistant.counting import asked_measures, counted_noun
@@ -89,10 +90,11 @@ def _speaker_terms(question: str, terms: QueryTerms) -> tuple[frozenset[str], fr
     return names, frozenset(t for t in terms.weights if set(t.split()) <= implied)
 
 
-def stated_years(folded: str) -> set[int]:
+@lru_cache(maxsize=65536)
+def stated_years(folded: str) -> frozenset[int]:
     """Years a (folded) sentence reports on; plan periods and targets ("giai đoạn 2021 - 2025",
-    "đến năm 2030") are not reports on those years."""
-    return {int(y) for y in _YEAR.findall(_RANGE.sub(" ", folded))}
+    "đến năm 2030") are not reports on those years. Memoised: every question re-reads the same sentences."""
+    return frozenset(int(y) for y in _YEAR.findall(_RANGE.sub(" ", folded)))
 
 
 def year_adjustment(years: Sequence[int], folded: str, doc_years: frozenset[int]) -> float:
