@@ -356,3 +356,12 @@ def test_figures_are_compared_without_leading_zeros() -> None:
     # a date is one figure: "rút 1 lần" does not match the day of "trước ngày 01/7/2025"
     assert typer.figures("trước ngày 01/7/2025 phải sau đủ 12 tháng") == ["1/7/2025", "12"]
     assert typer.figures("ngày 1 tháng 7 năm 2025") == ["1/7/2025"]
+
+
+def test_spans_are_memoised_without_sharing_the_list_a_caller_gets(typer: AnswerTyper) -> None:
+    text = "Lệ phí là 25.000 đồng/thẻ, nộp trong 07 ngày làm việc."
+    first = typer.spans(text, "money")
+    assert [s.text for s in first] == ["25.000 đồng"]
+    first.clear()  # a caller that edits its list leaves the memo as it was
+    assert [s.text for s in typer.spans(text, "money")] == ["25.000 đồng"]
+    assert typer.expected("Lệ phí là bao nhiêu tiền?") == typer.expected("Lệ phí là bao nhiêu tiền?") == "money"
