@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from assistant.conditions import ConditionReader, Quantity, load_conditions
-from assistant.question_cues import TRAILING_CONTEXT, blank_context
+from assistant.query import TRAILING_CONTEXT, blank_context
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 

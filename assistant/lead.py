@@ -24,7 +24,8 @@ from assistant.lists import (
     lists_asked_inline,
     section_items,
 )
-from assistant.question_cues import asking_sentence, asks_for_list, blank_context, capitalised_runs
+from assistant.query import blank_context
+from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
 from assistant.table_rows import row_as_prose
 from index.normalize import fold
 

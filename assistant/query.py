@@ -258,9 +258,21 @@ def years_in(text: str) -> tuple[int, ...]:
 CUES_AS_WRITTEN = ("mấy", "ai")  # "Nguyễn Ái Quốc", "Ải Chi Lăng" fold to the "ai" of who
 
 
+# context a follow-up rewrite appended in brackets ("Vậy có mất phí không (khai báo tạm vắng)?"): the words the
+# previous turn set, not the question's own; the "… không" before it still ends the question
+TRAILING_CONTEXT = re.compile(r"\([^()]*\)(?=\s*[?.!]*\s*$)")
+
+
+def blank_context(text: str) -> str:
+    """``text`` with a trailing bracketed context as spaces (offsets kept)."""
+    return TRAILING_CONTEXT.sub(lambda m: " " * len(m.group()), text)
+
+
 def question_type(text: str) -> str:
-    """The kind of answer wanted, from folded cue phrases (works with or without diacritics)."""
-    text = text.strip()
+    """The kind of answer wanted, from folded cue phrases (works with or without diacritics), in the question's
+    own words: context a follow-up rewrite appended ("… thì bao lâu có kết quả (… rút bhxh được chưa)?") asks
+    nothing."""
+    text = blank_context(text).strip()
     f = fold(text)
 
     def cue_at(p: str) -> re.Match[str] | None:

@@ -24,16 +24,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
-# context a follow-up rewrite appended in brackets ("Vậy có mất phí không (khai báo tạm vắng)?"): the words the
-# previous turn set, not the question's own; the "… không" before it still ends the question
-TRAILING_CONTEXT = re.compile(r"\([^()]*\)(?=\s*[?.!]*\s*$)")
-
-
-def blank_context(text: str) -> str:
-    """``text`` with a trailing bracketed context as spaces (offsets kept)."""
-    return TRAILING_CONTEXT.sub(lambda m: " " * len(m.group()), text)
-
-
 def asking_sentence(question: str) -> str:
     """The question's last sentence: the one that asks, after any story the citizen tells first ("Chồng
     tôi … đã có tạm trú ở đó. Ở quê có bắt anh ấy khai báo tạm vắng không?")."""

@@ -258,3 +258,10 @@ def test_single_words_of_administration_are_rendered_when_no_phrase_takes_them()
     # "article" alone is as often a news article: only "Article 20" is a law's article
     assert "Điều 20" in english_to_vietnamese("What does Article 20 of the Law on Residence require?")
     assert "Điều" not in english_to_vietnamese("According to the 2023 article, what share of portals moved to IPv6?")
+
+
+def test_the_type_is_asked_by_the_questions_own_words_not_the_context_a_rewrite_appended() -> None:
+    # a follow-up rewritten with the previous question in brackets: "… được chưa" there asks nothing now
+    assert question_type("Nộp online thì bao lâu có kết quả ạ (rút bảo hiểm xã hội một lần được chưa)?") != "yes_no"
+    assert question_type("Nộp online thì có mất phí không (rút bảo hiểm xã hội một lần)?") == "yes_no"
+    assert question_type("Tại sao (tỷ lệ hồ sơ trực tuyến thấp)?") == "why"
