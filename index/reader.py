@@ -15,6 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from index.embeddings import Embedder
 from index.errors import IndexingError, IndexMissing
 from index.lexical import LexicalIndex
@@ -25,6 +27,7 @@ from index.types import Chunk, DocumentMeta, ScoredChunk
 log = logging.getLogger(__name__)
 
 _TEXT_CACHE = 64
+_QUERY_VECTORS = 512  # query embeddings kept: citizens ask the same few questions again and again
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class IndexReader:
         self._ids: set[str] = set()
         self._stamp: tuple[int, int, int] | None = None
         self._texts: OrderedDict[str, str] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # query text -> its embedding
 
     # --- snapshot -------------------------------------------------------------------------------
 
@@ -152,8 +156,24 @@ class IndexReader:
         if k <= 0 or not snap.chunks or not query.strip():
             return []
         ids = self._ids if self._snap is snap else set(snap.chunks)
-        hits = self.store.query(self.embedder.embed_query(query), k, ids_filter=ids)
+        hits = self.store.query(self._query_vector(query), k, ids_filter=ids)
         return [ScoredChunk(snap.chunks[cid], score, {"dense": score}) for cid, score in hits]
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; a question asked before (FAQ traffic) skips the model, the costliest step of
+        an answer (a vector depends on the model alone, which an index never changes)."""
+        with self._lock:
+            vec = self._vectors.get(query)
+            if vec is not None:
+                self._vectors.move_to_end(query)
+                return vec
+        vec = self.embedder.embed_query(query)
+        vec.setflags(write=False)  # shared by every request that asks the same
+        with self._lock:
+            self._vectors[query] = vec
+            while len(self._vectors) > _QUERY_VECTORS:
+                self._vectors.popitem(last=False)
+        return vec
 
     def lexical(self, query: str, k: int) -> list[ScoredChunk]:
         """Best BM25 passages (diacritic-insensitive, phrase-aware), best first."""

@@ -68,6 +68,31 @@ def test_folded_query_finds_binh_dinh_online_services(corpus_index: Any) -> None
     assert "dịch vụ công trực tuyến" in hits[0].chunk.text.lower()
 
 
+def test_a_question_asked_again_reuses_its_embedding(corpus_index: Any) -> None:
+    reader = IndexReader(corpus_index.index_dir, corpus_index.parts.store, _Counting(corpus_index.parts.embedder))
+    first = reader.dense("Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?", 5)
+    again = reader.dense("Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?", 5)
+    assert [h.chunk.chunk_id for h in first] == [h.chunk.chunk_id for h in again] and first
+    assert [h.score for h in first] == [h.score for h in again]
+    assert reader.embedder.queries == 1  # the model ran once
+    reader.dense("Cần Thơ đã cấp bao nhiêu tài khoản định danh điện tử?", 5)
+    assert reader.embedder.queries == 2
+
+
+class _Counting:
+    """The real embedder, counting the queries it embeds."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner, self.name, self.dim, self.queries = inner, inner.name, inner.dim, 0
+
+    def embed_passages(self, texts: Any) -> Any:
+        return self._inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> Any:
+        self.queries += 1
+        return self._inner.embed_query(text)
+
+
 def test_empty_queries(corpus_index: Any) -> None:
     assert corpus_index.reader.dense("   ", 5) == []
     assert corpus_index.reader.dense("chuyển đổi số", 0) == []
