@@ -87,7 +87,7 @@ def open_reader(settings: Settings, parts: IndexParts | None = None) -> IndexRea
     """A reader over settings.index_dir; builds the index from the default corpus folders
     (``settings.corpus_paths``: reports and laws) first if there is none."""
     parts = parts or build_index_parts(settings)
-    reader = IndexReader(parts.index_dir, parts.store, parts.embedder)
+    reader = IndexReader(parts.index_dir, parts.store, parts.embedder, settings.query_cache)
     if not reader.exists():
         corpus = [Path(p) for p in settings.corpus_paths if Path(p).exists()]
         if not corpus:

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
 
     # --- retrieval and answering ------------------------------------------------------------------
     top_k: int = 8
+    # query embeddings the reader keeps (a question asked again skips the model); 0 turns it off (benchmarks)
+    query_cache: int = Field(default=512, ge=0)
     dense_weight: float = 0.5  # fitted by evals/tune_retrieval.py over eight sets of four genres (README, Fusion)
     lexical_weight: float = 1.0
     max_question_chars: int = 2000

@@ -27,7 +27,6 @@ from index.types import Chunk, DocumentMeta, ScoredChunk
 log = logging.getLogger(__name__)
 
 _TEXT_CACHE = 64
-_QUERY_VECTORS = 512  # query embeddings kept: citizens ask the same few questions again and again
 
 
 @dataclass(frozen=True)
@@ -48,9 +47,14 @@ class IndexSnapshot:
 class IndexReader:
     """Answers dense/lexical queries over the committed index in ``index_dir``."""
 
-    def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder) -> None:
+    def __init__(self, index_dir: Path, store: ChromaStore, embedder: Embedder, query_cache: int = 512) -> None:
+        """``query_cache``: how many query embeddings to keep (citizens ask the same few questions again and
+        again); 0 keeps none."""
         if store.embedder_name != embedder.name or store.dim != embedder.dim:
             raise ValueError("store and embedder disagree on the embedding model")
+        if query_cache < 0:
+            raise ValueError("query_cache must be >= 0")
+        self._query_cache = query_cache
         self.index_dir = Path(index_dir)
         self.store = store
         self.embedder = embedder
@@ -168,10 +172,12 @@ class IndexReader:
                 self._vectors.move_to_end(query)
                 return vec
         vec = self.embedder.embed_query(query)
+        if not self._query_cache:
+            return vec
         vec.setflags(write=False)  # shared by every request that asks the same
         with self._lock:
             self._vectors[query] = vec
-            while len(self._vectors) > _QUERY_VECTORS:
+            while len(self._vectors) > self._query_cache:
                 self._vectors.popitem(last=False)
         return vec
 

@@ -77,6 +77,12 @@ def test_a_question_asked_again_reuses_its_embedding(corpus_index: Any) -> None:
     assert reader.embedder.queries == 1  # the model ran once
     reader.dense("Cần Thơ đã cấp bao nhiêu tài khoản định danh điện tử?", 5)
     assert reader.embedder.queries == 2
+    # a reader that keeps none (the latency benchmark's) asks the model every time
+    uncached = IndexReader(corpus_index.index_dir, corpus_index.parts.store, _Counting(corpus_index.parts.embedder),
+                           query_cache=0)
+    for _ in range(2):
+        uncached.dense("Bình Định có bao nhiêu dịch vụ công trực tuyến toàn trình?", 5)
+    assert uncached.embedder.queries == 2
 
 
 class _Counting:
