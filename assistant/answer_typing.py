@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from assistant.conditions import ConditionReader, Quantity, load_conditions
+from assistant.memo import Memo
 from assistant.query import TRAILING_CONTEXT, blank_context
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
@@ -31,22 +32,8 @@ TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url",
 # followed by the one that gives its figure
 FIGURE_TYPES = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])
 _WORD = re.compile(r"\w+")
-_MEMO_SIZE = 50_000  # entries each of the typer's memos keeps (the oldest half goes when one is full)
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-def _memo(cache: dict[_K, _V], key: _K, compute: Callable[[], _V]) -> _V:
-    """``cache[key]``, computed on first use. Why: every question re-reads the sentences of the same few
-    documents, and what the typer finds in a text depends on the text alone (its lexicon is fixed)."""
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _MEMO_SIZE:
-            for old in list(cache)[:_MEMO_SIZE // 2]:
-                cache.pop(old, None)  # another request may have dropped it already
-        found = cache[key] = compute()
-    return found
 _FRAME_REACH = 4  # words after a value within which a word that follows the asking phrase counts
+_MEMO_SIZE = 50_000  # entries each of the typer's memos keeps
 
 
 @dataclass(frozen=True)
@@ -122,10 +109,11 @@ class AnswerTyper:
     def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer | None = None) -> None:
         self._lx = lexicon
         self._places = gazetteer or default_gazetteer()  # a place it knows is not a person
-        # memos (see ``_memo``): (text, kind) -> spans, question -> expected type, folded text -> implied values
-        self._span_cache: dict[tuple[str, str], tuple[Span, ...]] = {}
-        self._expected_cache: dict[str, str] = {}  # question -> its type: asked by every stage of one answer
-        self._implied_cache: dict[str, tuple[tuple[int, int, frozenset[str]], ...]] = {}
+        # what it finds in a text depends on the text alone (its lexicon is fixed), and every question re-reads
+        # the same documents' sentences: (text, kind) -> spans, question -> its type, folded text -> implied values
+        self._spans: Memo[tuple[str, str], tuple[Span, ...]] = Memo(_MEMO_SIZE)
+        self._expected: Memo[str, str] = Memo(_MEMO_SIZE)
+        self._implied: Memo[str, tuple[tuple[int, int, frozenset[str]], ...]] = Memo(_MEMO_SIZE)
 
     # --- questions --------------------------------------------------------------------------------
     def expected(self, question: str) -> str:
@@ -136,9 +124,9 @@ class AnswerTyper:
         unless all it says is "how many" (then the whole question says of what: "…, đổi thẻ thì bao nhiêu?"
         after "lệ phí …" asks for money).
         """
-        return _memo(self._expected_cache, question, lambda: self._expected(question))
+        return self._expected.get(question, lambda: self._find_expected(question))
 
-    def _expected(self, question: str) -> str:
+    def _find_expected(self, question: str) -> str:
         f = fold(question)
         for at, clause in reversed(self._clauses(f)):
             if not clause.strip():
@@ -406,11 +394,7 @@ class AnswerTyper:
     # --- sentences --------------------------------------------------------------------------------
     def spans(self, text: str, kind: str) -> list[Span]:
         """Where ``text`` states a value of ``kind`` (best-effort; empty when it states none)."""
-        def find() -> tuple[Span, ...]:
-            return tuple(self._find_spans(text, kind))
-
-        found: tuple[Span, ...] = _memo(self._span_cache, (text, kind), find)
-        return list(found)
+        return list(self._spans.get((text, kind), lambda: tuple(self._find_spans(text, kind))))
 
     def _find_spans(self, text: str, kind: str) -> list[Span]:
         if kind in ("person", "name"):
@@ -493,11 +477,7 @@ class AnswerTyper:
     def implied_values(self, folded: str) -> list[tuple[int, int, frozenset[str]]]:
         """Where a folded sentence states a value by how it is written, and the question words that value
         answers: (start, end, words) for 1228 ("sinh") and 1300 ("mất") in "Trần Hưng Đạo (1228 – 1300)"."""
-        def find() -> tuple[tuple[int, int, frozenset[str]], ...]:
-            return tuple(self._find_implied(folded))
-
-        found: tuple[tuple[int, int, frozenset[str]], ...] = _memo(self._implied_cache, folded, find)
-        return list(found)
+        return list(self._implied.get(folded, lambda: tuple(self._find_implied(folded))))
 
     def _find_implied(self, folded: str) -> list[tuple[int, int, frozenset[str]]]:
         out = []

@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.diacritics import DiacriticRestorer
+from assistant.memo import Memo
 from assistant.query import QueryInfo, analyze
 from assistant.shorthand import Shorthand
 from assistant.vocabulary import SynonymTable
@@ -117,7 +117,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._vocab_for: object | None = None
         self._restorer: DiacriticRestorer | None = None
-        self._analyses: OrderedDict[str, QueryInfo] = OrderedDict()  # per snapshot; cleared on reload
+        self._analyses: Memo[str, QueryInfo] = Memo(_ANALYSIS_CACHE)  # per snapshot; cleared on reload
 
     # --- query analysis --------------------------------------------------------------------------
 
@@ -135,17 +135,8 @@ class HybridRetriever:
     def _analyze(self, query: str, snap: Any) -> QueryInfo:
         """``analyze`` with the snapshot's vocabulary; repeated questions (FAQ traffic) hit a small LRU."""
         restorer = self._restorer_for(snap)
-        with self._lock:
-            info = self._analyses.get(query)
-            if info is not None:
-                self._analyses.move_to_end(query)
-                return info
-        info = analyze(query, restorer, self._synonyms, self._shorthand, self._gazetteer)
-        with self._lock:
-            self._analyses[query] = info
-            while len(self._analyses) > _ANALYSIS_CACHE:
-                self._analyses.popitem(last=False)
-        return info
+        return self._analyses.get(query, lambda: analyze(query, restorer, self._synonyms, self._shorthand,
+                                                         self._gazetteer))
 
     def analyze(self, query: str) -> QueryInfo:
         return self._analyze(query, self._reader.snapshot())
