@@ -82,6 +82,17 @@ def test_a_date_or_a_ratio_is_no_document_number(typer: AnswerTyper) -> None:
     assert not typer.has("Tổng đài hoạt động 24/7; hồ sơ nộp trước ngày 01/7/2025, tỷ lệ 3/4.", "document")
 
 
+def test_the_number_of_an_item_is_no_sum(typer: AnswerTyper) -> None:
+    # "12. Đồng ý …" folds to "12. dong y": the item's number and the verb "đồng ý" (agree) are no 12 đồng
+    assert not typer.has("12. Đồng ý cho người khác đăng ký tạm trú vào chỗ ở của mình để vụ lợi.", "money")
+    assert [sp.text for sp in typer.spans("2. Đồng thời, lệ phí 30.000đ được miễn.", "money")] == ["30.000đ"]
+    assert [sp.text for sp in typer.spans("50.000 đồng/lần", "money")] == ["50.000 đồng"]  # a sum opening the line
+    # nor a number, however many digits it has ("12." was read as "1" and "2.")
+    assert not typer.has("12. Các trường hợp khác theo quy định của pháp luật.", "number")
+    assert [sp.text for sp in typer.spans("10) Người dân nộp 2 bộ hồ sơ.", "number")] == ["2"]
+    assert [sp.text for sp in typer.spans("1.500 người tham gia.", "number")] == ["1.500"]
+
+
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
 
