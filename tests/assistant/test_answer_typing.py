@@ -93,6 +93,11 @@ def test_the_number_of_an_item_is_no_sum(typer: AnswerTyper) -> None:
     assert [sp.text for sp in typer.spans("1.500 người tham gia.", "number")] == ["1.500"]
 
 
+def test_a_ratio_is_no_part_of_a_date_or_a_document_number(typer: AnswerTyper) -> None:
+    assert not typer.has("Luật số 59/2014/QH13 hết hiệu lực từ ngày 01/7/2024.", "percent")
+    assert [sp.text for sp in typer.spans("Đã có 159/159 xã thành lập tổ công nghệ số.", "percent")] == ["159/159"]
+
+
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
 
