@@ -98,6 +98,12 @@ def test_a_ratio_is_no_part_of_a_date_or_a_document_number(typer: AnswerTyper) -
     assert [sp.text for sp in typer.spans("Đã có 159/159 xã thành lập tổ công nghệ số.", "percent")] == ["159/159"]
 
 
+def test_a_documents_number_counts_nothing(typer: AnswerTyper) -> None:
+    # "bao nhiêu …" is not answered by the number of a plan or a law
+    assert [sp.text for sp in typer.spans("Kế hoạch số 407/KH-UBND đặt 12 mục tiêu.", "number")] == ["12"]
+    assert not typer.has("Luật số 59/2014/QH13 và Nghị quyết 05-NQ/TU.", "number")
+
+
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
 
