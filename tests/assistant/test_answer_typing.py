@@ -104,6 +104,13 @@ def test_a_documents_number_counts_nothing(typer: AnswerTyper) -> None:
     assert not typer.has("Luật số 59/2014/QH13 và Nghị quyết 05-NQ/TU.", "number")
 
 
+def test_the_elderly_state_no_age(typer: AnswerTyper) -> None:
+    # "người cao tuổi" names the elderly, it states no age a "bao nhiêu tuổi" question asks for
+    assert not typer.has("Người cao tuổi thuộc hộ nghèo được hưởng trợ cấp hằng tháng.", "age")
+    assert typer.has("Người từ đủ 80 tuổi trở lên được hưởng trợ cấp.", "age")
+    assert typer.has("Trẻ em chưa đủ tuổi thì không phải làm thẻ.", "age")
+
+
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
 
