@@ -78,7 +78,8 @@ class _Lexicon:
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
     document_years: re.Pattern[str]  # a year (its group) named as part of a law's name (folded)
-    affirmations: frozenset[str]
+    affirmations: frozenset[str]  # folded
+    affirmations_as_written: frozenset[str]
     question_tails: re.Pattern[str]
     truth_asks: re.Pattern[str]  # on the written question (lowercased)
     truth_asks_folded: re.Pattern[str]  # on an unmarked question
@@ -333,9 +334,15 @@ class AnswerTyper:
         at = self.claim_span(folded_clause)
         return " ".join(folded_clause[at:].split()) if at >= 0 else ""
 
-    def affirms(self, folded_word: str) -> bool:
-        """Whether an answer's first word says yes ("có", "được", "đúng")."""
-        return folded_word in self._lx.affirmations
+    def affirms(self, word: str) -> bool:
+        """Whether an answer's first word, as written, says yes ("có", "được", "đúng"). A word written with
+        diacritics must be that word: "Cơ quan …" and "Dùng …" fold like "có" and "đúng" and affirm nothing;
+        one typed without them ("co") is read folded."""
+        written = normalize_text(word).lower().strip(" .,:;!")
+        folded = fold(written)
+        if folded not in self._lx.affirmations:
+            return False
+        return folded == written or written in self._lx.affirmations_as_written
 
     def negated(self, text: str) -> bool:
         """Whether a clause (as written, or folded) holds a negation. Read on the folded text, so that
@@ -667,7 +674,8 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
         document_years=compile_all([x.replace("{year}", r"(\d{4})") for x in q.get("document_years", [])],
                                    "question.document_years"),
-        affirmations=frozenset(yn["affirmations"]),
+        affirmations=frozenset(fold(a) for a in yn["affirmations"]),
+        affirmations_as_written=frozenset(normalize_text(a).lower() for a in yn["affirmations"]),
         question_tails=compile_all(yn["question_tails"], "yes_no.question_tails"),
         truth_asks=compile_all(yn.get("truth_asks", []), "yes_no.truth_asks"),
         truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),

@@ -221,7 +221,7 @@ def _bare_verdict(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> str:
     first = fold(opening[0]).strip(" .,:;!") if opening else ""
     if first and typer.negated(opening[0]):
         return "not_yet" if first == "chua" else "no"  # an FAQ answer that opens "Không, …" / "Chưa."
-    if typer.affirms(first):
+    if first and typer.affirms(opening[0]):
         return "yes"  # "Có. …", "Được, …"
     return ""
 

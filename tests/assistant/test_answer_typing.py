@@ -87,6 +87,10 @@ def test_the_number_of_an_item_is_no_sum(typer: AnswerTyper) -> None:
     assert not typer.has("12. Đồng ý cho người khác đăng ký tạm trú vào chỗ ở của mình để vụ lợi.", "money")
     assert [sp.text for sp in typer.spans("2. Đồng thời, lệ phí 30.000đ được miễn.", "money")] == ["30.000đ"]
     assert [sp.text for sp in typer.spans("50.000 đồng/lần", "money")] == ["50.000 đồng"]  # a sum opening the line
+    # a number a comma ends is no sum of the word after it, inside a sentence as at its start
+    assert not typer.has("Vào tháng 12, động đất làm sập cầu.", "money")
+    assert not typer.has("Các phòng D1, D2 nằm ở tầng hai.", "money")
+    assert [sp.text for sp in typer.spans("Mức phí là 1.000.000 đồng.", "money")] == ["1.000.000 đồng"]
     # nor a number, however many digits it has ("12." was read as "1" and "2.")
     assert not typer.has("12. Các trường hợp khác theo quy định của pháp luật.", "number")
     assert [sp.text for sp in typer.spans("10) Người dân nộp 2 bộ hồ sơ.", "number")] == ["2"]
@@ -109,6 +113,15 @@ def test_the_elderly_state_no_age(typer: AnswerTyper) -> None:
     assert not typer.has("Người cao tuổi thuộc hộ nghèo được hưởng trợ cấp hằng tháng.", "age")
     assert typer.has("Người từ đủ 80 tuổi trở lên được hưởng trợ cấp.", "age")
     assert typer.has("Trẻ em chưa đủ tuổi thì không phải làm thẻ.", "age")
+
+
+@pytest.mark.parametrize(("word", "says_yes"), [
+    ("Có.", True), ("Được,", True), ("Đúng", True), ("co", True), ("dung", True), ("Yes,", True),
+    ("Cơ", False), ("Dùng", False), ("Đừng", False), ("Cỏ", False), ("Không", False),
+])
+def test_an_answer_opens_with_yes_only_as_written(typer: AnswerTyper, word: str, says_yes: bool) -> None:
+    # "Cơ quan quản lý căn cước không thu nhận …" folds to "co quan …": it says no "Có"
+    assert typer.affirms(word) is says_yes
 
 
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
