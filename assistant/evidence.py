@@ -49,6 +49,7 @@ from assistant.vocabulary import (
     FIGURE,
     GENERIC_PHRASES,
     LAMBDA_BIGRAM,
+    PAIRING_PARTICLES,
     QUESTION_PHRASES,
     REPORT_WORDS,
     STOPWORDS,
@@ -468,7 +469,7 @@ class EvidenceFinder:
 
         for run in runs:
             for a, b in zip(run, run[1:], strict=False):
-                if a in STOPWORDS or b in STOPWORDS:
+                if a in STOPWORDS or (b in STOPWORDS and b not in PAIRING_PARTICLES):
                     continue
                 weights[f"{a} {b}"] = weight(f"{a} {b}")
         # A phrase the question quotes ("ông Năm", "5 rõ", "Phở") is a name or a label: its words

@@ -16,7 +16,7 @@ from pathlib import Path
 from index.normalize import fold, normalize_text
 from index.pack_file import PackFile
 
-__all__ = ["DEFAULT_TERMS", "EN_FILLER", "FIGURE", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "QUESTION_PHRASES", "REPORT_WORDS",
+__all__ = ["DEFAULT_TERMS", "EN_FILLER", "FIGURE", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "PAIRING_PARTICLES", "QUESTION_PHRASES", "REPORT_WORDS",
            "STOPWORDS", "EvidenceTerms", "SynonymTable", "default_terms", "load_synonyms", "load_terms"]
 
 
@@ -35,6 +35,10 @@ STOPWORDS = frozenset([
     "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
     "all", "ad", "admin",  # "… vậy ad": the citizen addresses the page's admin
 ])
+# Function words that make a term with the word before them: "lại" after a verb is its "re-" form ("cấp lại",
+# "đăng ký lại"), a procedure of its own that laws set apart from the first one ("cấp lần đầu"). Alone they stay
+# stopwords; the pair is a term.
+PAIRING_PARTICLES = frozenset(["lai"])
 # Question phrasing (folded) removed before weighting: it never occurs in reports, and its syllables
 # would otherwise look like rare topic words ("bao nhiêu" is not about "bảo hiểm").
 QUESTION_PHRASES = (

@@ -55,3 +55,13 @@ def test_a_bad_pack_file_is_an_error_naming_it(tmp_path: Path, text: str, messag
         load_terms(path)
     assert str(path) in str(err.value)
     assert load_terms(None) == EvidenceTerms()
+
+
+def test_a_verb_and_its_re_particle_make_one_term() -> None:
+    # "cấp lại" (reissue) is a procedure of its own: the sentence on it outranks the one on "cấp lần đầu"
+    law = ("2. Công dân không phải nộp lệ phí khi được cấp thẻ căn cước lần đầu.\n"
+           "3. Công dân phải nộp lệ phí khi cấp đổi, cấp lại thẻ căn cước.")
+    finder = EvidenceFinder(CorpusStats([law]), lambda _s: law)
+    terms = finder.query_terms(analyze("Xin cấp lại thẻ căn cước thì có phải nộp lệ phí không?")).weights
+    assert "cap lai" in terms and "lai" not in terms  # the pair is a term, the particle alone is none
+    assert "phi khong" not in terms  # other stopwords still break pairs
