@@ -304,8 +304,10 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # the sentence states the claim of someone else: a name of the asking clause it lacks, and a name of its
     # own the question lacks ("Bộ trưởng Bộ Công an … đúng hay sai?" and "Bộ trưởng Bộ Quốc phòng …"); a name
     # holding an abbreviation may be the question's, written short ("Bộ GD&ĐT" for "Bộ Giáo dục")
+    # Vietnamese only: an English question's capitals ("Can I …") are its own words, which no Vietnamese
+    # sentence writes
     folded_s = fold(r.sentence.text)
-    if any(fold(n) not in folded_s for n in capitalised_runs(asking)) and any(
+    if ev.info.language == "vi" and any(fold(n) not in folded_s for n in capitalised_runs(asking)) and any(
             fold(n) not in folded_q and not _abbreviates(n) for n in capitalised_runs(r.sentence.text)):
         return "no"
     # a sentence that does not state a name the asking clause writes (in its words, its heading or its

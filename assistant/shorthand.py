@@ -37,9 +37,17 @@ class Shorthand:
 
     def _written_out(self, m: re.Match[str]) -> str:
         word = m.group(1)
-        if word.isupper():
+        if word.isupper() and not _opens_sentence(m):
             return word
         return self.table.get(word.lower(), word)
+
+
+def _opens_sentence(m: re.Match[str]) -> bool:
+    """Whether a one-letter word in capitals only opens the question before a word in lower case ("E làm mất
+    cccd …", "K biết …"): the capital is the sentence's, not an initial's ("hạng E", "A và B")."""
+    text = m.string
+    after = text[m.end():m.end() + 2]
+    return len(m.group(1)) == 1 and not text[:m.start()].strip() and after[:1] == " " and after[1:].islower()
 
 
 def load_shorthand(path: Path | str | None) -> Shorthand:
