@@ -74,7 +74,11 @@ _ORDERED_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                   r"\bwhat proportion\b", r"\bwhat (?:was|is|were) the (?:\w+ )?(?:rate|number|share|percentage)\b",
                   r"\bpercent")),
     ("when", (r"\bkhi nao\b", r"\bngay nao\b", r"\bnam nao\b", r"\bthang nao\b", r"\bbao gio\b",
-              r"\bthoi diem\b", r"\bhoi nao\b", r"\bluc nao\b", r"\bwhen\b", r"\bwhat date\b",
+              r"\bthoi diem\b", r"\bhoi nao\b", r"\bluc nao\b",
+              # "when" that asks: opening the question or before its verb ("Until when could I …"), not the
+              # clause of another question ("What formats can I attach when submitting …?")
+              r"(?:^|[.!?]\s+)(?:(?:and|so|but|then|since|until|by) )?when\b",
+              r"\bwhen (?:did|was|were|is|are|does|do|will|would|can|could|should|must|has|have|had)\b", r"\bwhat date\b",
               r"\bwhich date\b", r"\bwhat day\b", r"\bwhat year\b", r"\bon what date\b")),
     ("who", (r"\bdo ai\b", r"\bla ai\b", r"(?:^|[^\w])ai\b", r"\bco quan nao\b", r"\bdon vi nao\b",
              r"\bwho\b", r"\bwhich (?:agency|authority|body|department|organi[sz]ation)\b")),

@@ -96,6 +96,8 @@ def test_years(text: str, years: tuple[int, ...]) -> None:
         ("What percentage of accounts were activated?", "how_many"),
         ("Nghị quyết 57-NQ/TW được ban hành ngày nào?", "when"),
         ("On what date did C06 record it?", "when"),
+        ("My card expired in March 2024. Until when could I still use it?", "when"),
+        ("What file formats can I attach when submitting an application?", "other"),  # "when" of a clause
         ("Hội nghị do ai chủ trì?", "who"),
         ("Phương châm 5 rõ gồm những gì?", "list"),
         ("Bắc Ninh đã rút ra những bài học kinh nghiệm nào?", "list"),

@@ -114,6 +114,7 @@ OFFICES = """Điều 50. Trách nhiệm quản lý nhà nước
 5. Tỉnh đã hoàn thành kết nối dữ liệu học bạ số với hệ thống của Bộ GD&ĐT.
 6. Giấy phép lái xe hạng A1 không thời hạn vẫn có giá trị sử dụng; việc đổi sang thẻ PET là tự nguyện.
 7. Cơ quan đăng ký xe cấp biển số trong thời hạn 02 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ.
+8. Thông tin được tích hợp vào thẻ căn cước gồm thông tin thẻ bảo hiểm y tế, giấy phép lái xe, trừ thông tin trên giấy tờ do Bộ Quốc phòng cấp.
 """
 
 
@@ -135,6 +136,8 @@ def offices_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any
     # a law writes "02 ngày" where a citizen writes "2 ngày": the same figure
     ("Cơ quan đăng ký xe cấp biển số trong 2 ngày làm việc, đúng không?", "Đúng"),
     ("Cơ quan đăng ký xe cấp biển số trong 5 ngày làm việc, đúng không?", "Không đúng"),
+    # an English question's capitals ("Can I …") are its own words, no name the Vietnamese sentence lacks
+    ("Can I get my driving licence and health insurance card integrated into my chip ID card?", "Yes:"),
 ])
 def test_a_claim_the_sentence_states_of_someone_else_is_denied(offices_pipeline: Any, question: str,
                                                                verdict: str) -> None:
