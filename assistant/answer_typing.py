@@ -99,6 +99,7 @@ class _Lexicon:
     dimensions: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = ()
     obligations: re.Pattern[str] = _NEVER  # folded: "bắt buộc", "required"
     no_obligation: re.Pattern[str] = _NEVER  # folded: "tự nguyện", "theo nhu cầu"
+    permissions: re.Pattern[str] = _NEVER  # folded: "được", "có thể", "can"
     inline_cue: re.Pattern[str] = _NEVER  # folded: "gồm", "including"
     inline_join: re.Pattern[str] = _NEVER  # folded: "và", "hoặc", "and"
     inline_items: int = 3
@@ -471,6 +472,10 @@ class AnswerTyper:
         return bool(self._lx.obligations.search(folded)) or (
             self._lx.conditions is not None and self._lx.conditions.binds(folded))
 
+    def permits(self, folded: str) -> bool:
+        """Whether a folded text asks about or grants a permission ("… được không", "được cấp", "can I")."""
+        return bool(self._lx.permissions.search(folded))
+
     def bracketed(self, cases: Sequence[Quantity], folded: str) -> frozenset[str]:
         """The words of the question's ``cases`` that meet a bound the sentence sets: the sentence states them
         ("bé nhà tôi mới 8 tuổi" is said by "người chưa đủ 14 tuổi"); empty when none does."""
@@ -680,6 +685,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         truth_asks=compile_all(yn.get("truth_asks", []), "yes_no.truth_asks"),
         truth_asks_folded=compile_all([fold(x) for x in yn.get("truth_asks", [])], "yes_no.truth_asks"),
         obligations=compile_all(yn.get("obligations", []), "yes_no.obligations"),
+        permissions=compile_all(yn.get("permissions", []), "yes_no.permissions"),
         no_obligation=compile_all(yn.get("no_obligation", []), "yes_no.no_obligation"),
         inline_cue=whole_words(data.get("inline_lists", {}).get("cues", []), "inline_lists.cues"),
         inline_join=whole_words(data.get("inline_lists", {}).get("joins", []), "inline_lists.joins"),

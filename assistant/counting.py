@@ -45,7 +45,8 @@ def counted_noun(info: QueryInfo) -> tuple[str, ...]:
     cue = next((c for c in re.finditer(r"(?<!\bthu )(?<!\bke ten )(?<!\bke ra )\b(?:bao nhieu|may)\b", f)
                 if c.group(0) != "may" or not written_otherwise(info.question, c.start(), c.end(),
                                                                  CUES_AS_WRITTEN)), None)
-    m = re.match(r"\s+([a-z0-9][a-z0-9 ,]*)", f[cue.end():]) if cue is not None else None
+    # the noun phrase ends at a comma: "tối đa bao nhiêu MB, nhận định dạng gì" counts megabytes, not "MB nhận"
+    m = re.match(r"\s+([a-z0-9][a-z0-9 ]*)", f[cue.end():]) if cue is not None else None
     if not m:
         return ()
     words = tokens(m.group(1))

@@ -280,6 +280,10 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     # applies the rule, whatever its figure ("10 tuổi" is no "14"), and the polarity below decides
     case = typer.case_relation(typer.cases(question), r.sentence.text)
     obligation = bool(case) and typer.binds(folded_q) and _binds(ev, r.sentence, typer)
+    # ... or grants a permission the question asks for ("con em 10 tuổi làm thẻ được không" and "dưới 14 tuổi được
+    # cấp thẻ căn cước theo nhu cầu")
+    permission = case == "meets" and typer.permits(fold(blank_context(question))) and typer.permits(
+        fold(r.sentence.text))
     if case == "fails":
         return "no" if obligation else ""  # a rule for other cases says nothing of this one
     if q_nums and case != "meets":
@@ -296,7 +300,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
         return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
     # a sentence that states only the context does not settle the claim
     stated = asked_share if own_words != written else max(r.coverage, asked_share)
-    if stated < 0.45 and not (case == "meets" and obligation):
+    if stated < 0.45 and not (case == "meets" and (obligation or permission)):
         # the sentence is about something else: state it, give no verdict. Not when the citizen's case meets the
         # bound of the obligation asked about ("con 6 tuổi … có phải lăn tay không" and "Trẻ chưa đủ 14 tuổi không
         # phải thu nhận vân tay"): that rule is the one that applies, however it words the act

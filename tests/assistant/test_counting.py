@@ -20,6 +20,7 @@ from assistant.query import analyze
     ("Hộ chiếu dùng được mấy năm?", ()),  # a duration
     ("Động dài bao nhiêu mét?", ()),  # a measure
     ("Bao nhiêu người đã kích hoạt?", ()),  # people are counted under many nouns
+    ("file dinh kem dc toi da bn MB, nhan dinh dang j", ("mb",)),  # the phrase ends at the comma
 ])
 def test_the_counted_noun(question: str, head: tuple[str, ...]) -> None:
     assert counted_noun(analyze(question)) == head

@@ -145,8 +145,9 @@ def test_a_claim_the_sentence_states_of_someone_else_is_denied(offices_pipeline:
     assert lead.startswith(verdict if verdict.endswith(":") else verdict + "."), lead
 
 
-def _verdict_on(question: str, text: str, title: str) -> str:
-    """The verdict ``lead._yes_no`` gives on the one sentence of a one-line page titled ``title``."""
+def _verdict_on(question: str, text: str, title: str, coverage: float = 0.8) -> str:
+    """The verdict ``lead._yes_no`` gives on the one sentence of a one-line page titled ``title``, the sentence
+    stating ``coverage`` of the question's terms."""
     from assistant.answer_typing import load_typer
     from assistant.evidence import CorpusStats, Evidence, EvidenceFinder, ScoredSentence
     from assistant.lead import _yes_no
@@ -159,7 +160,7 @@ def _verdict_on(question: str, text: str, title: str) -> str:
     doc = finder._doc("page.txt")  # noqa: SLF001 - the parser the evidence stage uses
     sentence = doc.sentences[0]
     matched = frozenset(t for t in terms.weights if sentence.states(t))
-    ranked = [ScoredSentence(sentence, 1.0, 0.8, matched, 0)]
+    ranked = [ScoredSentence(sentence, 1.0, coverage, matched, 0)]
     names = frozenset({"judo"})  # what the question writes capitalised
     ev = Evidence(info, terms, ranked, {"page.txt": doc}, titles={"page.txt": title}, names=names)
     return _yes_no(ev, ranked[0], typer, tuple(terms.weights))
@@ -171,6 +172,16 @@ def test_no_verdict_from_a_sentence_that_does_not_name_what_is_asked_about() -> 
     assert _verdict_on(question, 'Bộ "Đại Việt sử ký" là bộ sử đầu tiên.', "Lê Văn Hưu") == ""
     # the same claim where the article is about Judo: its title names it, and the sentence settles the question
     assert _verdict_on(question, "Đai vàng là đai đầu tiên của võ sinh.", "Judo") == "yes"
+
+
+def test_a_permission_granted_for_a_bound_the_case_meets_answers_however_the_act_is_worded() -> None:
+    rule = "Công dân Việt Nam dưới 14 tuổi được cấp thẻ căn cước theo nhu cầu."
+    # "làm thẻ … được không" asks the permission "được cấp" grants, for "10 tuổi" under "dưới 14 tuổi"
+    # (the sentence words the act otherwise, so it states little of the question)
+    asked = "Con em mới 10 tuổi thì có làm thẻ căn cước cho cháu được không ạ?"
+    assert _verdict_on(asked, rule, "Luật", coverage=0.3) == "yes"
+    # a case the bound does not take in ("16 tuổi"): the rule is about others, no verdict
+    assert _verdict_on(asked.replace("mới 10", "16"), rule, "Luật", coverage=0.3) == ""
 
 
 FEES = """Điều 5. Lệ phí đăng ký cư trú
