@@ -508,7 +508,41 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
             value = span.text.strip(" ,.;:")
             clause = typer.strip_leading_connector(_clause_around(r.sentence, span, terms, room))
             return Lead(clause, r.sentence, "value", value=value)
+    if wants_list:
+        listed = _inline_list(best.sentence, terms, room)
+        if listed:
+            return Lead(listed, best.sentence, "statement")
     return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
+
+
+_INLINE_ITEMS = 3  # a colon followed by at least this many items separated by semicolons lists them
+
+
+def _inline_list(sent: Sentence, terms: Sequence[str], room: int) -> str:
+    """A list question's lead from a sentence too long to quote whole that lists its items after a colon
+    ("… triển khai với 08 dịch vụ: giám sát an toàn thông tin; an ninh trật tự …; phản ánh hiện trường; …"): what
+    it lists, then as many of its items as fit ("" when it lists nothing so). Why: the smallest clause run around
+    the question's words holds the head and the first items, and the items asked for are cut off."""
+    text = sent.text.strip().rstrip(".")
+    if len(text) <= room:
+        return ""
+    colon = text.find(": ")
+    items = [i.strip() for i in text[colon + 2:].split(";")] if colon > 0 else []
+    items = [i for i in items if i]
+    if len(items) < _INLINE_ITEMS:
+        return ""
+    head_text = text[:colon]
+    head = head_text if len(head_text) <= room // 2 else _clause_around(
+        replace(sent, text=head_text), None, terms, room // 2).rstrip(" …")
+    head = ENUMERATED.sub("", head, count=1).strip(" ,;:")
+    shown: list[str] = []
+    for item in items:
+        if len(head) + 2 + sum(len(x) + 2 for x in shown) + len(item) > room - 3:
+            break
+        shown.append(item)
+    if not shown:
+        return ""
+    return f"{head}: {'; '.join(shown)}" + ("; …" if len(shown) < len(items) else "")
 
 
 _HEADING_NUMBER = re.compile(r"^\s*(?:#+\s*)?(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+")

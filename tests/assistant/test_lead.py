@@ -66,3 +66,18 @@ def test_a_comma_between_numbers_lists_them_and_breaks_no_clause() -> None:
             "đã có ý kiến đồng ý bằng văn bản.")
     lead = _clause_around(_sent(text, 0), None, ["thanh", "nien", "khoan"], room=150)
     assert "1, 2, 3, 4, 5, 6 và 7 Điều này" in lead and not lead.startswith("6 và 7"), lead
+
+
+def test_a_sentence_too_long_to_quote_that_lists_after_a_colon_gives_its_items() -> None:
+    from assistant.lead import _inline_list
+
+    text = ("Trung tâm giám sát, điều hành đô thị thông minh (IOC) của tỉnh được triển khai với 08 dịch vụ: giám sát "
+            "an toàn thông tin; an ninh trật tự của đô thị; giám sát thông tin trên môi trường mạng; giám sát, điều "
+            "hành giao thông; phản ánh hiện trường; hệ thống giám sát DVC; Dashboard tổng hợp giám sát điều hành.")
+    lead = _inline_list(_sent(text, 0), ["dich", "vu", "ioc"], room=280)
+    assert lead.startswith("Trung tâm giám sát, điều hành đô thị thông minh (IOC) của tỉnh được triển khai với 08 dịch vụ: ")
+    assert "phản ánh hiện trường" in lead and len(lead) <= 280  # the items past the third, as many as fit
+    assert lead.endswith("; …")  # and it says more follow
+    # a short sentence is quoted whole elsewhere; one that lists nothing after a colon is no list
+    assert _inline_list(_sent("Hồ sơ gồm: tờ khai; giấy tờ; ảnh.", 1), [], room=280) == ""
+    assert _inline_list(_sent("Ý kiến: " + "không có gì thêm, " * 20, 2), [], room=280) == ""
