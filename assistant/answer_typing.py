@@ -53,6 +53,11 @@ class Frame(NamedTuple):
     before: str = ""
     after: tuple[str, ...] = ()
     measure: bool = False
+    # the asking phrase's noun ("ngày" of "từ ngày nào"), which a sentence writes between the word before and the
+    # value ("từ ngày 01/7/2023"), and the words before the question's earlier asking phrases of the same type
+    # ("từ" of "từ ngày nào đến ngày nào": a range asks both ends, its start first)
+    noun: str = ""
+    earlier: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,10 @@ class AnswerTyper:
         if asking or (wh and not cues):
             start, end = (asking or wh)[-1]
             before = _WORD.findall(f[:start])[-1:]
-            return Frame(before[0] if before else "", tuple(_WORD.findall(f[end:])[:2]))
+            phrase = _WORD.findall(f[start:end])
+            noun = phrase[0] if len(phrase) >= 2 and not self._lx.wh.match(f[start:end]) else ""
+            earlier = tuple(w[-1] for a, _ in asking[:-1] if (w := _WORD.findall(f[:a])))
+            return Frame(before[0] if before else "", tuple(_WORD.findall(f[end:])[:2]), noun=noun, earlier=earlier)
         if cues:  # a noun names the measure ("tỷ lệ số hóa …"): its words come before the figure
             return Frame("", tuple(_WORD.findall(f[cues[-1][1]:])[:2]), measure=True)
         return Frame()
@@ -166,12 +174,16 @@ class AnswerTyper:
         the word that precedes the asking phrase, or just before a word that follows it ("do cơ quan nào
         quản lý" / "do Bộ Công an thống nhất quản lý"); for a measure named by a noun, just after the words
         naming it ("tỷ lệ số hóa … đạt 99,88%"). A value in the question's frame is the one it asks for."""
-        before, after, measure = frame
+        before, after, measure, noun, earlier = frame
         left = _WORD.findall(fold(text[:span.start]))
         if measure:
             return int(any(a in left[-_FRAME_REACH:] for a in after))
         right = _WORD.findall(fold(text[span.end:]))[:_FRAME_REACH]
-        return int(bool(before) and left[-1:] == [before]) + int(any(a in right for a in after))
+
+        def follows(word: str) -> bool:
+            return bool(word) and (left[-1:] == [word] or (bool(noun) and left[-2:] == [word, noun]))
+
+        return int(any(follows(w) for w in (before, *earlier))) + int(any(a in right for a in after))
 
     def expected_all(self, question: str) -> tuple[str, ...]:
         """Every type the question's asking clauses ask for, the main one first ("… làm việc mấy giờ, ở đâu?"
