@@ -581,6 +581,19 @@ def inline_items(head: str, items: Sequence[Sentence], room: int = _MAX_LEAD) ->
     room = room - len(head) - 2
     share = max(40, room // max(1, min(len(items), 4)))
     gists: list[str] = []
+    whole = [_item_gist(item.text, room) for item in items]
+
+    def taken(cap: int) -> int:
+        return sum(min(len(g), cap + 1) + 2 for g in whole)  # 1: a cut gist's "…"; 2: the "; " between
+
+    if items and taken(share) <= room - 3:
+        # every item fits at its share: the room left over goes to the items cut shortest, so that
+        # "nộp hồ sơ tại Bộ phận một cửa Sở Tư pháp, số 27 đường Hùng Vương" keeps its address
+        cap = share
+        while cap < room and taken(cap + 1) <= room - 3:
+            cap += 1
+        gists = [_item_gist(item.text, cap) for item in items]
+        return f"{head}: " + "; ".join(g[:1].lower() + g[1:] if _lower_ok(g) else g for g in gists)
     for item in items:
         left = room - sum(len(g) + 2 for g in gists) - 3  # 3: room for a closing "; …"
         if left < _MIN_ITEM:

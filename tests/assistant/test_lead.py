@@ -81,3 +81,13 @@ def test_a_sentence_too_long_to_quote_that_lists_after_a_colon_gives_its_items()
     # a short sentence is quoted whole elsewhere; one that lists nothing after a colon is no list
     assert _inline_list(_sent("Hồ sơ gồm: tờ khai; giấy tờ; ảnh.", 1), [], room=280) == ""
     assert _inline_list(_sent("Ý kiến: " + "không có gì thêm, " * 20, 2), [], room=280) == ""
+
+
+def test_room_the_list_leaves_goes_to_the_items_cut_shortest() -> None:
+    items = [_sent("- Bước 1: Điền tờ khai, ghi rõ loại phiếu.", 1),
+             _sent("- Bước 2: Nộp hồ sơ tại Bộ phận một cửa Sở Tư pháp, số 27 đường Hùng Vương, hoặc nộp trực tuyến.", 2),
+             _sent("- Bước 3: Nộp lệ phí và nhận giấy hẹn trả kết quả.", 3),
+             _sent("- Bước 4: Nhận phiếu tại nơi nộp hồ sơ hoặc qua đường bưu điện.", 4)]
+    lead = inline_items("Các bước thực hiện", items)
+    # four items share the lead; the short ones leave room for the long one, which keeps its address
+    assert "số 27 đường Hùng Vương" in lead and "…" not in lead and len(lead) <= 280, lead
