@@ -593,13 +593,13 @@ def inline_items(head: str, items: Sequence[Sentence], room: int = _MAX_LEAD) ->
         while cap < room and taken(cap + 1) <= room - 3:
             cap += 1
         gists = [_item_gist(item.text, cap) for item in items]
-        return f"{head}: " + "; ".join(g[:1].lower() + g[1:] if _lower_ok(g) else g for g in gists)
-    for item in items:
-        left = room - sum(len(g) + 2 for g in gists) - 3  # 3: room for a closing "; …"
-        if left < _MIN_ITEM:
-            gists.append("…")
-            break
-        gists.append(_item_gist(item.text, min(share, left)))
+    else:
+        for item in items:
+            left = room - sum(len(g) + 2 for g in gists) - 3  # 3: room for a closing "; …"
+            if left < _MIN_ITEM:
+                gists.append("…")
+                break
+            gists.append(_item_gist(item.text, min(share, left)))
     if not gists:
         return head
     return f"{head}: " + "; ".join(g[:1].lower() + g[1:] if _lower_ok(g) else g for g in gists)
