@@ -168,9 +168,10 @@ def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer:
 
 
 def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence],
-               kind: str) -> tuple[ScoredSentence, Span] | None:
+               kind: str, echoes: bool = True) -> tuple[ScoredSentence, Span] | None:
     """The value of the asked type best tied to the question's words, over the chosen sentences;
-    values the question itself states (its year) and, unless a date is asked, years come last."""
+    values the question itself states (its year) and, unless a date is asked, years come last (``echoes``
+    False: they are none)."""
     question = ev.info.question
     q_digits = set(re.sub(r"\D", " ", question).split())
     q_words = f" {' '.join(tokens(question))} "
@@ -206,7 +207,9 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
                    support.get(id(sp), 0.0) - 0.05 * rank)
             if best is None or key > best[0]:
                 best = (key, r, sp)
-    return (best[1], best[2]) if best is not None else None
+    # only what the question itself says ("Nơi cư trú … ở đâu?" and "… có nơi cư trú khác"): no value is stated,
+    # and the lead is the clause that matches the question best, not one anchored on its own words
+    return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
 
 
 def _bare_verdict(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> str:
@@ -502,7 +505,7 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
             head, items = section
             return Lead(_clause_around(head, None, terms, room // 2), head, "list", items=tuple(items), room=room)
     if expected:
-        found = _best_span(ev, typer, chosen[:4], expected)
+        found = _best_span(ev, typer, chosen[:4], expected, echoes=False)
         if found is not None:
             r, span = found
             value = span.text.strip(" ,.;:")

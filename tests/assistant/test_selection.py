@@ -34,6 +34,14 @@ def test_the_lead_takes_the_value_in_the_questions_frame(pipeline: Any) -> None:
     assert "Bộ Công an" in ans.answer.split("[", 1)[0], ans.answer
 
 
+def test_a_value_that_only_repeats_the_question_does_not_anchor_the_lead(pipeline: Any) -> None:
+    # Luật Cư trú, Điều 15, khoản 1: "nơi cư trú" is typed as a place, but it is the question's own words; the
+    # answer is the clause that says where ("là nơi đơn vị của người đó đóng quân"), not the exception after it
+    ans = pipeline.ask("Nơi cư trú của binh sĩ, quân nhân chuyên nghiệp được xác định ở đâu?")
+    assert not ans.refused
+    assert "nơi đơn vị của người đó đóng quân" in ans.answer.split("[", 1)[0], ans.answer
+
+
 def test_a_list_question_is_answered_by_the_whole_list(pipeline: Any) -> None:
     # Luật Cư trú, Điều 9 "Nghĩa vụ của công dân về cư trú": three clauses under the article's heading; the
     # clause that matches best is one of them, the answer is all of them, listed under the lead
