@@ -577,17 +577,21 @@ class AnswerTyper:
         against them: a law writes "07 ngày" where a citizen writes "7 ngày". A date is one figure, its
         numbers joined ("01/7/2025" and "ngày 1 tháng 7 năm 2025" are "1/7/2025"): its day is no quantity, so
         "rút 1 lần" is not the "01" of "trước ngày 01/7/2025"."""
+        return [f for f, _, _ in self.figure_spans(text)]
+
+    def figure_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """``figures`` with where each is written: (normalised figure, start, end)."""
         dates = [(sp.start, sp.end, "/".join(str(int(d)) for d in nums))
                  for sp in self.spans(text, "date") if _is_date(sp.text, nums := re.findall(r"\d+", sp.text))]
-        out: list[str] = []
+        out: list[tuple[str, int, int]] = []
         for m in self._lx.figure.finditer(text):
-            date = next((d for a, b, d in dates if a <= m.start() < b), None)
+            date = next(((a, b, d) for a, b, d in dates if a <= m.start() < b), None)
             if date is not None:
-                if date not in out:
-                    out.append(date)
+                if all(f != date[2] for f, _, _ in out):
+                    out.append((date[2], date[0], date[1]))
                 continue
             flat = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", " ".join(m.group(0).split()))
-            out.append(re.sub(r"(?<![\d.,])0+(?=\d)", "", flat).lower())
+            out.append((re.sub(r"(?<![\d.,])0+(?=\d)", "", flat).lower(), m.start(), m.end()))
         return out
 
     def number_value(self, token: str) -> float | None:

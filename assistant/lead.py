@@ -373,6 +373,16 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     return "no" if s_neg != q_neg else "yes"
 
 
+def _claimed_figure(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> Span | None:
+    """Where the sentence writes a figure the yes/no question claims ("… trong vòng 07 ngày làm việc, đúng hay
+    sai?"): the lead's clause holds it, the figure the verdict was read on; None when it writes none."""
+    written = _without_tail(ev.info.question, typer)
+    asking = _asking_clause(blank_context(written) if ev.info.language == "vi" else written)
+    claimed = {n for n in typer.figures(asking) if not _is_year(n)}
+    return next((Span("number", a, b, sent.text[a:b]) for f, a, b in typer.figure_spans(sent.text) if f in claimed),
+                None)
+
+
 def _binds(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> bool:
     """Whether the sentence sets an obligation, itself or through the lead-in of the list it is an item of
     ("Công dân có trách nhiệm khai báo tạm vắng trong các trường hợp sau đây:" over "d) Đi khỏi … từ 03 tháng
@@ -466,7 +476,7 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
             # "Đáp: Không." says only the verdict: the fact is the sentence after it
             after = ev.next_sentence(stating)
             stating = after if after is not None and after.section == stating.section else best.sentence
-        clause = _clause_around(stating, None, terms, room)
+        clause = _clause_around(stating, _claimed_figure(ev, stating, typer), terms, room)
         return Lead(clause, stating, "yes_no", verdict)
     if qtype == "compare" and len(chosen) >= 2:
         kind = expected or ("percent" if typer.asks(ev.info.question, "percent") else "number")
