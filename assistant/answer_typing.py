@@ -484,6 +484,11 @@ class AnswerTyper:
         return bool(self._lx.obligations.search(folded)) or (
             self._lx.conditions is not None and self._lx.conditions.binds(folded))
 
+    @property
+    def inline_least(self) -> int:
+        """How many items a sentence must list itself to be a list (data ``[inline_lists] items``)."""
+        return self._lx.inline_items
+
     def permits(self, folded: str) -> bool:
         """Whether a folded text asks about or grants a permission ("… được không", "được cấp", "can I")."""
         return bool(self._lx.permissions.search(folded))

@@ -268,15 +268,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     """
     question = ev.info.question
     folded_q = fold(question)
-    written = _without_tail(question, typer)
-    # the clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its
-    # negations, figures and words decide ("Bé được 3 tháng mà chưa làm giấy khai sinh" is not asked)
-    # of the question's own words: context a follow-up rewrite appended ("(khai báo tạm vắng)") names the topic
-    # the previous turn set, not the claim asked about. An English question's closing bracket is more often the
-    # user's own Vietnamese term ("… register a household business (hộ kinh doanh)?"), so it stays
-    own_words = blank_context(written) if ev.info.language == "vi" else written
-    asking = _asking_clause(own_words)
-    q_nums = [n for n in typer.figures(asking) if not _is_year(n)]
+    written, own_words, asking = _asking_parts(ev, typer)
+    q_nums = _claimed_figures(asking, typer)
     s_nums = [n for n in typer.figures(r.sentence.text) if not _is_year(n)]
     # the case the question tells against the bound the sentence's rule sets ("ở nhờ khoảng 2 tuần" and "từ 30
     # ngày trở lên thì phải đăng ký tạm trú"): a bound the case fails lifts the obligation it sets; one it meets
@@ -373,12 +366,28 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     return "no" if s_neg != q_neg else "yes"
 
 
+def _asking_parts(ev: Evidence, typer: AnswerTyper) -> tuple[str, str, str]:
+    """A yes/no question as written with its particle blanked, its own words, and the clause that asks.
+
+    The clause that asks ("…, giờ còn làm online được không?"), not the story told before it: its negations,
+    figures and words decide ("Bé được 3 tháng mà chưa làm giấy khai sinh" is not asked). Of the question's own
+    words: context a follow-up rewrite appended ("(khai báo tạm vắng)") names the topic the previous turn set, not
+    the claim asked about. An English question's closing bracket is more often the user's own Vietnamese term
+    ("… register a household business (hộ kinh doanh)?"), so it stays."""
+    written = _without_tail(ev.info.question, typer)
+    own_words = blank_context(written) if ev.info.language == "vi" else written
+    return written, own_words, _asking_clause(own_words)
+
+
+def _claimed_figures(asking: str, typer: AnswerTyper) -> list[str]:
+    """The figures the asking clause claims, normalised; a year names when, not how much."""
+    return [n for n in typer.figures(asking) if not _is_year(n)]
+
+
 def _claimed_figure(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> Span | None:
     """Where the sentence writes a figure the yes/no question claims ("… trong vòng 07 ngày làm việc, đúng hay
     sai?"): the lead's clause holds it, the figure the verdict was read on; None when it writes none."""
-    written = _without_tail(ev.info.question, typer)
-    asking = _asking_clause(blank_context(written) if ev.info.language == "vi" else written)
-    claimed = {n for n in typer.figures(asking) if not _is_year(n)}
+    claimed = set(_claimed_figures(_asking_parts(ev, typer)[2], typer))
     return next((Span("number", a, b, sent.text[a:b]) for f, a, b in typer.figure_spans(sent.text) if f in claimed),
                 None)
 
@@ -522,27 +531,25 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
             clause = typer.strip_leading_connector(_clause_around(r.sentence, span, terms, room))
             return Lead(clause, r.sentence, "value", value=value)
     if wants_list:
-        listed = _inline_list(best.sentence, terms, room)
+        listed = _inline_list(best.sentence, terms, room, typer.inline_least)
         if listed:
             return Lead(listed, best.sentence, "statement")
     return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
 
 
-_INLINE_ITEMS = 3  # a colon followed by at least this many items separated by semicolons lists them
-
-
-def _inline_list(sent: Sentence, terms: Sequence[str], room: int) -> str:
+def _inline_list(sent: Sentence, terms: Sequence[str], room: int, least: int) -> str:
     """A list question's lead from a sentence too long to quote whole that lists its items after a colon
     ("… triển khai với 08 dịch vụ: giám sát an toàn thông tin; an ninh trật tự …; phản ánh hiện trường; …"): what
     it lists, then as many of its items as fit ("" when it lists nothing so). Why: the smallest clause run around
-    the question's words holds the head and the first items, and the items asked for are cut off."""
+    the question's words holds the head and the first items, and the items asked for are cut off. ``least``: the
+    items a sentence must list so to be a list (the data's ``[inline_lists] items``, as for "… gồm a, b, c")."""
     text = sent.text.strip().rstrip(".")
     if len(text) <= room:
         return ""
     colon = text.find(": ")
     items = [i.strip() for i in text[colon + 2:].split(";")] if colon > 0 else []
     items = [i for i in items if i]
-    if len(items) < _INLINE_ITEMS:
+    if len(items) < least:
         return ""
     head_text = text[:colon]
     head = head_text if len(head_text) <= room // 2 else _clause_around(

@@ -74,13 +74,13 @@ def test_a_sentence_too_long_to_quote_that_lists_after_a_colon_gives_its_items()
     text = ("Trung tâm giám sát, điều hành đô thị thông minh (IOC) của tỉnh được triển khai với 08 dịch vụ: giám sát "
             "an toàn thông tin; an ninh trật tự của đô thị; giám sát thông tin trên môi trường mạng; giám sát, điều "
             "hành giao thông; phản ánh hiện trường; hệ thống giám sát DVC; Dashboard tổng hợp giám sát điều hành.")
-    lead = _inline_list(_sent(text, 0), ["dich", "vu", "ioc"], room=280)
+    lead = _inline_list(_sent(text, 0), ["dich", "vu", "ioc"], room=280, least=3)
     assert lead.startswith("Trung tâm giám sát, điều hành đô thị thông minh (IOC) của tỉnh được triển khai với 08 dịch vụ: ")
     assert "phản ánh hiện trường" in lead and len(lead) <= 280  # the items past the third, as many as fit
     assert lead.endswith("; …")  # and it says more follow
     # a short sentence is quoted whole elsewhere; one that lists nothing after a colon is no list
-    assert _inline_list(_sent("Hồ sơ gồm: tờ khai; giấy tờ; ảnh.", 1), [], room=280) == ""
-    assert _inline_list(_sent("Ý kiến: " + "không có gì thêm, " * 20, 2), [], room=280) == ""
+    assert _inline_list(_sent("Hồ sơ gồm: tờ khai; giấy tờ; ảnh.", 1), [], room=280, least=3) == ""
+    assert _inline_list(_sent("Ý kiến: " + "không có gì thêm, " * 20, 2), [], room=280, least=3) == ""
 
 
 def test_room_the_list_leaves_goes_to_the_items_cut_shortest() -> None:
