@@ -108,6 +108,8 @@ class _Lexicon:
     inline_cue: re.Pattern[str] = _NEVER  # folded: "gồm", "including"
     inline_join: re.Pattern[str] = _NEVER  # folded: "và", "hoặc", "and"
     inline_items: int = 3
+    range_opens: frozenset[str] = frozenset()  # folded: "từ" of "từ ngày … đến ngày …"
+    range_joins: frozenset[str] = frozenset()  # folded: "đến", "–"
 
 
 class AnswerTyper:
@@ -455,6 +457,17 @@ class AnswerTyper:
             # a Roman numeral is written in capitals ("thế kỷ XI"); "Xi" of "Phan Xi Păng" is a name
             found = [s for s in found if not (s.text.isalpha() and set(fold(s.text)) <= set("ivxlc")
                                               and not (s.text.isupper() and s.text.isascii()))]
+        if kind == "duration":
+            # "13 tháng" of "ngày 13 tháng 3" and "3 năm" of "tháng 3 năm 2024" are parts of a date, no length
+            dates = sorted(self.spans(text, "date"), key=lambda d: d.start)
+            found = [s for s in found if not any(d.start <= s.start and s.end <= d.end
+                                                 and d.end - d.start > s.end - s.start for d in dates)]
+            # a range of dates is how long it lasted: "từ ngày 13 tháng 3 đến ngày 7 tháng 5 năm 1954"
+            for a, b in zip(dates, dates[1:], strict=False):
+                opener = f[:a.start].split()[-1:]
+                if f[a.end:b.start].strip() in self._lx.range_joins and opener and opener[0] in self._lx.range_opens:
+                    start = f[:a.start].rstrip().rfind(" ") + 1
+                    found.append(Span(kind, start, b.end, text[start:b.end]))
         if kind == "place":
             # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng")
             for sp in self._names(text, organisations=False):
@@ -711,6 +724,8 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         inline_cue=whole_words(data.get("inline_lists", {}).get("cues", []), "inline_lists.cues"),
         inline_join=whole_words(data.get("inline_lists", {}).get("joins", []), "inline_lists.joins"),
         inline_items=int(data.get("inline_lists", {}).get("items", 3)),
+        range_opens=frozenset(fold(w) for w in data.get("ranges", {}).get("opens", [])),
+        range_joins=frozenset(fold(w) for w in data.get("ranges", {}).get("joins", [])),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},

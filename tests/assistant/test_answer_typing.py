@@ -161,6 +161,20 @@ def test_a_lead_in_that_folds_to_a_number_word_does_not_hide_the_figure(typer: A
     assert not typer.has("Sau đó, người dân nhận kết quả.", "number")
 
 
+def test_a_date_holds_no_duration_and_a_range_of_dates_is_one(typer: AnswerTyper) -> None:
+    # "13 tháng" of "ngày 13 tháng 3" and "3 năm" of "tháng 3 năm 2024" are parts of dates, no lengths of time
+    assert typer.spans("Hồ sơ nộp ngày 13 tháng 3 năm 2024.", "duration") == []
+    assert [sp.text for sp in typer.spans("Ngày 13 tháng 3 năm 2024, sau 20 ngày chờ đợi.", "duration")] == [
+        "sau 20 ngày"]
+    # from one date to another is how long it lasted ("kéo dài bao lâu")
+    s = "Trận đánh diễn ra từ ngày 13 tháng 3 đến ngày 7 tháng 5 năm 1954."
+    assert [sp.text for sp in typer.spans(s, "duration")] == ["từ ngày 13 tháng 3 đến ngày 7 tháng 5 năm 1954"]
+    assert [sp.text for sp in typer.spans("Áp dụng từ 01/7/2024 đến 31/12/2024.", "duration")] == [
+        "từ 01/7/2024 đến 31/12/2024"]
+    # two dates that no "từ … đến" joins are no range
+    assert typer.spans("Ngày 01/7/2024 và ngày 31/12/2024 là hai mốc.", "duration") == []
+
+
 def test_the_frame_of_the_asking_phrase(typer: AnswerTyper) -> None:
     # an asking phrase: the word before it and the words after it
     assert typer.frame("Cơ sở dữ liệu về cư trú do cơ quan nào quản lý?", "organization")[:3] == (
