@@ -10,7 +10,7 @@ comparison, or the items of a list), so every figure and name in it is in a quot
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer_typing import FIGURE_TYPES, AnswerTyper, Span
@@ -66,16 +66,28 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
-def _matched_in(text: str, terms: Sequence[str]) -> int:
+def _matched_in(text: str, terms: Iterable[str]) -> int:
     toks = tokens(text)
     joined = f" {' '.join(toks)} "
     return sum(1 for t in terms if f" {t} " in joined)
 
 
-def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str], room: int = _MAX_LEAD) -> str:
+def _weight_in(text: str, terms: Mapping[str, float], among: Iterable[str] | None = None) -> float:
+    """The weight of the question's terms (``among`` them, if given) that ``text`` states: a clause holding the
+    rare word asked ("cầm cố") says more of the question than one holding two of its common ones ("thẻ căn
+    cước" and the "cố" of "cố ý")."""
+    joined = f" {' '.join(tokens(text))} "
+    return sum(terms.get(t, 0.0) for t in (terms if among is None else among) if f" {t} " in joined)
+
+
+def _clause_around(sent: Sentence, span: Span | None, terms: Mapping[str, float], room: int = _MAX_LEAD, *,
+                   weighed: bool = False) -> str:
     """The smallest run of clauses holding ``span`` (or the best-matching clause) and enough of the
     question's terms to be read on its own, at most ``room`` characters (less than ``_MAX_LEAD`` when
-    the lead holds two sides or two parts)."""
+    the lead holds two sides or two parts). ``weighed``: the best-matching clause is the one holding the most
+    weight of the question's terms, not the most of them: a yes/no question's rarest words are its claim ("cầm
+    cố"), where a question asking for something else is answered by a clause that may share only its common
+    words ("Đoàn công tác của Cục Cảnh sát …" for "C06 là viết tắt của cục nào", not "Cục trưởng C06 …")."""
     text = sent.text.strip()
     longest, shortest = room, min(_MIN_LEAD, room // 2)
     if span is None and len(text) <= longest:
@@ -86,7 +98,9 @@ def _clause_around(sent: Sentence, span: Span | None, terms: Sequence[str], room
     if span is not None:
         idx = next((i for i, (s, e) in enumerate(clauses) if s <= span.start < e), 0)
     else:
-        idx = max(range(len(clauses)), key=lambda i: (_matched_in(text[clauses[i][0]:clauses[i][1]], terms), -i))
+        idx = max(range(len(clauses)), key=lambda i: (
+            _weight_in(text[clauses[i][0]:clauses[i][1]], terms) if weighed
+            else _matched_in(text[clauses[i][0]:clauses[i][1]], terms), -i))
     lo = hi = idx
     want = min(2, _matched_in(text, terms))
     while lo > 0 and _matched_in(text[clauses[lo][0]:clauses[hi][1]], terms) < want:
@@ -113,8 +127,9 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _question_terms(ev: Evidence) -> list[str]:
-    return [t for t in ev.terms.weights if " " not in t]
+def _question_terms(ev: Evidence) -> dict[str, float]:
+    """The question's single-syllable terms with their weights (pairs are read through their syllables)."""
+    return {t: w for t, w in ev.terms.weights.items() if " " not in t}
 
 
 _WINDOW = 8  # syllables either side of a value that tell what it measures
@@ -258,7 +273,7 @@ def _without_tail(question: str, typer: AnswerTyper) -> str:
         if len(body) == len(question) else body
 
 
-def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence[str]) -> str:
+def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[str, float]) -> str:
     """"yes", "no", "not_yet" when the sentence settles the question; "" when it does not.
 
     The verdict compares polarity: the sentence clause that states the question's claim is negated
@@ -329,8 +344,8 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Sequence
     claim = [t for t in tokens(typer.claim_of(_as_asked(asking, own_words, folded_q))) if t in words]
     last = asking_sentence(own_words)
     asked = [t for t in tokens(last) if t in words]
-    at = max(range(len(s_clauses)), key=lambda i: (_matched_in(s_clauses[i], claim), _matched_in(s_clauses[i], asked),
-                                                   _matched_in(s_clauses[i], terms)))
+    at = max(range(len(s_clauses)), key=lambda i: (_matched_in(s_clauses[i], claim), _weight_in(s_clauses[i], terms, asked),
+                                                   _weight_in(s_clauses[i], terms)))
     clause = s_clauses[at]
     # "… không được thu thập lại dữ liệu hoặc yêu cầu tổ chức, cá nhân cung cấp lại dữ liệu …": a clause joined
     # by commas to one that forbids is forbidden too, up to the sentence's next break ("thì", "nhưng", ";")
@@ -485,7 +500,7 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
             # "Đáp: Không." says only the verdict: the fact is the sentence after it
             after = ev.next_sentence(stating)
             stating = after if after is not None and after.section == stating.section else best.sentence
-        clause = _clause_around(stating, _claimed_figure(ev, stating, typer), terms, room)
+        clause = _clause_around(stating, _claimed_figure(ev, stating, typer), terms, room, weighed=True)
         return Lead(clause, stating, "yes_no", verdict)
     if qtype == "compare" and len(chosen) >= 2:
         kind = expected or ("percent" if typer.asks(ev.info.question, "percent") else "number")
@@ -537,7 +552,7 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
     return Lead(_clause_around(best.sentence, None, terms, room), best.sentence, "statement")
 
 
-def _inline_list(sent: Sentence, terms: Sequence[str], room: int, least: int) -> str:
+def _inline_list(sent: Sentence, terms: Mapping[str, float], room: int, least: int) -> str:
     """A list question's lead from a sentence too long to quote whole that lists its items after a colon
     ("… triển khai với 08 dịch vụ: giám sát an toàn thông tin; an ninh trật tự …; phản ánh hiện trường; …"): what
     it lists, then as many of its items as fit ("" when it lists nothing so). Why: the smallest clause run around

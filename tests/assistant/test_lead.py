@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.evidence import Sentence
-from assistant.lead import grounded, inline_items
+from assistant.lead import _clause_around, grounded, inline_items
 from index.normalize import fold
 
 
@@ -91,3 +91,17 @@ def test_room_the_list_leaves_goes_to_the_items_cut_shortest() -> None:
     lead = inline_items("Các bước thực hiện", items)
     # four items share the lead; the short ones leave room for the long one, which keeps its address
     assert "số 27 đường Hùng Vương" in lead and "…" not in lead and len(lead) <= 280, lead
+
+
+def test_a_yes_no_lead_weighs_the_question_words_its_clause_holds() -> None:
+    # too long to quote whole: the first clause holds more of the question's words ("thẻ căn cước", common, and
+    # the "cố" of "cố ý", folded like the everyday "có"), the third the claim's rare word ("cầm cố")
+    text = ("7. Làm giả, sửa chữa, cố ý làm sai lệch nội dung thẻ căn cước, căn cước điện tử, giấy chứng nhận căn "
+            "cước; chiếm đoạt, sử dụng trái phép thẻ căn cước, căn cước điện tử, giấy chứng nhận căn cước của người "
+            "khác; thuê, cho thuê, cầm cố, nhận cầm cố, hủy hoại thẻ căn cước, giấy chứng nhận căn cước; sử dụng thẻ "
+            "căn cước giả, căn cước điện tử giả, giấy chứng nhận căn cước giả.")
+    terms = {"the": 0.4, "can": 0.3, "cuoc": 0.3, "co": 0.2, "cam": 4.0, "mang": 1.5, "vay": 2.0}
+    weighed = _clause_around(_sent(text, 0), None, terms, 150, weighed=True)
+    assert "cầm cố" in weighed and "cố ý" not in weighed, weighed
+    # counted, the clause with the most of the question's words comes first
+    assert "cố ý" in _clause_around(_sent(text, 0), None, terms, 150)
