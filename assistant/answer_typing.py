@@ -80,6 +80,7 @@ class _Lexicon:
     not_negations: re.Pattern[str]  # folded compounds holding a negation word ("chua thanh nien")
     negation_scopes: re.Pattern[str]
     scope_breaks: re.Pattern[str]
+    exceptions: re.Pattern[str]  # folded: "trừ trường hợp", "unless"
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
     document_years: re.Pattern[str]  # a year (its group) named as part of a law's name (folded)
@@ -379,6 +380,12 @@ class AnswerTyper:
         """Whether a clause opens an exception or a condition ("trừ trường hợp …"), which a negation before it
         does not reach."""
         return self._lx.scope_breaks.search(fold(text)) is not None
+
+    def exception_at(self, folded: str) -> int:
+        """Where an exception a rule makes opens in a folded sentence ("trừ trường hợp …", "unless …"); -1 when
+        it makes none."""
+        m = self._lx.exceptions.search(folded)
+        return m.start() if m else -1
 
     def claim_span(self, folded_clause: str) -> int:
         """Where the claim of a yes/no question starts in the clause (after its last claim opener); -1
@@ -709,6 +716,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         not_negations=whole_words(yn.get("not_negations", []), "yes_no.not_negations"),
         negation_scopes=compile_all(yn.get("negation_scopes", []), "yes_no.negation_scopes"),
         scope_breaks=compile_all(yn.get("scope_breaks", []), "yes_no.scope_breaks"),
+        exceptions=compile_all(yn.get("exceptions", []), "yes_no.exceptions"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
         document_years=compile_all([x.replace("{year}", r"(\d{4})") for x in q.get("document_years", [])],

@@ -39,6 +39,7 @@ _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 _MIN_LEAD = 150
 # a comma between two numbers lists them ("các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này"): no clause break
 _CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
+_MIN_RULE_WORDS = 3  # words a rule states before the case it excepts ("2. Trừ trường hợp …" states none)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 
 
@@ -338,14 +339,22 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
     # whole question ("nên không phải khai báo tạm vắng" answers "ở quê có bắt anh ấy khai báo tạm vắng
     # không", not the story before it)
     text = r.sentence.text
-    s_clauses = [text[a:b] for a, b in _clauses(text)] or [text]
+    spans = _clauses(text) or [(0, len(text))]
+    s_clauses = [text[a:b] for a, b in spans]
     words = set(terms)
     # the claim is read on the question as asked: the tail blanked above may hold its opener ("có phải … không")
     claim = [t for t in tokens(typer.claim_of(_as_asked(asking, own_words, folded_q))) if t in words]
     last = asking_sentence(own_words)
     asked = [t for t in tokens(last) if t in words]
-    at = max(range(len(s_clauses)), key=lambda i: (_matched_in(s_clauses[i], claim), _weight_in(s_clauses[i], terms, asked),
-                                                   _weight_in(s_clauses[i], terms)))
+    # the case a rule excepts ("Được chủ hộ … đồng ý, trừ trường hợp … vợ, chồng đã ly hôn mà vẫn được cùng sử dụng
+    # chỗ ở …"): when the question tells more of it than of the rule, the rule is read for the verdict, which the
+    # exception turns over unless the question denies the case ("chỗ làm ko đăng ký tạm trú" is no "đã đăng ký
+    # tạm trú tại nơi ở mới")
+    told = [c for sent in re.split(r"(?<=[.!?])\s+", own_words) for c in typer.clauses(sent) or [sent]]
+    excepted = _excepted_case(text, terms, typer, told or [own_words])
+    rule_clauses = [i for i, (a, _) in enumerate(spans) if excepted is not None and a < excepted[0]]
+    at = max(rule_clauses or range(len(s_clauses)), key=lambda i: (
+        _matched_in(s_clauses[i], claim), _weight_in(s_clauses[i], terms, asked), _weight_in(s_clauses[i], terms)))
     clause = s_clauses[at]
     # "… không được thu thập lại dữ liệu hoặc yêu cầu tổ chức, cá nhân cung cấp lại dữ liệu …": a clause joined
     # by commas to one that forbids is forbidden too, up to the sentence's next break ("thì", "nhưng", ";")
@@ -376,9 +385,31 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
     # phí không": the "chưa" describes who, the claim "phải đóng lệ phí" is not negated)
     start = typer.claim_span(_as_asked(q_clause, own_words, folded_q))
     q_neg = typer.negated(q_clause[start:] if start >= 0 and q_clause[start:].strip() else q_clause)
-    if s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
+    if excepted is not None and rule_clauses and excepted[1]:
+        s_neg = not s_neg  # the question's case is the one the rule excepts
+    elif s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _excepted_case(text: str, terms: Mapping[str, float], typer: AnswerTyper,
+                   q_clauses: Sequence[str]) -> tuple[int, bool] | None:
+    """(where the exception opens, whether the question's case is it) when the sentence excepts a case from its
+    rule and the question tells more of that case than of the rule; None otherwise. The case is the question's
+    unless the question's clause telling it is negated."""
+    at = typer.exception_at(fold(text))
+    if at <= 0 or len(ENUMERATED.sub("", text[:at], count=1).split()) < _MIN_RULE_WORDS:
+        return None  # "Trừ trường hợp pháp luật có quy định khác, …" excepts from all that follows, no one case
+    end = text.find(";", at)
+    exception = text[at:end if end > at else len(text)]
+    told = _weight_in(exception, terms)
+    if told <= _weight_in(text[:at], terms):
+        return None
+    # the clause of the question that tells the case: by the words of the exception the rule does not also say
+    rule = set(tokens(text[:at]))
+    own = [t for t in tokens(exception) if t in terms and t not in rule]
+    telling = max(q_clauses, key=lambda qc: _weight_in(qc, terms, own))
+    return at, not typer.negated(_without_tail(telling, typer))
 
 
 def _asking_parts(ev: Evidence, typer: AnswerTyper) -> tuple[str, str, str]:

@@ -159,7 +159,7 @@ def _verdict_on(question: str, text: str, title: str, coverage: float = 0.8) -> 
     stating ``coverage`` of the question's terms."""
     from assistant.answer_typing import load_typer
     from assistant.evidence import CorpusStats, Evidence, EvidenceFinder, ScoredSentence
-    from assistant.lead import _yes_no
+    from assistant.lead import _question_terms, _yes_no
     from assistant.query import analyze
 
     typer = load_typer()
@@ -172,7 +172,7 @@ def _verdict_on(question: str, text: str, title: str, coverage: float = 0.8) -> 
     ranked = [ScoredSentence(sentence, 1.0, coverage, matched, 0)]
     names = frozenset({"judo"})  # what the question writes capitalised
     ev = Evidence(info, terms, ranked, {"page.txt": doc}, titles={"page.txt": title}, names=names)
-    return _yes_no(ev, ranked[0], typer, tuple(terms.weights))
+    return _yes_no(ev, ranked[0], typer, _question_terms(ev))
 
 
 def test_no_verdict_from_a_sentence_that_does_not_name_what_is_asked_about() -> None:
@@ -181,6 +181,25 @@ def test_no_verdict_from_a_sentence_that_does_not_name_what_is_asked_about() -> 
     assert _verdict_on(question, 'Bộ "Đại Việt sử ký" là bộ sử đầu tiên.', "Lê Văn Hưu") == ""
     # the same claim where the article is about Judo: its title names it, and the sentence settles the question
     assert _verdict_on(question, "Đai vàng là đai đầu tiên của võ sinh.", "Judo") == "yes"
+
+
+def test_a_case_the_rule_excepts_turns_its_verdict_over() -> None:
+    rule = ("Việc tách hộ phải được chủ hộ, chủ sở hữu chỗ ở hợp pháp đồng ý, trừ trường hợp thành viên hộ gia đình "
+            "đăng ký tách hộ là vợ, chồng đã ly hôn mà vẫn được cùng sử dụng chỗ ở hợp pháp đó.")
+    # the question tells the excepted case (divorced, still sharing the home): consent is not needed, so "yes"
+    divorced = ("Chúng tôi đã ly hôn nhưng theo bản án tôi vẫn được cùng sử dụng căn nhà chung với chồng cũ. Anh ấy "
+                "là chủ hộ. Vậy tôi có tách hộ được không khi anh ấy không đồng ý?")
+    assert _verdict_on(divorced, rule, "Luật") == "yes"
+    # the rule alone, with no exception, says "no" to the same question
+    assert _verdict_on(divorced, rule.split(", trừ")[0] + ".", "Luật") == "no"
+    # an exception opening the sentence excepts from all that follows, no one case: the rule decides
+    fronted = "2. Trừ trường hợp pháp luật có quy định khác, cơ quan nhà nước không thu phí việc chia sẻ dữ liệu."
+    assert _verdict_on("Cơ quan nhà nước có thu phí khi chia sẻ dữ liệu cho nhau không?", fronted, "Luật") == "no"
+    # a question that denies the excepted case is under the rule
+    sentence = ("Người đi khỏi nơi thường trú từ 12 tháng liên tục trở lên phải khai báo tạm vắng, trừ trường hợp đã "
+                "đăng ký tạm trú tại nơi ở mới.")
+    assert _verdict_on("Tôi đi làm xa hơn 1 năm, chỗ làm ko đăng ký tạm trú, có phải khai báo tạm vắng ko?",
+                       sentence, "Luật") == "yes"
 
 
 def test_a_permission_granted_for_a_bound_the_case_meets_answers_however_the_act_is_worded() -> None:
