@@ -81,6 +81,7 @@ class _Lexicon:
     negation_scopes: re.Pattern[str]
     scope_breaks: re.Pattern[str]
     exceptions: re.Pattern[str]  # folded: "trừ trường hợp", "unless"
+    yet_tails: re.Pattern[str]  # "… chưa?" as written and folded
     contrasts: re.Pattern[str]
     asks_order: re.Pattern[str]
     document_years: re.Pattern[str]  # a year (its group) named as part of a law's name (folded)
@@ -281,6 +282,13 @@ class AnswerTyper:
         if folded == low:  # typed without diacritics
             return bool(self._lx.truth_asks_folded.search(folded))
         return bool(self._lx.truth_asks.search(low))
+
+    def asks_yet(self, question: str) -> bool:
+        """Whether a yes/no question asks whether something has happened yet ("… đã quá hạn chưa?"): its "no" is
+        "Chưa". Read as written; a question typed without marks, folded."""
+        f = fold(question)
+        rx = self._lx.yet_tails
+        return bool(rx.search(question.lower() if f != question.lower() else f))
 
     def denies_obligation(self, asking: str, sentence: str) -> bool:
         """Whether ``sentence`` says there is no obligation where ``asking`` (a yes/no question's asking clause)
@@ -717,6 +725,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         negation_scopes=compile_all(yn.get("negation_scopes", []), "yes_no.negation_scopes"),
         scope_breaks=compile_all(yn.get("scope_breaks", []), "yes_no.scope_breaks"),
         exceptions=compile_all(yn.get("exceptions", []), "yes_no.exceptions"),
+        yet_tails=compile_all(yn.get("yet_tails", []) + [fold(x) for x in yn.get("yet_tails", [])], "yes_no.yet_tails"),
         contrasts=compile_all(yn["contrasts"], "yes_no.contrasts"),
         asks_order=compile_all(q["asks_order"], "question.asks_order"),
         document_years=compile_all([x.replace("{year}", r"(\d{4})") for x in q.get("document_years", [])],

@@ -524,6 +524,8 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
         opening = _answer_opening(ev, best.sentence) if same_way else None
         said = _bare_verdict(ev, opening, typer) if opening is not None else ""
         verdict = said or _yes_no(ev, best, typer, terms)
+        if verdict == "no" and typer.asks_yet(ev.info.question):
+            verdict = "not_yet"  # "đã bắt buộc phải làm thẻ chưa?" is answered "Chưa", not "Không"
         if verdict in ("yes", "no") and typer.asks_truth(ev.info.question):
             verdict = "right" if verdict == "yes" else "wrong"
         stating = opening if said and opening is not None else best.sentence

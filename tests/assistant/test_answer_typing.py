@@ -430,3 +430,12 @@ def test_spans_are_memoised_without_sharing_the_list_a_caller_gets(typer: Answer
     first.clear()  # a caller that edits its list leaves the memo as it was
     assert [s.text for s in typer.spans(text, "money")] == ["25.000 đồng"]
     assert typer.expected("Lệ phí là bao nhiêu tiền?") == typer.expected("Lệ phí là bao nhiêu tiền?") == "money"
+
+
+def test_a_question_asking_whether_yet_is_answered_not_yet(typer: AnswerTyper) -> None:
+    # "… đã … chưa?" asks whether something has happened yet: its "no" is "Chưa"
+    assert typer.asks_yet("Con tôi năm nay 10 tuổi, đã bắt buộc phải đi làm thẻ căn cước chưa?")
+    assert typer.asks_yet("cong an da qua han giai quyet chua a")  # typed without marks: read folded
+    # "chùa" (a pagoda) is no "chưa" where the question writes its marks; "… không?" asks no "yet"
+    assert not typer.asks_yet("Tôi muốn đi chùa?")
+    assert not typer.asks_yet("Tôi có phải đổi thẻ căn cước không?")
