@@ -38,7 +38,7 @@ _MAX_LEAD = 280  # characters: the contract's "at most ~300"
 # longer minimums kept rising but make the "short sentence" a paragraph.
 _MIN_LEAD = 150
 # a comma between two numbers lists them ("các khoản 1, 2, 3, 4, 5, 6 và 7 Điều này"): no clause break
-_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+|\s*\(\s*|\s*\)\s*")
+_CLAUSE_BREAK = re.compile(r"\s*[;:]\s+|(?<!\d),\s+|,\s+(?!\d)|\s+[-–]\s+")
 _MIN_RULE_WORDS = 3  # words a rule states before the case it excepts ("2. Trừ trường hợp …" states none)
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
 
@@ -60,7 +60,11 @@ class Lead:
 def _clauses(text: str) -> list[tuple[int, int]]:
     cuts = [0]
     for m in _CLAUSE_BREAK.finditer(text):
-        # a comma inside a number ("98,81") is not a clause break: the regex needs ", " with a space
+        # a comma inside a number ("98,81") is not a clause break: the regex needs ", " with a space; nor is one
+        # inside brackets, which belong to the clause they stand in ("… Quân đội (Viettel) công bố", "chữ ký số
+        # (CKS) chuyên dùng", "Cục Cảnh sát … (C06, Bộ CA)")
+        if text.count("(", 0, m.start()) > text.count(")", 0, m.start()):
+            continue
         cuts.extend([m.start(), m.end()])
     cuts.append(len(text))
     spans = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)]

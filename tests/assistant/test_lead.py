@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.evidence import Sentence
-from assistant.lead import _clause_around, grounded, inline_items
+from assistant.lead import _clause_around, _clauses, grounded, inline_items
 from index.normalize import fold
 
 
@@ -105,3 +105,12 @@ def test_a_yes_no_lead_weighs_the_question_words_its_clause_holds() -> None:
     assert "cầm cố" in weighed and "cố ý" not in weighed, weighed
     # counted, the clause with the most of the question's words comes first
     assert "cố ý" in _clause_around(_sent(text, 0), None, terms, 150)
+
+
+def test_brackets_belong_to_the_clause_they_stand_in() -> None:
+    # "(Viettel)" and "(C06, Bộ CA)" are no clause breaks, nor is a comma inside them: the clause goes on after
+    text = ("Tuyến cáp do Tập đoàn Công nghiệp Viễn thông Quân đội (Viettel) công bố, đoàn của Cục Cảnh sát quản lý "
+            "hành chính (C06, Bộ CA) làm việc với tỉnh.")
+    pieces = [text[a:b] for a, b in _clauses(text)]
+    assert pieces == ["Tuyến cáp do Tập đoàn Công nghiệp Viễn thông Quân đội (Viettel) công bố",
+                      "đoàn của Cục Cảnh sát quản lý hành chính (C06, Bộ CA) làm việc với tỉnh."], pieces
