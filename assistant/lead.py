@@ -25,7 +25,7 @@ from assistant.lists import (
     section_items,
 )
 from assistant.query import blank_context
-from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs
+from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs, defined_term, defines
 from assistant.table_rows import row_as_prose
 from index.normalize import fold
 
@@ -579,6 +579,10 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
         if section is not None:
             head, items = section
             return Lead(_clause_around(head, None, terms, room // 2), head, "list", items=tuple(items), room=room)
+    term = defined_term(ev.info, typer.term_nouns) if not expected and not wants_list else ""
+    if term and defines(best.sentence.folded, term):
+        # what the term is: the whole definition, not the clause that repeats the question's words
+        return Lead(_definition(best.sentence, room), best.sentence, "statement")
     if expected:
         found = _best_span(ev, typer, chosen[:4], expected, echoes=False)
         if found is not None:
@@ -685,6 +689,15 @@ def _lower_ok(gist: str) -> bool:
     """Whether the gist's first letter may be lowered inside a sentence: not a name or acronym."""
     first = gist.split(" ", 1)[0]
     return len(first) > 1 and first[1:].islower() and not re.match(r"[A-ZĐ][a-zà-ỹđ]*\s+[A-ZĐ]", gist)
+
+
+def _definition(sent: Sentence, room: int) -> str:
+    """A defining sentence as a lead: its asides in brackets dropped when it is too long ("(sau đây gọi là …)"),
+    cut at a word to ``room``."""
+    text = ENUMERATED.sub("", sent.text.strip(), count=1).rstrip(" .;:")
+    if len(text) > room:
+        text = re.sub(r"\s*\([^()]*\)", "", text)
+    return _fit(text, room)
 
 
 def _fit(text: str, room: int) -> str:

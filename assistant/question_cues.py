@@ -45,6 +45,10 @@ def names_person(text: str) -> bool:
 _DEFINE_VI = re.compile(r"^(?:theo [^,;:?]{1,80}, )?(?:(?:cho (?:(?:em|e|toi|minh|chau|con) )?)?(?:hoi|xin hoi)\s+)?"
                         r"(?:cai\s+)?"
                         r"([^,;:?]+?)\s+(?:(?:co )?nghia )?la (?:cai )?gi(?:\s+(?:vay|va|a|the|nhi|nhe|ha|day))*\s*(?:[?.!]*$|[,;])")
+# "Thế nào là X?", "Định nghĩa X": a definition asked outright, so a long term is still a term
+_DEFINE_VI_ASKED = re.compile(r"^(?:the nao (?:duoc goi |duoc hieu )?la|dinh nghia(?: ve)?)\s+([^,;:?]+?)\s*[?.!]*$")
+_ASKED_TERM = 4  # syllables: a longer subject of "… là gì" asks for content ("mục tiêu của kế hoạch là gì")
+_OUTRIGHT_TERM = 12  # ... of "Thế nào là …"
 _DEFINE_EN = re.compile(r"^what(?:'s| is| are) (?:an? |the )?([^,;:?]+?)\s*\??$|^what does ([^,;:?]+?) mean\s*\??$")
 # a phrase a question quotes ("ông Năm", 'Tên "Hoàn Kiếm"'): a name or a term, its words taken together
 QUOTED = re.compile(r'["“«]([^"“”«»]{1,80})["”»]')
@@ -57,6 +61,7 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     Only a short term counts: "mục tiêu của kế hoạch là gì" asks for content, not a definition."""
     f = fold(info.question).strip()
     m = _DEFINE_VI.match(f) if info.language == "vi" else _DEFINE_EN.match(f)
+    outright = m is None and info.language == "vi" and (m := _DEFINE_VI_ASKED.match(f)) is not None
     if not m:
         return ""
     toks = tokens(m.group(1) or m.group(2) or "")
@@ -75,7 +80,7 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
         if written.startswith(noun + " ") and len(toks) > len(noun.split()):
             toks = toks[len(noun.split()):]
             break
-    if not toks or len(toks) > 4 or any(fold(p) in f for p in info.places):
+    if not toks or len(toks) > (_OUTRIGHT_TERM if outright else _ASKED_TERM) or any(fold(p) in f for p in info.places):
         return ""  # a long subject asks for content; "thị xã La Gi" is a place, not "là gì"
     return " ".join(toks)
 

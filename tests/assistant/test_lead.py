@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.evidence import Sentence
-from assistant.lead import _clause_around, _clauses, grounded, inline_items
+from assistant.lead import _clause_around, _clauses, _definition, grounded, inline_items
 from index.normalize import fold
 
 
@@ -114,3 +114,16 @@ def test_brackets_belong_to_the_clause_they_stand_in() -> None:
     pieces = [text[a:b] for a, b in _clauses(text)]
     assert pieces == ["Tuyến cáp do Tập đoàn Công nghiệp Viễn thông Quân đội (Viettel) công bố",
                       "đoàn của Cục Cảnh sát quản lý hành chính (C06, Bộ CA) làm việc với tỉnh."], pieces
+
+
+def test_a_definition_lead_is_the_whole_definition_without_its_asides() -> None:
+    text = ("4. Người gốc Việt Nam chưa xác định được quốc tịch đang sinh sống tại Việt Nam (sau đây gọi là người gốc "
+            "Việt Nam chưa xác định được quốc tịch) là người đang sinh sống tại Việt Nam, không có giấy tờ chứng minh "
+            "có quốc tịch Việt Nam nhưng có cùng dòng máu về trực hệ với người đã từng có quốc tịch Việt Nam.")
+    lead = _definition(_sent(text, 0), 280)
+    # too long with its aside: the aside goes, the definition after "là" stays, as much as fits
+    assert lead.startswith("Người gốc Việt Nam chưa xác định được quốc tịch đang sinh sống tại Việt Nam là người")
+    assert "sau đây gọi là" not in lead and "cùng dòng máu về trực hệ" in lead and len(lead) <= 280, lead
+    # short enough: the sentence as written, its acronym kept
+    assert _definition(_sent("Chỉ số chuyển đổi số (DTI) là thước đo mức độ chuyển đổi số.", 0), 280) == (
+        "Chỉ số chuyển đổi số (DTI) là thước đo mức độ chuyển đổi số")

@@ -51,6 +51,10 @@ def test_sentences_that_only_mention_the_term(sentence: str, term: str) -> None:
     # a name in parentheses is another name of the term, not part of it
     ("Căn cước điện tử (CCĐT) là gì?", "can cuoc dien tu"),
     ("Sách nôi (incunabula) là gì?", "sach noi"),
+    # a definition asked outright: a long term is still a term
+    ("Thế nào là người gốc Việt Nam chưa xác định được quốc tịch?", "nguoi goc viet nam chua xac dinh duoc quoc tich"),
+    ("Định nghĩa chữ ký số?", "chu ky so"),
+    ("Thế nào là hồ sơ đầy đủ, hợp lệ?", ""),  # a comma: no one term
 ])
 def test_the_term_a_definition_question_asks_about(question: str, term: str) -> None:
     from assistant.answer_typing import load_typer
