@@ -95,6 +95,7 @@ class _Lexicon:
     term_nouns: tuple[str, ...]
     verdict_words: dict[str, dict[str, str]]
     organization_heads: frozenset[str] = frozenset()
+    offices: tuple[str, ...] = ()  # folded, longest first: "pho chu tich" before "chu tich"
     cues_as_written: tuple[str, ...] = ()  # question cues whose folded form is also other words
     negations_as_written: tuple[str, ...] = ()  # negation words as written ("không": "khổng lồ" is none)
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
@@ -491,6 +492,14 @@ class AnswerTyper:
                     found.append(Span("place", sp.start, sp.end, sp.text))
         return found
 
+    def asked_office(self, question: str) -> str:
+        """The office a "who holds it" question names ("Phó Chủ tịch UBND tỉnh Bình Định nào …" -> "pho chu tich"),
+        folded; "" when it names none or asks no name."""
+        if self.expected(question) != "name":
+            return ""
+        f = f" {' '.join(_WORD.findall(fold(question)))} "
+        return next((o for o in self._lx.offices if f" {o} " in f), "")
+
     def is_not_a_name(self, word: str) -> bool:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
         return word in self._lx.not_names
@@ -747,6 +756,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
+        offices=tuple(sorted({fold(o) for o in data["names"].get("offices", [])}, key=len, reverse=True)),
         cues_as_written=tuple(normalize_text(c).lower() for c in q.get("cues_as_written", [])),
         negations_as_written=tuple(normalize_text(c).lower() for c in yn.get("negations_as_written", [])),
         claim_openers=tuple(fold(c) for c in yn.get("claim_openers", [])),

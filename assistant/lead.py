@@ -199,6 +199,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     # "Nobel Vật lý", so "Nobel Vật" is no person it asks for
     rendered = set(tokens(ev.info.expansion)) | set(q_words.split()) if ev.info.language == "en" else set()
     frame = typer.frame(question, kind)
+    office = typer.asked_office(question) if kind == "name" else ""
     best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
@@ -222,7 +223,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         implied = [(a, b) for a, b, words in typer.implied_values(r.sentence.folded)
                    if any(t in words for t in ev.terms.weights)]
         for sp, d in zip(spans, demoted, strict=True):
-            answers = any(sp.start < b and a < sp.end for a, b in implied)
+            answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office)
             key = (-int(d), int(answers), typer.in_frame(r.sentence.text, sp, frame),
                    support.get(id(sp), 0.0) - 0.05 * rank)
             if best is None or key > best[0]:
@@ -230,6 +231,17 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     # only what the question itself says ("Nơi cư trú … ở đâu?" and "… có nơi cư trú khác"): no value is stated,
     # and the lead is the clause that matches the question best, not one anchored on its own words
     return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
+
+
+def _titled(text: str, span: Span, office: str) -> bool:
+    """Whether the name at ``span`` is written beside the asked office: "Lâm Hải Giang, Phó Chủ tịch UBND tỉnh",
+    "Phó Chủ tịch UBND tỉnh Lâm Hải Giang", "vua Lý Thái Tổ"."""
+    if not office:
+        return False
+    n = len(office.split())
+    after = " ".join(tokens(text[span.end:])[:n])
+    before = " ".join(tokens(text[:span.start])[-(n + _OFFICE_REACH):])
+    return after == office or f" {office} " in f" {before} "
 
 
 def _bare_verdict(ev: Evidence, sent: Sentence, typer: AnswerTyper) -> str:
@@ -255,6 +267,7 @@ _ANSWER_REACH = 6
 # an answer's opening this short says only its verdict ("Đáp: Không."); "Không bắt buộc." already says what is not
 # required, so it is quoted as the lead, with the best sentence among the quotes after it
 _BARE_WORDS = 2
+_OFFICE_REACH = 4  # words between an office and the name after it ("Phó Chủ tịch UBND tỉnh Lâm Hải Giang")
 # the share of the asking clause a sentence must state to give a yes/no verdict (below it: "Tài liệu nêu: …"). Swept
 # on the fitting sets' 100 yes/no questions (right / wrong / none): .30 73/20/7, .40 71/18/11, .45 70/16/14,
 # .50 64/14/22, .60 55/12/33; a wrong verdict costs more than none, and .45 scores best at any cost from 1 to 2

@@ -439,3 +439,14 @@ def test_a_question_asking_whether_yet_is_answered_not_yet(typer: AnswerTyper) -
     # "chùa" (a pagoda) is no "chưa" where the question writes its marks; "… không?" asks no "yet"
     assert not typer.asks_yet("Tôi muốn đi chùa?")
     assert not typer.asks_yet("Tôi có phải đổi thẻ căn cước không?")
+
+
+def test_an_office_asked_by_which_asks_for_the_name_holding_it(typer: AnswerTyper) -> None:
+    # "<office> <its organisation or place> nào": the person holding it, named beside the office in a sentence
+    question = "Phó Chủ tịch UBND tỉnh Bình Định nào đã làm việc với đoàn công tác?"
+    assert typer.expected(question) == "name"
+    assert typer.asked_office(question) == "pho chu tich"
+    assert typer.asked_office("Vua nào dời đô về Thăng Long?") == "vua"
+    # "nào" of another asking phrase ("hôm nào") or of what the office did ("nội dung nào") asks no name
+    assert typer.expected("Chủ tịch phường tiếp dân vào hôm nào trong tuần?") != "name"
+    assert typer.asked_office("Chủ tịch UBND tỉnh đã chỉ đạo những nội dung nào?") == ""

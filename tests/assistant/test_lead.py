@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from assistant.answer_typing import Span
 from assistant.evidence import Sentence
-from assistant.lead import _clause_around, _clauses, _definition, grounded, inline_items
+from assistant.lead import _clause_around, _clauses, _definition, _titled, grounded, inline_items
 from index.normalize import fold
 
 
@@ -127,3 +128,13 @@ def test_a_definition_lead_is_the_whole_definition_without_its_asides() -> None:
     # short enough: the sentence as written, its acronym kept
     assert _definition(_sent("Chỉ số chuyển đổi số (DTI) là thước đo mức độ chuyển đổi số.", 0), 280) == (
         "Chỉ số chuyển đổi số (DTI) là thước đo mức độ chuyển đổi số")
+
+
+def test_a_name_beside_the_asked_office_is_titled() -> None:
+    text = "Đoàn của đại tá Vũ Văn Tấn làm việc với đồng chí Lâm Hải Giang, Phó Chủ tịch UBND tỉnh."
+    def span(name: str) -> Span:
+        return Span("name", text.index(name), text.index(name) + len(name), name)
+    assert _titled(text, span("Lâm Hải Giang"), "pho chu tich")  # the office right after the name
+    assert not _titled(text, span("Vũ Văn Tấn"), "pho chu tich")
+    before = "Phó Chủ tịch UBND tỉnh Lâm Hải Giang chủ trì."
+    assert _titled(before, Span("name", 23, 36, "Lâm Hải Giang"), "pho chu tich")  # ... or a few words before it
