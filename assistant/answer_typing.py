@@ -500,6 +500,14 @@ class AnswerTyper:
         f = f" {' '.join(_WORD.findall(fold(question)))} "
         return next((o for o in self._lx.offices if f" {o} " in f), "")
 
+    def asked_head(self, question: str) -> str:
+        """The head of a proper organisation name an "organization" question asks by ("Bộ nào có trách nhiệm …" ->
+        "bo"), folded; "" when it asks by none, or by a common noun ("cơ quan nào": the question's own subject often
+        opens with it, "Cơ quan đăng ký cư trú là cơ quan …")."""
+        f = " ".join(_WORD.findall(fold(question)))
+        heads = sorted({fold(h).lower() for h in self._lx.organization_heads if h[:1].isupper()}, key=len, reverse=True)
+        return next((h for h in heads if re.search(rf"(?:^| ){re.escape(h)} nao\b", f)), "")
+
     def is_not_a_name(self, word: str) -> bool:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
         return word in self._lx.not_names

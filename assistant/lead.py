@@ -200,6 +200,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     rendered = set(tokens(ev.info.expansion)) | set(q_words.split()) if ev.info.language == "en" else set()
     frame = typer.frame(question, kind)
     office = typer.asked_office(question) if kind == "name" else ""
+    head = typer.asked_head(question) if kind == "organization" else ""
     best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
@@ -223,7 +224,8 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         implied = [(a, b) for a, b, words in typer.implied_values(r.sentence.folded)
                    if any(t in words for t in ev.terms.weights)]
         for sp, d in zip(spans, demoted, strict=True):
-            answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office)
+            answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office) \
+                or _headed(sp, head)
             key = (-int(d), int(answers), typer.in_frame(r.sentence.text, sp, frame),
                    support.get(id(sp), 0.0) - 0.05 * rank)
             if best is None or key > best[0]:
@@ -231,6 +233,14 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     # only what the question itself says ("Nơi cư trú … ở đâu?" and "… có nơi cư trú khác"): no value is stated,
     # and the lead is the clause that matches the question best, not one anchored on its own words
     return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
+
+
+def _headed(span: Span, head: str) -> bool:
+    """Whether an organisation's name opens with the head the question asks by, and names more than it: "Bộ Tư
+    pháp" for "Bộ nào …", not the "Bộ" of "cấp Bộ"."""
+    words = tokens(span.text)
+    n = len(head.split())
+    return bool(head) and len(words) > n and " ".join(words[:n]) == head
 
 
 def _titled(text: str, span: Span, office: str) -> bool:

@@ -450,3 +450,10 @@ def test_an_office_asked_by_which_asks_for_the_name_holding_it(typer: AnswerType
     # "nào" of another asking phrase ("hôm nào") or of what the office did ("nội dung nào") asks no name
     assert typer.expected("Chủ tịch phường tiếp dân vào hôm nào trong tuần?") != "name"
     assert typer.asked_office("Chủ tịch UBND tỉnh đã chỉ đạo những nội dung nào?") == ""
+
+
+def test_the_organisation_head_a_question_asks_by(typer: AnswerTyper) -> None:
+    assert typer.asked_head("Bộ nào có trách nhiệm cung cấp thông tin hộ tịch?") == "bo"
+    # a common noun is no head of a name: the question's own subject often opens with it
+    assert typer.asked_head("Cơ quan nào cấp thẻ căn cước?") == ""
+    assert typer.asked_head("Tài khoản giao dịch điện tử do ai cấp?") == ""

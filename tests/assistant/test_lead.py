@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer_typing import Span
 from assistant.evidence import Sentence
-from assistant.lead import _clause_around, _clauses, _definition, _titled, grounded, inline_items
+from assistant.lead import _clause_around, _clauses, _definition, _headed, _titled, grounded, inline_items
 from index.normalize import fold
 
 
@@ -138,3 +138,11 @@ def test_a_name_beside_the_asked_office_is_titled() -> None:
     assert not _titled(text, span("Vũ Văn Tấn"), "pho chu tich")
     before = "Phó Chủ tịch UBND tỉnh Lâm Hải Giang chủ trì."
     assert _titled(before, Span("name", 23, 36, "Lâm Hải Giang"), "pho chu tich")  # ... or a few words before it
+
+
+def test_an_organisation_opening_with_the_asked_head_answers_which() -> None:
+    # "Bộ nào …": "Bộ Tư pháp", not the bare "Bộ" of "cấp Bộ", nor an organisation of another head
+    assert _headed(Span("organization", 0, 10, "Bộ Tư pháp"), "bo")
+    assert not _headed(Span("organization", 0, 2, "Bộ"), "bo")
+    assert not _headed(Span("organization", 0, 24, "cơ quan quản lý căn cước"), "bo")
+    assert _headed(Span("organization", 0, 24, "cơ quan quản lý căn cước"), "co quan")
