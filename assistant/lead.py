@@ -25,7 +25,14 @@ from assistant.lists import (
     section_items,
 )
 from assistant.query import blank_context
-from assistant.question_cues import asking_sentence, asks_for_list, capitalised_runs, defined_term, defines
+from assistant.question_cues import (
+    asking_sentence,
+    asks_for_list,
+    capitalised_runs,
+    defined_term,
+    defines,
+    question_sentences,
+)
 from assistant.table_rows import row_as_prose
 from index.normalize import fold
 
@@ -71,18 +78,21 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
+def _stated_in(text: str, terms: Iterable[str]) -> list[str]:
+    """The terms (folded syllables) ``text`` states, each as often as ``terms`` lists it."""
+    joined = f" {' '.join(tokens(text))} "
+    return [t for t in terms if f" {t} " in joined]
+
+
 def _matched_in(text: str, terms: Iterable[str]) -> int:
-    toks = tokens(text)
-    joined = f" {' '.join(toks)} "
-    return sum(1 for t in terms if f" {t} " in joined)
+    return len(_stated_in(text, terms))
 
 
 def _weight_in(text: str, terms: Mapping[str, float], among: Iterable[str] | None = None) -> float:
     """The weight of the question's terms (``among`` them, if given) that ``text`` states: a clause holding the
     rare word asked ("cầm cố") says more of the question than one holding two of its common ones ("thẻ căn
     cước" and the "cố" of "cố ý")."""
-    joined = f" {' '.join(tokens(text))} "
-    return sum(terms.get(t, 0.0) for t in (terms if among is None else among) if f" {t} " in joined)
+    return sum(terms.get(t, 0.0) for t in _stated_in(text, terms if among is None else among))
 
 
 def _clause_around(sent: Sentence, span: Span | None, terms: Mapping[str, float], room: int = _MAX_LEAD, *,
@@ -381,7 +391,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
     # chỗ ở …"): when the question tells more of it than of the rule, the rule is read for the verdict, which the
     # exception turns over unless the question denies the case ("chỗ làm ko đăng ký tạm trú" is no "đã đăng ký
     # tạm trú tại nơi ở mới")
-    told = [c for sent in re.split(r"(?<=[.!?])\s+", own_words) for c in typer.clauses(sent) or [sent]]
+    told = [c for sent in question_sentences(own_words) for c in typer.clauses(sent) or [sent]]
     excepted = _excepted_case(text, terms, typer, told or [own_words])
     rule_clauses = [i for i, (a, _) in enumerate(spans) if excepted is not None and a < excepted[0]]
     at = max(rule_clauses or range(len(s_clauses)), key=lambda i: (

@@ -24,10 +24,15 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def question_sentences(question: str) -> list[str]:
+    """The question's sentences: a citizen often tells a story before asking ("Chồng tôi … đã có tạm trú ở đó. Ở
+    quê có bắt anh ấy khai báo tạm vắng không?")."""
+    return [x for x in re.split(r"[.!?]+\s", question.strip()) if x.strip()]
+
+
 def asking_sentence(question: str) -> str:
-    """The question's last sentence: the one that asks, after any story the citizen tells first ("Chồng
-    tôi … đã có tạm trú ở đó. Ở quê có bắt anh ấy khai báo tạm vắng không?")."""
-    sentences = [x for x in re.split(r"[.!?]+\s", question.strip()) if x.strip()]
+    """The question's last sentence: the one that asks, after any story the citizen tells first."""
+    sentences = question_sentences(question)
     return sentences[-1] if sentences else question
 
 
