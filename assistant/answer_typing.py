@@ -504,9 +504,11 @@ class AnswerTyper:
         """The head of a proper organisation name an "organization" question asks by ("Bộ nào có trách nhiệm …" ->
         "bo"), folded; "" when it asks by none, or by a common noun ("cơ quan nào": the question's own subject often
         opens with it, "Cơ quan đăng ký cư trú là cơ quan …")."""
-        f = " ".join(_WORD.findall(fold(question)))
+        f = fold(question)
         heads = sorted({fold(h).lower() for h in self._lx.organization_heads if h[:1].isupper()}, key=len, reverse=True)
-        return next((h for h in heads if re.search(rf"(?:^| ){re.escape(h)} nao\b", f)), "")
+        # the head is the words right before a question word ("Bộ nào")
+        before = [" ".join(_WORD.findall(f[:a])[-2:]) for a, _ in self._wh(question)]
+        return next((h for h in heads for b in before if b == h or b.endswith(" " + h)), "")
 
     def is_not_a_name(self, word: str) -> bool:
         """Whether a capitalised word opens a title or a common noun rather than a name ("Theo", "Sổ", "Thẻ")."""
