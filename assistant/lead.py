@@ -32,6 +32,7 @@ from assistant.question_cues import (
     defined_term,
     defines,
     question_sentences,
+    without_asides,
 )
 from assistant.table_rows import row_as_prose
 from index.normalize import fold
@@ -443,8 +444,7 @@ def _excepted_case(text: str, terms: Mapping[str, float], typer: AnswerTyper,
         return None  # "Trừ trường hợp pháp luật có quy định khác, …" excepts from all that follows, no one case
     end = text.find(";", at)
     exception = text[at:end if end > at else len(text)]
-    told = _weight_in(exception, terms)
-    if told <= _weight_in(text[:at], terms):
+    if _weight_in(exception, terms) <= _weight_in(text[:at], terms):
         return None
     # the clause of the question that tells the case: by the words of the exception the rule does not also say
     rule = set(tokens(text[:at]))
@@ -729,7 +729,7 @@ def _definition(sent: Sentence, room: int) -> str:
     cut at a word to ``room``."""
     text = ENUMERATED.sub("", sent.text.strip(), count=1).rstrip(" .;:")
     if len(text) > room:
-        text = re.sub(r"\s*\([^()]*\)", "", text)
+        text = without_asides(text)
     return _fit(text, room)
 
 

@@ -30,6 +30,15 @@ def question_sentences(question: str) -> list[str]:
     return [x for x in re.split(r"[.!?]+\s", question.strip()) if x.strip()]
 
 
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+
+
+def without_asides(text: str) -> str:
+    """``text`` without its bracketed asides: another name of a term ("Sách nôi (incunabula)"), a definition's
+    "(sau đây gọi là …)"."""
+    return _ASIDE.sub("", text)
+
+
 def asking_sentence(question: str) -> str:
     """The question's last sentence: the one that asks, after any story the citizen tells first."""
     sentences = question_sentences(question)
@@ -74,7 +83,7 @@ def defined_term(info: QueryInfo, term_nouns: Sequence[str] = ()) -> str:
     lead = len(info.question) - len(info.question.lstrip())
     written = info.question[lead + m.start(g):lead + m.end(g)].lower()  # fold keeps offsets
     # a name given in parentheses is another name of the term, not part of it ("Sách nôi (incunabula)")
-    aside = re.sub(r"\s*\([^()]*\)", "", written).strip()
+    aside = without_asides(written).strip()
     if aside and aside != written:
         written, toks = aside, tokens(aside)
     # a term the question quotes is the term, whatever word announces it ('Tên "Hoàn Kiếm" có nghĩa là gì?')
