@@ -360,6 +360,15 @@ def test_a_life_span_states_the_years_of_birth_and_death(typer: AnswerTyper) -> 
     assert not typer.implied_words(fold("Chỉ tiêu giai đoạn 2021 – 2025"))
 
 
+def test_a_processing_time_states_when_the_result_comes(typer: AnswerTyper) -> None:
+    # "trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ": the time to settle the papers answers "bao lâu
+    # có kết quả"; a validity counted from the day of issue ("06 tháng kể từ ngày cấp") does not
+    text = fold("Trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ, cơ quan thẩm định.")
+    [(at, end, words)] = typer.implied_values(text)
+    assert text[at:end] == "07 ngay lam viec" and {"ket qua", "giai quyet"} <= words
+    assert not typer.implied_words(fold("Giấy có giá trị 06 tháng kể từ ngày cấp."))
+
+
 def test_a_value_of_the_question_falls_in_the_range_a_sentence_states(typer: AnswerTyper) -> None:
     eight, three = typer.cases("Bé nhà tôi mới 8 tuổi thì làm thế nào?"), typer.cases("Con tôi 3 tuổi")
     under_14 = fold("Hộ chiếu cấp cho người chưa đủ 14 tuổi có thời hạn 05 năm.")

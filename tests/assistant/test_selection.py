@@ -42,6 +42,18 @@ def test_a_value_that_only_repeats_the_question_does_not_anchor_the_lead(pipelin
     assert "nơi đơn vị của người đó đóng quân" in ans.answer.split("[", 1)[0], ans.answer
 
 
+@pytest.mark.parametrize(("question", "days"), [
+    ("Đăng ký tạm trú nộp hồ sơ rồi thì bao lâu có kết quả?", "03 ngày làm việc"),  # Điều 28, khoản 3
+    ("Nộp hồ sơ tách hộ xong thì bao lâu có kết quả?", "05 ngày làm việc"),  # Điều 25, khoản 3
+])
+def test_when_the_result_comes_is_the_processing_time(pipeline: Any, question: str, days: str) -> None:
+    # the citizen's "bao lâu có kết quả" is the law's "trong thời hạn … kể từ ngày nhận được hồ sơ", not another
+    # time limit of the same article ("15 ngày trước ngày kết thúc thời hạn tạm trú")
+    ans = pipeline.ask(question)
+    assert not ans.refused
+    assert days in ans.answer.split("[", 1)[0], ans.answer
+
+
 def test_a_list_question_is_answered_by_the_whole_list(pipeline: Any) -> None:
     # Luật Cư trú, Điều 9 "Nghĩa vụ của công dân về cư trú": three clauses under the article's heading; the
     # clause that matches best is one of them, the answer is all of them, listed under the lead
