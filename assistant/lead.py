@@ -213,6 +213,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     office = typer.asked_office(question) if kind == "name" else ""
     head = typer.asked_head(question) if kind == "organization" else ""
     best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
+    candidates: list[tuple[tuple[int, int, int, float], ScoredSentence, Span]] = []
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
         spans = [sp for sp in typer.spans(r.sentence.text, kind)
@@ -239,11 +240,47 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
                 or _headed(sp, head)
             key = (-int(d), int(answers), typer.in_frame(r.sentence.text, sp, frame),
                    support.get(id(sp), 0.0) - 0.05 * rank)
+            candidates.append((key, r, sp))
             if best is None or key > best[0]:
                 best = (key, r, sp)
+    if best is not None:
+        best = _case_row(ev, best, candidates)
     # only what the question itself says ("Nơi cư trú … ở đâu?" and "… có nơi cư trú khác"): no value is stated,
     # and the lead is the clause that matches the question best, not one anchored on its own words
     return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
+
+
+def _case_row(ev: Evidence, best: tuple[tuple[int, int, int, float], ScoredSentence, Span],
+              candidates: Sequence[tuple[tuple[int, int, int, float], ScoredSentence, Span]]
+              ) -> tuple[tuple[int, int, int, float], ScoredSentence, Span]:
+    """The row of a section that names the question's own case. A section lists one value per case: "- Lệ phí
+    cấp Phiếu lý lịch tư pháp: 200.000 đồng" then "- Sinh viên, người có công …: 100.000 đồng". The first row
+    repeats only what the page and its heading are about, so it matches most of the question; "Sinh viên đi xin
+    lý lịch tư pháp thì lệ phí bao nhiêu?" is answered by the row that names the student. A row that names a
+    case of its own (a word of the question beyond the topic) keeps its value."""
+    _, r, sp = best
+    rows = [c for c in candidates if c[0][0] == best[0][0] and c[1].sentence.source == r.sentence.source
+            and c[1].sentence.section == r.sentence.section >= 0 and c[2].text != sp.text]
+    if not rows:
+        return best
+    # a heading's words count as a sentence's context only where the sentence does not write them itself
+    topic = _topic_terms(ev, [r.sentence, *(c[1].sentence for c in rows)])
+    if _own_terms(ev, r.sentence) - topic:
+        return best
+    cases = [(sum(ev.terms.weights[t] for t in case), c) for c in rows
+             if (case := _own_terms(ev, c[1].sentence) - topic)]
+    return max(cases, key=lambda x: x[0])[1] if cases else best
+
+
+def _own_terms(ev: Evidence, sent: Sentence) -> set[str]:
+    """The question's terms a sentence writes itself (not through its heading)."""
+    return {t for t in ev.terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)}
+
+
+def _topic_terms(ev: Evidence, rows: Sequence[Sentence]) -> set[str]:
+    """The question's terms the rows' page title or section heading state: what every row under it is about."""
+    title = f" {' '.join(tokens(ev.titles.get(rows[0].source, '')))} "
+    return {t for t in ev.terms.weights if any(t in s.context for s in rows) or f" {t} " in title}
 
 
 def _headed(span: Span, head: str) -> bool:

@@ -148,3 +148,33 @@ def test_a_yes_no_answer_quotes_the_conditions_its_sentence_announces(pipeline: 
     assert "Luật Giao dịch điện tử, Điều 14, khoản 3, điểm a" in labels, labels
     assert "Luật Giao dịch điện tử, Điều 14, khoản 3, điểm b" in labels, labels
     assert "ngay khi nhận ra lỗi" in ans.answer, ans.answer
+
+
+FEES = """# Hướng dẫn cấp phiếu lý lịch tư pháp cho cá nhân
+
+## 1. Nơi nộp hồ sơ
+
+Công dân nộp hồ sơ tại Sở Tư pháp nơi thường trú.
+
+## 2. Lệ phí
+
+- Lệ phí cấp Phiếu lý lịch tư pháp: 200.000 đồng/lần/người.
+- Sinh viên, người có công với cách mạng: 100.000 đồng/lần/người.
+- Trẻ em, người cao tuổi: miễn lệ phí.
+"""
+
+
+@pytest.fixture(scope="module")
+def fees_pipeline(page_pipeline: Callable[[str, dict[str, str]], Any]) -> Any:
+    return page_pipeline("fees", {"ly-lich-tu-phap.md": FEES})
+
+
+def test_the_row_naming_the_questions_case_gives_the_value(fees_pipeline: Any) -> None:
+    # the first row repeats what the page and its heading are about and so matches most of the question; the
+    # student asks the row that names students
+    ans = fees_pipeline.ask("Sinh viên đi xin lý lịch tư pháp thì được tính lệ phí bao nhiêu?")
+    assert not ans.refused, ans.meta
+    assert "100.000 đồng" in ans.answer.split("[", 1)[0], ans.answer
+    # no case of the question's own: the general row
+    ans = fees_pipeline.ask("Xin phiếu lý lịch tư pháp thì lệ phí bao nhiêu?")
+    assert "200.000 đồng" in ans.answer.split("[", 1)[0], ans.answer
