@@ -33,6 +33,7 @@ from assistant.query import QueryInfo
 from assistant.question_cues import asking_sentence, defined_term, defines, inner_names, is_how_to
 from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
+from index.legal import KIND_FAQ
 from index.normalize import fold
 
 __all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message", "unknown_names"]
@@ -180,7 +181,9 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         type_missing = bool(lacking)
         if type_missing:
             reasons.append((f"no_{lacking[0]}", ()))
-    how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage
+    # a procedure page describes procedures; a report or a law barely matching a how-to question does not
+    how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage \
+        and ev.kinds.get(best.sentence.source) != KIND_FAQ
     if how_to_low:
         reasons.append(("how_to_not_described", ()))
     term = defined_term(info, typer.term_nouns if typer is not None else ())

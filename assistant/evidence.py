@@ -297,6 +297,7 @@ class Evidence:
     names: frozenset[str] = frozenset()  # folded syllables of the names the question writes (places aside)
     # per unit a "bao nhiêu <unit>" question asks in, a figure written in it (``counting.asked_measures``)
     measures: tuple[re.Pattern[str], ...] = ()
+    kinds: dict[str, str] = field(default_factory=dict)  # source -> "law", "faq" or "report" (index.legal)
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -550,6 +551,8 @@ class EvidenceFinder:
                     chunk_places[meta.source] = meta.places
                     report_years[meta.source] = meta.years
                     chunk_rank[meta.source] = []
+        catalog = {m.source: m.kind for m in self._catalog()} if self._catalog is not None else {}
+        kinds = {s: catalog.get(s, "") for s in sources}
         versions = {sc.chunk.source: sc.chunk.doc_hash for sc in reversed(contexts)}  # the version retrieved
         docs = {s: self._doc(s, versions.get(s, "")) for s in sources}
 
@@ -635,7 +638,7 @@ class EvidenceFinder:
                                           measures=measures, implied=implied[i]))
         ranked.sort(key=lambda r: r.score, reverse=True)
         return Evidence(info, terms, ranked, docs, place_docs, tuple(missing), titles, chunk_places, self._stats,
-                        report_years, names, measures)
+                        report_years, names, measures, kinds)
 
     @staticmethod
     def reworded_forms(terms: QueryTerms, info: QueryInfo) -> list[tuple[frozenset[str], str | re.Pattern[str]]]:

@@ -221,3 +221,45 @@ def test_another_spelling_of_a_place_is_no_unknown_name(page_pipeline: Any) -> N
     ans = law.ask("Mình lên Sài Gòn ở nhờ nhà bạn 2 tuần thì có phải thông báo lưu trú không?")
     assert ans.meta["verdict"] != "name_not_covered", ans.answer
     assert not ans.refused, ans.answer
+
+
+SIGNING_PAGE = """# Hướng dẫn cài đặt chữ ký số trên điện thoại
+
+## 1. Thành phần hồ sơ
+
+- Thẻ căn cước còn hạn.
+- Số điện thoại chính chủ.
+
+## 2. Trình tự thực hiện
+
+- Bước 1: Tải ứng dụng ký số của nhà cung cấp từ kho ứng dụng.
+- Bước 2: Quét mã QR trên thẻ căn cước và chụp ảnh khuôn mặt.
+- Bước 3: Nhập mã OTP gửi về số điện thoại để kích hoạt chứng thư.
+
+## 3. Thời hạn giải quyết
+
+Chứng thư được kích hoạt ngay sau khi xác thực thành công.
+
+## 4. Lệ phí
+
+Miễn phí trong năm đầu tiên.
+"""
+
+SIGNING_REPORT = """Chuyển đổi số ở tỉnh năm 2024
+
+Năm 2024, tỉnh đẩy mạnh chữ ký số cho người dân. Người dân tải ứng dụng ký số của nhà cung cấp từ kho ứng dụng, \
+quét mã QR trên thẻ căn cước và chụp ảnh khuôn mặt, rồi nhập mã OTP gửi về số điện thoại để kích hoạt chứng thư. \
+Đến cuối năm, toàn tỉnh có 12.000 người dân dùng chữ ký số.
+"""
+
+
+def test_a_procedure_page_describes_the_procedure_a_report_mentions(page_pipeline: Any) -> None:
+    # the citizen's words match the page's steps only in part; a procedure page (index.legal.detect_kind: its
+    # "Thành phần hồ sơ", "Trình tự thực hiện" …) is written to describe how, so its steps answer; the same steps
+    # told in passing by a report are no guide to give a citizen
+    question = "Mình muốn ký số ngay trên điện thoại thì làm sao, các bước cụ thể thế nào?"
+    ans = page_pipeline("signing-page", {"ky-so.md": SIGNING_PAGE}).ask(question)
+    assert not ans.refused, ans.meta
+    assert "Quét mã QR" in ans.answer and "Nhập mã OTP" in ans.answer
+    ans = page_pipeline("signing-report", {"bao-cao.txt": SIGNING_REPORT}).ask(question)
+    assert ans.refused and ans.meta["verdict"] == "how_to_not_described", ans.answer
