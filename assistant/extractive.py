@@ -135,7 +135,8 @@ class ExtractiveAnswerer:
         names_kind = (lambda text: typer.names_list_kind(text, kind)) if typer is not None and kind else None
         inline = typer.inline_subject if typer is not None else None
         expected = typer.expected(info.question) if typer is not None else ""
-        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected)
+        asking = typer.asking_words(info.question) if typer is not None else frozenset()
+        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected, asking)
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""

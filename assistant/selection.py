@@ -48,7 +48,7 @@ _DEFAULT_MAX = 3
 def select_sentences(ev: Evidence, wants_list: bool = False,
                      names_kind: Callable[[str], bool] | None = None,
                      inline_subject: Callable[[str], str] | None = None,
-                     expected: str = "") -> list[ScoredSentence]:
+                     expected: str = "", asking: frozenset[str] = frozenset()) -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
@@ -61,7 +61,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     ``inline_subject`` reads what it lists) answers it alone, even when another matches the question's words
     better: an encyclopedia article's opening names a dish and the herbs served with it, while the sentence
     whose subject is those herbs is the one that lists them. A question asking a figure (``figure_asked``, with
-    ``expected`` the typer's asked type) gets the sentence after the best one that states it.
+    ``expected`` the typer's asked type) gets the sentence after the best one that states it. ``asking``: the
+    syllables of the question's asking phrases ("bao lâu"), which a sentence stating them adds nothing by.
     """
     if not ev.ranked:
         return []
@@ -85,7 +86,7 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
         # candidate passage; the topic they are about decides which one states the causes
         pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
     limit = _MAX_SENTENCES.get(qtype, _DEFAULT_MAX)
-    chosen = _greedy(ev, pool, limit, expected)
+    chosen = _greedy(ev, pool, limit, expected, asking)
     # a near-tie for the best sentence in the same document is quoted even when it adds no new words of the
     # question: which of the two states the answer is unknown (a law's next clause often completes it: "… là
     # nơi đăng ký phương tiện" and "… là nơi phương tiện thường xuyên đậu, đỗ"); another document's near-tie
@@ -278,8 +279,8 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
                        r"mat ket noi|tre han|yeu kem|bat cap|thieu|doc lap|don le|cham|mat diem|thap)\b")
 
 
-def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: str = ""
-            ) -> list[ScoredSentence]:
+def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: str = "",
+            asking: frozenset[str] = frozenset()) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
     best = _answer_to(ev, _meeting_requirements(pool, ev.measures), by_key)
     chosen = [best]
@@ -367,7 +368,9 @@ def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: 
             continue
         if names and cand.sentence.source != best.sentence.source and not names & cand.sentence.toks:
             continue  # another document's sentence that names nothing the question names stitches an answer
-        gain = sum(weights[t] for t in cand.matched - covered) / total
+        # the asking phrase ("bao lâu") is what the answer gives, not words it must state: another page's
+        # sentence that writes "bao lâu" (an FAQ heading) adds nothing to the answer
+        gain = sum(weights[t] for t in cand.matched - covered if not set(t.split()) <= asking) / total
         need = 0.12 if qtype in ("list", "why", "compare") else 0.15
         close = qtype == "why" and (cand.score >= 0.8 * best.score or (
             cand.score >= 0.5 * best.score and _NEGATIVE.search(cand.sentence.folded) is not None))

@@ -178,3 +178,38 @@ def test_the_row_naming_the_questions_case_gives_the_value(fees_pipeline: Any) -
     # no case of the question's own: the general row
     ans = fees_pipeline.ask("Xin phiếu lý lịch tư pháp thì lệ phí bao nhiêu?")
     assert "200.000 đồng" in ans.answer.split("[", 1)[0], ans.answer
+
+
+MOTORBIKE = """# Đăng ký xe máy
+
+## 1. Sang tên xe
+
+- Người mua xe đã qua sử dụng phải làm thủ tục đăng ký sang tên trong thời hạn 30 ngày kể từ ngày làm giấy tờ mua bán.
+- Lệ phí đăng ký sang tên: 50.000 đồng/lần.
+"""
+
+DEATH_FAQ = """# Hỏi đáp về khai tử
+
+Hỏi: Gia đình có người mất thì phải đi khai tử trong thời hạn bao lâu?
+
+Đáp: Trong thời hạn 15 ngày kể từ ngày có người chết, người thân thích đi đăng ký khai tử.
+
+Hỏi: Khai tử ở đâu?
+
+Đáp: Tại UBND cấp xã nơi cư trú cuối cùng của người chết.
+
+Hỏi: Có mất phí không?
+
+Đáp: Đăng ký khai tử đúng hạn không thu lệ phí.
+"""
+
+
+def test_another_pages_asking_phrase_stitches_nothing_to_the_answer(
+        page_pipeline: Callable[[str, dict[str, str]], Any]) -> None:
+    # the death-registration answer sits under an FAQ question asking "bao lâu": that asking phrase is what the
+    # citizen wants told, not a word the answer must state, so it adds nothing to the motorbike page's sentence
+    pipe = page_pipeline("stitch", {"xe-may.md": MOTORBIKE, "khai-tu.txt": DEATH_FAQ})
+    ans = pipe.ask("Mua lại xe máy cũ của hàng xóm thì phải làm thủ tục sang tên trong thời hạn bao lâu?")
+    assert not ans.refused, ans.meta
+    assert "30 ngày" in ans.answer.split("[", 1)[0], ans.answer
+    assert {c.source for c in ans.citations} == {"xe-may.md"}, ans.citations
