@@ -124,8 +124,11 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
         return sorted(found, key=lambda m: -m.score)
 
     if names_kind is not None:
-        # the best sentence's page first: another page's list of the same kind is about another procedure
-        window = sorted(pool[:_KIND_WINDOW], key=lambda r: r.sentence.source != best.sentence.source)
+        # the page whose title names the question's procedure ("Đăng ký kết hôn" for "đăng ký kết hôn … cần những
+        # giấy tờ gì"), then the best sentence's page: another page's list of the same kind is about another
+        # procedure, though a line of it may match the question's words best
+        window = sorted(pool[:_KIND_WINDOW], key=lambda r: (-_title_coverage(ev, r.sentence.source),
+                                                            r.sentence.source != best.sentence.source))
         for r in window:
             block = enclosing_list(ev, r.sentence)
             if block is not None:
@@ -143,6 +146,13 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
         if block is not None:
             return members(block)
     return []
+
+
+def _title_coverage(ev: Evidence, source: str) -> float:
+    """The weight share of the question's terms that a page's title states."""
+    words = tokens(ev.titles.get(source, ""))
+    said = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    return sum(w for t, w in ev.terms.weights.items() if t in said) / ev.terms.total
 
 
 def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:
