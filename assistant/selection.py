@@ -124,17 +124,27 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
         return sorted(found, key=lambda m: -m.score)
 
     if names_kind is not None:
-        # the page whose title names the question's procedure ("Đăng ký kết hôn" for "đăng ký kết hôn … cần những
-        # giấy tờ gì"), then the best sentence's page: another page's list of the same kind is about another
-        # procedure, though a line of it may match the question's words best
-        window = sorted(pool[:_KIND_WINDOW], key=lambda r: (-_title_coverage(ev, r.sentence.source),
-                                                            r.sentence.source != best.sentence.source))
-        for r in window:
-            block = enclosing_list(ev, r.sentence)
-            if block is not None:
-                marker = ENUMERATED.match(block[1][0].text)
-                if names_kind(f"{block[0].text} {marker.group(0) if marker else ''}"):
+        def of_kind(sent: Sentence) -> tuple[Sentence, list[Sentence]] | None:
+            """The list holding ``sent`` when its heading, lead-in or enumerator names the kind asked."""
+            block = enclosing_list(ev, sent)
+            if block is None:
+                return None
+            marker = ENUMERATED.match(block[1][0].text)
+            return block if names_kind(f"{block[0].text} {marker.group(0) if marker else ''}") else None
+
+        # the page whose title names the question's procedure best ("Thủ tục cấp đổi thẻ căn cước" for "đi đổi căn
+        # cước cần mang theo những gì") answers with its list of that kind, though a line of another page matches
+        # the question's words best and none of its items does ("2. Thành phần hồ sơ": "Thẻ … đang sử dụng")
+        top = max(ev.docs, key=lambda src: _title_coverage(ev, src), default="")
+        if top and _title_coverage(ev, top) > _title_coverage(ev, best.sentence.source):
+            for sent in ev.docs[top].sentences:
+                if (block := of_kind(sent)) is not None:
                     return members(block)
+        # then the best sentence's page: another page's list of the same kind is about another procedure
+        window = sorted(pool[:_KIND_WINDOW], key=lambda r: r.sentence.source != best.sentence.source)
+        for r in window:
+            if (block := of_kind(r.sentence)) is not None:
+                return members(block)
     if inline_subject is not None:
         for r in pool[:_NEAR_WINDOW]:
             if lists_asked_inline(ev, inline_subject, r.sentence):
@@ -148,11 +158,15 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
     return []
 
 
-def _title_coverage(ev: Evidence, source: str) -> float:
-    """The weight share of the question's terms that a page's title states."""
+def _title_coverage(ev: Evidence, source: str) -> tuple[float, float]:
+    """The weight of the question's word pairs that a page's title states, then of all its terms: a procedure is
+    named by its pairs ("khai tử" of "Đăng ký khai tử"), where one syllable folds to many words ("tu") and a
+    generic one ("thủ tục") names none."""
     words = tokens(ev.titles.get(source, ""))
-    said = set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
-    return sum(w for t, w in ev.terms.weights.items() if t in said) / ev.terms.total
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    weights = ev.terms.weights
+    return (sum(w for t, w in weights.items() if t in pairs),
+            sum(w for t, w in weights.items() if t in pairs or t in words))
 
 
 def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:

@@ -173,3 +173,34 @@ def test_an_entry_deep_in_a_long_catalogue_does_not_make_it_the_answer() -> None
     assert enclosing_list(ev, _find(ev, "14.", "law.txt")) is None
     block = enclosing_list(ev, _find(ev, "3.", "law.txt"))
     assert block is not None and len(block[1]) == 20
+
+
+def test_a_kind_list_comes_from_the_page_whose_title_names_the_procedure() -> None:
+    # the residence page's answer line matches "mang theo … căn cước" best and its own papers list is near it; the
+    # papers asked for are those of the renewal page, whose title names "đổi … căn cước", though none of its items
+    # is among the best-ranked sentences
+    from assistant.evidence import ScoredSentence
+    from assistant.selection import select_sentences
+
+    texts = {
+        "doi.md": "# Thủ tục cấp đổi thẻ căn cước\n\n## 2. Thành phần hồ sơ\n\n- Thẻ đang sử dụng.\n"
+                  "- Quyết định cải chính hộ tịch.\n",
+        "tru.md": "# Thủ tục đăng ký thường trú\n\nĐáp: Người nộp hồ sơ cần mang theo thẻ căn cước.\n\n"
+                  "## 2. Hồ sơ gồm\n\n- Tờ khai thay đổi thông tin cư trú.\n- Giấy tờ chứng minh chỗ ở hợp pháp.\n\n"
+                  + "\n\n".join(f"Trường hợp {k} xuất trình thẻ căn cước để đối chiếu." for k in range(1, 41)) + "\n",
+    }
+    finder = EvidenceFinder(CorpusStats(list(texts.values())), lambda s: texts[s])
+    docs = {s: finder._doc(s) for s in texts}  # noqa: SLF001 - the parser the evidence stage uses
+    answer_line = next(s for s in docs["tru.md"].sentences if s.text.startswith("Đáp"))
+    # forty lines of the residence page rank above every line of the renewal page
+    others = sorted((s for d in docs.values() for s in d.sentences if s is not answer_line),
+                    key=lambda s: s.source != "tru.md")
+    ranked = [ScoredSentence(answer_line, 1.0, 0.6, frozenset({"can cuoc", "mang"}), 0)] + [
+        ScoredSentence(s, 0.5 - 0.001 * i, 0.2, frozenset({"can cuoc"}), 99) for i, s in enumerate(others)]
+    question = "Đi đổi thẻ căn cước cần mang theo những gì?"
+    ev = Evidence(analyze(question), QueryTerms({"doi": 2.0, "can cuoc": 2.0, "mang": 1.0}, 5.0, ()), ranked, docs,
+                  titles={"doi.md": "Thủ tục cấp đổi thẻ căn cước", "tru.md": "Thủ tục đăng ký thường trú"})
+    typer = load_typer()
+    chosen = select_sentences(ev, True, lambda text: typer.names_list_kind(text, typer.list_kind(question)))
+    assert {r.sentence.source for r in chosen} == {"doi.md"}, [r.sentence.text for r in chosen]
+    assert any(r.sentence.text.startswith("- Quyết định cải chính") for r in chosen)
