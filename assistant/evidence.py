@@ -226,6 +226,10 @@ class Sentence:
     is_question: bool = False  # a question in the document (an FAQ heading) states no fact itself
     section: int = -1  # paragraph number of the heading the sentence sits under (-1: none)
 
+    def writes(self, term: str) -> bool:
+        """Whether the sentence's own words hold ``term`` as it is (a syllable, or a pair side by side)."""
+        return term in self.bigrams if " " in term else term in self.toks
+
     def states(self, term: str, window: int = 4) -> bool:
         """Whether the sentence states ``term``: the syllable, the bigram, or the bigram's two
         syllables close together ("trực tuyến (DVCTT) mức độ" states "trực tuyến mức")."""
@@ -298,6 +302,11 @@ class Evidence:
     # per unit a "bao nhiêu <unit>" question asks in, a figure written in it (``counting.asked_measures``)
     measures: tuple[re.Pattern[str], ...] = ()
     kinds: dict[str, str] = field(default_factory=dict)  # source -> "law", "faq" or "report" (index.legal)
+
+    def title_terms(self, source: str) -> frozenset[str]:
+        """The folded syllables of a page's title and its pairs of adjacent syllables."""
+        words = tokens(self.titles.get(source, ""))
+        return frozenset(words) | frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
 
     @property
     def best(self) -> ScoredSentence | None:
@@ -657,7 +666,7 @@ class EvidenceFinder:
         """The question's terms the sentence (or its heading) states; a term of the question's everyday
         wording counts as stated where the sentence says it the documents' way ("nhập hộ khẩu" by
         "đăng ký thường trú", from the corpus pack's synonyms)."""
-        said = {t for t in terms.weights if (t in sent.bigrams if " " in t else t in sent.toks) or t in sent.context}
+        said = {t for t in terms.weights if sent.writes(t) or t in sent.context}
         if implied:
             said |= {t for t in terms.weights if t in implied}
         if reworded:
@@ -680,8 +689,7 @@ class EvidenceFinder:
         coverage = sum(terms.weights[t] for t in matched) / terms.total
         rank = min((r for s, e, r in spans if s <= sent.start and sent.end <= e + 1), default=99)
         dense = max((d for s, e, d in dense_spans if s <= sent.start and sent.end <= e + 1), default=0.0)
-        own = frozenset(t for t in matched if t not in sent.context or (t in sent.bigrams if " " in t
-                                                                          else t in sent.toks))
+        own = frozenset(t for t in matched if t not in sent.context or sent.writes(t))
         asks_who = cues.qtype == "who"
         x = sentence_features(
             cues, text=sent.text, folded=sent.folded, length=sent.length, is_question=sent.is_question,

@@ -274,13 +274,13 @@ def _case_row(ev: Evidence, best: tuple[tuple[int, int, int, float], ScoredSente
 
 def _own_terms(ev: Evidence, sent: Sentence) -> set[str]:
     """The question's terms a sentence writes itself (not through its heading)."""
-    return {t for t in ev.terms.weights if (t in sent.bigrams if " " in t else t in sent.toks)}
+    return {t for t in ev.terms.weights if sent.writes(t)}
 
 
 def _topic_terms(ev: Evidence, rows: Sequence[Sentence]) -> set[str]:
     """The question's terms the rows' page title or section heading state: what every row under it is about."""
-    title = f" {' '.join(tokens(ev.titles.get(rows[0].source, '')))} "
-    return {t for t in ev.terms.weights if any(t in s.context for s in rows) or f" {t} " in title}
+    title = ev.title_terms(rows[0].source)
+    return {t for t in ev.terms.weights if any(t in s.context for s in rows) or t in title}
 
 
 def _headed(span: Span, head: str) -> bool:
@@ -410,7 +410,7 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
     # phải là đai cao nhất trong Vovinam không?" is not settled by a line of another article that matches
     # "đai cao" in "Bình Ngô đại cáo" once folded
     named = ev.names & set(tokens(asking)) if ev.info.language == "vi" else set()  # "AI" is "trí tuệ nhân tạo"
-    title = set(tokens(ev.titles.get(r.sentence.source, "")))
+    title = ev.title_terms(r.sentence.source)
     if any(not r.sentence.states(n) and n not in r.sentence.context and n not in title for n in named):
         return ""
     # polarity is compared clause to clause: the sentence clause that states the most of the question's

@@ -162,11 +162,10 @@ def _title_coverage(ev: Evidence, source: str) -> tuple[float, float]:
     """The weight of the question's word pairs that a page's title states, then of all its terms: a procedure is
     named by its pairs ("khai tử" of "Đăng ký khai tử"), where one syllable folds to many words ("tu") and a
     generic one ("thủ tục") names none."""
-    words = tokens(ev.titles.get(source, ""))
-    pairs = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    said = ev.title_terms(source)
     weights = ev.terms.weights
-    return (sum(w for t, w in weights.items() if t in pairs),
-            sum(w for t, w in weights.items() if t in pairs or t in words))
+    return (sum(w for t, w in weights.items() if " " in t and t in said),
+            sum(w for t, w in weights.items() if t in said))
 
 
 def _facet_sentences(ev: Evidence, pool: Sequence[ScoredSentence], years: tuple[int, ...]) -> list[ScoredSentence]:
