@@ -549,8 +549,9 @@ class EvidenceFinder:
                 report_years[c.source] = c.years
             chunk_rank.setdefault(c.source, []).append((c.start, c.end, rank))
             chunk_dense.setdefault(c.source, []).append((c.start, c.end, sc.signals.get("dense", 0.0)))
-        if self._catalog is not None and info.places:
-            for meta in self._catalog():
+        metas = self._catalog() if self._catalog is not None else []  # read once: places and kinds
+        if info.places:
+            for meta in metas:
                 named = {fold(p) for p in meta.places[:2]}
                 if meta.source not in sources and any(fold(p) in named for p in info.places) and not any(
                         any(fold(p) in {fold(x) for x in chunk_places[s][:2]} for s in sources)
@@ -560,8 +561,8 @@ class EvidenceFinder:
                     chunk_places[meta.source] = meta.places
                     report_years[meta.source] = meta.years
                     chunk_rank[meta.source] = []
-        catalog = {m.source: m.kind for m in self._catalog()} if self._catalog is not None else {}
-        kinds = {s: catalog.get(s, "") for s in sources}
+        kind_of = {m.source: m.kind for m in metas}
+        kinds = {s: kind_of.get(s, "") for s in sources}
         versions = {sc.chunk.source: sc.chunk.doc_hash for sc in reversed(contexts)}  # the version retrieved
         docs = {s: self._doc(s, versions.get(s, "")) for s in sources}
 

@@ -135,8 +135,9 @@ def _list_block(ev: Evidence, pool: Sequence[ScoredSentence],
         # the page whose title names the question's procedure best ("Thủ tục cấp đổi thẻ căn cước" for "đi đổi căn
         # cước cần mang theo những gì") answers with its list of that kind, though a line of another page matches
         # the question's words best and none of its items does ("2. Thành phần hồ sơ": "Thẻ … đang sử dụng")
-        top = max(ev.docs, key=lambda src: _title_coverage(ev, src), default="")
-        if top and _title_coverage(ev, top) > _title_coverage(ev, best.sentence.source):
+        named = {src: _title_coverage(ev, src) for src in ev.docs}
+        top = max(named, key=named.__getitem__, default="")
+        if top and named[top] > named[best.sentence.source]:
             for sent in ev.docs[top].sentences:
                 if (block := of_kind(sent)) is not None:
                     return members(block)
