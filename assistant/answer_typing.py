@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -100,7 +100,8 @@ class _Lexicon:
     negations_as_written: tuple[str, ...] = ()  # negation words as written ("không": "khổng lồ" is none)
     claim_openers: tuple[str, ...] = ()  # folded words after which a yes/no question states its claim
     list_kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()  # (kind, asks, heads)
-    implied: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = ()  # (a way of writing, the words it states)
+    # (a way of writing, the words it states, whether its value answers those words only)
+    implied: tuple[tuple[re.Pattern[str], frozenset[str], bool], ...] = ()
     # a citizen's case ("10 tuổi") against a rule's bound ("dưới 14 tuổi"); None reads no conditions
     conditions: ConditionReader | None = None
     # (asks, figure): a dimension asked with no unit ("cao bao nhiêu?") and a figure in one of its units
@@ -125,7 +126,7 @@ class AnswerTyper:
         # the same documents' sentences: (text, kind) -> spans, question -> its type, folded text -> implied values
         self._spans: Memo[tuple[str, str], tuple[Span, ...]] = Memo(_MEMO_SIZE)
         self._expected: Memo[str, str] = Memo(_MEMO_SIZE)
-        self._implied: Memo[str, tuple[tuple[int, int, frozenset[str]], ...]] = Memo(_MEMO_SIZE)
+        self._implied: Memo[str, tuple[tuple[int, int, frozenset[str], bool], ...]] = Memo(_MEMO_SIZE)
 
     # --- questions --------------------------------------------------------------------------------
     def expected(self, question: str) -> str:
@@ -553,18 +554,33 @@ class AnswerTyper:
     def implied_values(self, folded: str) -> list[tuple[int, int, frozenset[str]]]:
         """Where a folded sentence states a value by how it is written, and the question words that value
         answers: (start, end, words) for 1228 ("sinh") and 1300 ("mất") in "Trần Hưng Đạo (1228 – 1300)"."""
-        return list(self._implied.get(folded, lambda: tuple(self._find_implied(folded))))
+        return [(a, b, words) for a, b, words, _ in self._implied_all(folded)]
 
-    def _find_implied(self, folded: str) -> list[tuple[int, int, frozenset[str]]]:
+    def _implied_all(self, folded: str) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
+        return self._implied.get(folded, lambda: tuple(self._find_implied(folded)))
+
+    def _find_implied(self, folded: str) -> list[tuple[int, int, frozenset[str], bool]]:
         out = []
-        for rx, words in self._lx.implied:
+        for rx, words, exclusive in self._lx.implied:
             for m in rx.finditer(folded):
                 g = next((i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None), 0)
-                out.append((m.start(g), m.end(g), words))
+                out.append((m.start(g), m.end(g), words, exclusive))
         return out
 
     def has(self, text: str, kind: str) -> bool:
         return bool(self.spans(text, kind))
+
+    def has_asked(self, text: str, kind: str, asked: Collection[str]) -> bool:
+        """Whether ``text`` states a value of ``kind`` that can answer a question asking ``asked`` (folded
+        terms). A value written in a form that states one thing answers only that thing: the years of a life
+        span "Marie Curie (1867 – 1934)" say when she was born and died, not when she became French, so a
+        sentence holding no other year has no year for "nhập quốc tịch Pháp vào năm nào"."""
+        spans = self.spans(text, kind)
+        if not spans:
+            return False
+        other = [(a, b) for a, b, words, exclusive in self._implied_all(fold(text))
+                 if exclusive and not words & set(asked)]
+        return any(not any(a < sp.end and sp.start < b for a, b in other) for sp in spans)
 
     def _false_number_word(self, text: str, folded: str, span: Span) -> bool:
         """"trong năm", "vào năm 2024": an ambiguous number word that is not a number here."""
@@ -778,7 +794,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
                           _dimension_figure(spec["units"], nums, spec.get("words", ()), spec.get("after", ())))
                          for name, spec in data.get("dimensions", {}).items()),
         implied=tuple((compile_all([spec["pattern"]], f"implied.{name}"),
-                       frozenset(" ".join(fold(w).split()) for w in spec["states"]))
+                       frozenset(" ".join(fold(w).split()) for w in spec["states"]), bool(spec.get("only", False)))
                       for name, spec in data.get("implied", {}).items()),
     )
     return AnswerTyper(lex, gazetteer)

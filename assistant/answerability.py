@@ -177,7 +177,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         # chả …. Cảnh quay …. Hai người …, tổng hóa đơn … khoảng 6 đô la Mỹ"): its subject is a sentence before
         about = strong + [r for r in chosen if r not in strong and figure_asked(info.qtype, expected)
                           and any(goes_on(ev, s, r) for s in strong)]
-        lacking = [k for k in wanted if not any(typer.has(r.sentence.text, k) for r in about)]
+        lacking = [k for k in wanted if not any(typer.has_asked(r.sentence.text, k, ev.terms.weights) for r in about)]
         type_missing = bool(lacking)
         if type_missing:
             reasons.append((f"no_{lacking[0]}", ()))

@@ -360,6 +360,18 @@ def test_a_life_span_states_the_years_of_birth_and_death(typer: AnswerTyper) -> 
     assert not typer.implied_words(fold("Chỉ tiêu giai đoạn 2021 – 2025"))
 
 
+def test_a_life_span_answers_only_when_someone_was_born_or_died(typer: AnswerTyper) -> None:
+    # "Marie Curie nhập quốc tịch Pháp vào năm nào?": the years of her life are no year she became French
+    text = "Marie Curie (1867 – 1934) là nhà vật lý người Ba Lan, sau nhập quốc tịch Pháp."
+    assert typer.has(text, "date")
+    assert not typer.has_asked(text, "date", {"nhap", "quoc tich", "phap"})
+    assert typer.has_asked(text, "date", {"sinh"}) and typer.has_asked(text, "date", {"mat"})
+    # a year written elsewhere in the sentence still answers
+    assert typer.has_asked("Marie Curie (1867 – 1934) nhập quốc tịch Pháp năm 1895.", "date", {"nhap"})
+    # a processing time answers any "bao lâu", not only "có kết quả"
+    assert typer.has_asked("Trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ.", "duration", {"cap"})
+
+
 def test_a_processing_time_states_when_the_result_comes(typer: AnswerTyper) -> None:
     # "trong thời hạn 07 ngày làm việc kể từ ngày nhận đủ hồ sơ": the time to settle the papers answers "bao lâu
     # có kết quả"; a validity counted from the day of issue ("06 tháng kể từ ngày cấp") does not
