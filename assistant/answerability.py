@@ -289,7 +289,8 @@ def _predicate_support(ev: Evidence, chosen: Sequence[ScoredSentence], typer: An
     stated: set[str] = set()
     for r in chosen:
         stated |= r.matched
-    gaps = [w for t, w in rest.items() if " " not in t and t not in stated]
+    # a word of the context the question is read in (the previous question's, in parentheses) is not asked
+    gaps = [w for t, w in rest.items() if " " not in t and t not in stated and t not in ev.terms.aside]
     return cov, (max(gaps) / ev.terms.total if gaps else 0.0)
 
 

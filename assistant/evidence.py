@@ -273,6 +273,7 @@ class QueryTerms:
     weights: dict[str, float]
     total: float
     focus: tuple[str, ...]  # terms naming what is asked (must be stated by the evidence)
+    aside: frozenset[str] = frozenset()  # terms only in parentheses: context the question is read in
 
     def share_stated(self, text: str, stated: Iterable[str]) -> float:
         """The share of the weight of this question's terms that lie in ``text`` (a part of the question)
@@ -490,11 +491,11 @@ class EvidenceFinder:
             for t in pairs:
                 weights.setdefault(t, weight(t))
         main = set(tokens(re.sub(r"\([^()]*\)", " ", base)))
-        for t in list(weights):
-            if all(x in aside and x not in main for x in t.split()):
-                weights[t] *= 0.5  # context in parentheses (often added by follow-up rewriting)
+        context = frozenset(t for t in weights if all(x in aside and x not in main for x in t.split()))
+        for t in context:
+            weights[t] *= 0.5  # context in parentheses (often added by follow-up rewriting)
         focus = self._focus(raw, info.places, stats)
-        return QueryTerms(weights, sum(weights.values()) or 1.0, focus)
+        return QueryTerms(weights, sum(weights.values()) or 1.0, focus, context)
 
     def _focus(self, toks: list[str], places: Sequence[str], stats: CorpusStats) -> tuple[str, ...]:
         """What a subject-first question asks about ("Lệ phí … là bao nhiêu", "Ai là chủ tịch …").

@@ -263,3 +263,16 @@ def test_a_procedure_page_describes_the_procedure_a_report_mentions(page_pipelin
     assert "Quét mã QR" in ans.answer and "Nhập mã OTP" in ans.answer
     ans = page_pipeline("signing-report", {"bao-cao.txt": SIGNING_REPORT}).ask(question)
     assert ans.refused and ans.meta["verdict"] == "how_to_not_described", ans.answer
+
+
+def test_the_context_a_follow_up_is_read_in_is_not_asked(page_pipeline: Any) -> None:
+    # "Vậy buổi chiều họ làm việc đến mấy giờ?" after a question on drawing social insurance is condensed with
+    # that question in parentheses: its words say what the talk is about, not what the office hours must state
+    hours = page_pipeline("office-hours", {"gio-lam-viec.md": (
+        "# Giờ làm việc của Bộ phận một cửa\n\nBộ phận một cửa làm việc từ Thứ Hai đến Thứ Sáu, buổi sáng từ 7 giờ 30 "
+        "đến 11 giờ 30, buổi chiều từ 13 giờ 30 đến 17 giờ 00.\n")})
+    aside = hours.ask("Buổi chiều bộ phận một cửa làm việc đến mấy giờ (rút bảo hiểm xã hội một lần)?")
+    asked = hours.ask("Rút bảo hiểm xã hội một lần thì buổi chiều bộ phận một cửa làm việc đến mấy giờ?")
+    assert aside.meta["support"]["features"]["predicate_gap"] == 0.0, aside.meta["support"]
+    assert asked.meta["support"]["features"]["predicate_gap"] > 0.0, asked.meta["support"]
+    assert not aside.refused and "17 giờ 00" in aside.answer
