@@ -276,3 +276,16 @@ def test_the_context_a_follow_up_is_read_in_is_not_asked(page_pipeline: Any) -> 
     assert aside.meta["support"]["features"]["predicate_gap"] == 0.0, aside.meta["support"]
     assert asked.meta["support"]["features"]["predicate_gap"] > 0.0, asked.meta["support"]
     assert not aside.refused and "17 giờ 00" in aside.answer
+
+
+def test_a_life_span_says_when_someone_died_and_nothing_else(page_pipeline: Any) -> None:
+    # "(1766 – 1820)" after a name gives the years of birth and death, whether the question says "mất" or
+    # "qua đời" (whose "qua" is a function word); it dates nothing else the person did
+    bio = page_pipeline("life-span", {"nha_tho.txt": (
+        "Nguyễn Du\n\nNguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam, tác giả của Truyện Kiều. Ông tên chữ là "
+        "Tố Như. Ông từng được cử làm Chánh sứ sang nhà Thanh.\n")})
+    for question in ("Nguyễn Du qua đời năm nào?", "Nguyễn Du mất năm nào?"):
+        ans = bio.ask(question)
+        assert not ans.refused and "1820" in ans.answer, ans.meta
+    ans = bio.ask("Nguyễn Du được cử làm Chánh sứ sang nhà Thanh vào năm nào?")
+    assert ans.refused, ans.answer
