@@ -30,9 +30,17 @@ from assistant.counting import counted_noun, counts
 from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
-from assistant.question_cues import asking_sentence, defined_term, defines, inner_names, is_how_to
+from assistant.question_cues import (
+    asking_sentence,
+    defined_term,
+    defines,
+    inner_names,
+    is_how_to,
+    possessed_head,
+)
 from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
+from assistant.vocabulary import GENERIC_PHRASES, PERSONAL_PRONOUNS, STOPWORDS
 from index.legal import KIND_FAQ
 from index.normalize import fold
 
@@ -104,7 +112,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
 _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated",
-                     "measure_not_stated", "name_not_covered"])
+                     "measure_not_stated", "name_not_covered", "asked_thing_not_stated"])
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -193,6 +201,9 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     focus_missing = bool(ev.terms.focus) and not any(_states(r, f) for f in ev.terms.focus for r in chosen)
     if focus_missing:
         reasons.append(("focus_missing", ev.terms.focus))
+    head = possessed_head(info.question, STOPWORDS, GENERIC_PHRASES, PERSONAL_PRONOUNS)
+    if head and not any(all(t in r.matched for t in head) for r in chosen):
+        reasons.append(("asked_thing_not_stated", (" ".join(head),)))
     # "bao nhiêu X" counts X only when a count is asked ("bao nhiêu tuổi" asks an age, "bao nhiêu ngày" a duration)
     head = counted_noun(info) if expected in ("number", "") else ()
     count_missing = bool(head) and not any(counts(r.sentence, head) for r in chosen)

@@ -289,3 +289,15 @@ def test_a_life_span_says_when_someone_died_and_nothing_else(page_pipeline: Any)
         assert not ans.refused and "1820" in ans.answer, ans.meta
     ans = bio.ask("Nguyễn Du được cử làm Chánh sứ sang nhà Thanh vào năm nào?")
     assert ans.refused, ans.answer
+
+
+def test_what_is_asked_of_a_person_must_be_named_by_the_answer(page_pipeline: Any) -> None:
+    # "Vợ của nhà thơ Nguyễn Du tên là gì?" asks his wife: a sentence about the poet that never names a wife
+    # answers something else, however well it names him
+    bio = page_pipeline("asked-thing", {"nha_tho.txt": (
+        "Nguyễn Du\n\nNguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam, tác giả của Truyện Kiều. Ông tên chữ là "
+        "Tố Như. Cha của Nguyễn Du là Nguyễn Nghiễm, từng làm Tể tướng.\n")})
+    ans = bio.ask("Vợ của nhà thơ Nguyễn Du tên là gì?")
+    assert ans.refused and ans.meta["verdict"] == "asked_thing_not_stated", ans.answer
+    ans = bio.ask("Cha của nhà thơ Nguyễn Du tên là gì?")
+    assert not ans.refused and "Nguyễn Nghiễm" in ans.answer, ans.meta

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question_cues import defines, inner_names
+from assistant.question_cues import defines, inner_names, possessed_head
+from assistant.vocabulary import GENERIC_PHRASES, PERSONAL_PRONOUNS, STOPWORDS
 from index.normalize import fold
 
 
@@ -86,3 +87,17 @@ def test_an_apposition_says_what_a_term_is_regarded_as() -> None:
 ])
 def test_names_written_inside_a_question(question: str, names: list[str]) -> None:
     assert inner_names(question) == names
+
+
+@pytest.mark.parametrize("question,head", [
+    ("Vợ của nhà thơ Nguyễn Du tên là gì?", ("vo",)),
+    ("Mộ của bác sĩ Yersin nằm ở đâu?", ("mo",)),
+    ("Hài cốt của Marie Curie được đưa vào điện Panthéon năm nào?", ("hai", "cot")),
+    # a generic measure of the subject, the citizen's own thing, or no "của" at the opening: nothing asked of it
+    ("Tỷ lệ hồ sơ trực tuyến của tỉnh là bao nhiêu?", ()),
+    ("Hộ chiếu của tôi còn 3 tháng nữa là hết hạn thì làm sao?", ()),
+    ("Lệ phí cấp thẻ căn cước của công dân là bao nhiêu?", ()),
+])
+def test_the_thing_a_question_asks_of_its_subject(question: str, head: tuple[str, ...]) -> None:
+    assert possessed_head(question, STOPWORDS, GENERIC_PHRASES, PERSONAL_PRONOUNS) == head
+
