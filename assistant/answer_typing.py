@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from assistant.conditions import ConditionReader, Quantity, load_conditions
+from assistant.lexicon import WordList
 from assistant.memo import Memo
 from assistant.query import TRAILING_CONTEXT, blank_context
 from index.gazetteer import Gazetteer, default_gazetteer
@@ -119,9 +120,10 @@ class _Lexicon:
 class AnswerTyper:
     """Compiled answer-type cues; build with ``load_typer`` (once, in the composition root)."""
 
-    def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, lexicon: _Lexicon, gazetteer: Gazetteer | None = None, words: WordList | None = None) -> None:
         self._lx = lexicon
         self._places = gazetteer or default_gazetteer()  # a place it knows is not a person
+        self._words = words  # Vietnamese syllables: a one-word name that is none ("Hungary") is foreign
         # what it finds in a text depends on the text alone (its lexicon is fixed), and every question re-reads
         # the same documents' sentences: (text, kind) -> spans, question -> its type, folded text -> implied values
         self._spans: Memo[tuple[str, str], tuple[Span, ...]] = Memo(_MEMO_SIZE)
@@ -486,8 +488,11 @@ class AnswerTyper:
                     start = f[:a.start].rstrip().rfind(" ") + 1
                     found.append(Span(kind, start, b.end, text[start:b.end]))
         if kind == "place":
-            # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng")
-            for sp in self._names(text, organisations=False):
+            # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng"); so is one foreign
+            # word ("tại Hungary"), not a Vietnamese one capitalised ("Tại Hội nghị")
+            for sp in self._names(text, organisations=False, single=self._words is not None):
+                if " " not in sp.text and (self._words is None or self._words.is_syllable(sp.text)):
+                    continue
                 before = " ".join(fold(text[:sp.start]).split()[-2:])
                 if any(before == w or before.endswith(" " + w) for w in self._lx.place_words):
                     found.append(Span("place", sp.start, sp.end, sp.text))
@@ -611,8 +616,9 @@ class AnswerTyper:
             return True
         return bool(after and after[0][:1].isdigit())
 
-    def _names(self, text: str, *, organisations: bool) -> list[Span]:
-        """Runs of two or more capitalised syllables that are not sentence furniture ("Theo", "Điều")."""
+    def _names(self, text: str, *, organisations: bool, single: bool = False) -> list[Span]:
+        """Runs of two or more capitalised syllables that are not sentence furniture ("Theo", "Điều"); with
+        ``single``, one capitalised word is a run too ("Hungary", "Huế")."""
         out: list[Span] = []
         # a capitalised syllable (Vietnamese or Latin): "Nguyễn", "Curie"; "XIII", "UBND" are not
         words = [m for m in _WORD.finditer(text)
@@ -626,7 +632,7 @@ class AnswerTyper:
             run = words[i:j + 1]
             while run and run[0].group(0) in self._lx.not_names and not organisations:
                 run = run[1:]
-            if len(run) >= 2 or (run and organisations):
+            if len(run) >= 2 or (run and (organisations or single)):
                 s, e = run[0].start(), run[-1].end()
                 out.append(Span("organization" if organisations else "person", s, e, text[s:e]))
             i = j + 1
@@ -718,8 +724,10 @@ def _dimension_figure(units: Sequence[str], nums: dict[str, Any], said: Sequence
     return re.compile(rx)
 
 
-def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> AnswerTyper:
-    """Compile ``data/lang/answer_types.toml`` (or ``path``); raises ValueError naming a bad pattern."""
+def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,
+               vocabulary: WordList | None = None) -> AnswerTyper:
+    """Compile ``data/lang/answer_types.toml`` (or ``path``); raises ValueError naming a bad pattern. ``vocabulary``
+    (the Vietnamese word list) tells a foreign one-word place ("tại Hungary") from a capitalised word."""
     p = path or DEFAULT_PATH
     data = tomllib.loads(p.read_text(encoding="utf-8"))
     nums = data["numbers"]
@@ -797,4 +805,4 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None) -> 
                        frozenset(" ".join(fold(w).split()) for w in spec["states"]), bool(spec.get("only", False)))
                       for name, spec in data.get("implied", {}).items()),
     )
-    return AnswerTyper(lex, gazetteer)
+    return AnswerTyper(lex, gazetteer, vocabulary)

@@ -160,8 +160,8 @@ def build_pipeline(settings: Settings, reader: IndexReader | None = None) -> Any
                                 synonyms=load_synonyms(settings.synonyms_path).merged(
                                     load_synonyms(settings.units_path)),
                                 shorthand=load_shorthand(settings.shorthand_path), gazetteer=gazetteer)
-    typer = load_typer(settings.answer_types_path, gazetteer)
     words = load_word_list(settings.words_path)
+    typer = load_typer(settings.answer_types_path, gazetteer, words)
     terms = load_terms(settings.terms_path)
     finder = EvidenceFinder(_CorpusStatsCache(reader, terms), reader.document_text, catalog=reader.documents,
                             text_by_hash=reader.text_by_hash, typer=typer,

@@ -478,3 +478,16 @@ def test_the_organisation_head_a_question_asks_by(typer: AnswerTyper) -> None:
     # a common noun is no head of a name: the question's own subject often opens with it
     assert typer.asked_head("Cơ quan nào cấp thẻ căn cước?") == ""
     assert typer.asked_head("Tài khoản giao dịch điện tử do ai cấp?") == ""
+
+
+def test_one_foreign_word_after_a_place_word_is_a_place() -> None:
+    from assistant.lexicon import load_word_list
+    from assistant.settings import Settings
+
+    typer = load_typer(vocabulary=load_word_list(Settings().words_path))
+    # "ở nước nào?": the country is one word, and no Vietnamese one
+    assert [sp.text for sp in typer.spans("Năm 1999, Liên đoàn được thành lập tại Hungary.", "place")] == ["Hungary"]
+    # a Vietnamese word capitalised after "Tại" is no place: "Hội nghị" is a meeting
+    assert not typer.spans("Tại Hội nghị, lãnh đạo Sở đã báo cáo kết quả.", "place")
+    # without the word list a single word is never a place
+    assert not load_typer().spans("Năm 1999, Liên đoàn được thành lập tại Hungary.", "place")
