@@ -115,6 +115,7 @@ def defines(folded: str, term: str) -> bool:
 # apposition what it is regarded as ("X, áng văn được coi là …").
 _NAMING = (r"\b(?:goi|menh danh|ten goi) la {t}\b|\b{t} (?:, )?(?:co nghia|nghia|tuc|hay con goi|con goi|duoc hieu) la\b"
            r"|\b{t} , [^,]{{0,50}}?\b(?:coi|xem) la\b"  # an apposition: "“X”, áng văn được … coi là …"
+           r"|\b{t} , mot\b"  # ... or its class: "động Puông, một hang đá vôi dài khoảng 300 mét"
            # what X is regarded as, later in the sentence that X opens: "X được thành lập …, được coi là …"
            r"|^(?:[a-z0-9,]+ ){{0,4}}{t} (?:[a-z0-9,()]+ ){{1,16}}?(?:duoc|van duoc) (?:[a-z0-9]+ ){{0,3}}?(?:coi|xem) la\b"
            r"|\b{t} (?:is|are|means) (?:called )?\b|\b(?:called|known as) {t}\b")

@@ -16,6 +16,8 @@ from index.normalize import fold
     ("Tên gọi bắt nguồn từ tên địa phương \"Hủa Xi Pan\", có nghĩa là \"phiến đá khổng lồ\".", "hua xi pan"),
     ("Những xe này được binh sĩ mệnh danh là \"những chiếc Curie nhỏ\".", "nhung chiec curie nho"),
     ("The area where three countries meet is known as the Golden Triangle.", "the golden triangle"),
+    # an apposition saying what the term is one of
+    ("Gần hồ là động Puông, một hang đá vôi dài khoảng 300 mét.", "dong puong"),
     # what a term that opens a sentence is regarded as, later in it
     ("Năm 1076, Quốc Tử Giám được thành lập bên cạnh Văn Miếu, được coi là trường đại học đầu tiên.", "quoc tu giam"),
     ("Cổng Dịch vụ công quốc gia được xây dựng từ năm 2019, được xem là đầu mối một cửa.", "cong dich vu cong quoc gia"),
