@@ -212,8 +212,10 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     frame = typer.frame(question, kind)
     office = typer.asked_office(question) if kind == "name" else ""
     head = typer.asked_head(question) if kind == "organization" else ""
-    best: tuple[tuple[int, int, int, float], ScoredSentence, Span] | None = None
-    candidates: list[tuple[tuple[int, int, int, float], ScoredSentence, Span]] = []
+    # the question's names, not the Roman numerals it capitalises ("quý I")
+    names = {n for n in ev.names if not set(n) <= set("ivxlc")}
+    best: tuple[tuple[int, int, int, int, float], ScoredSentence, Span] | None = None
+    candidates: list[tuple[tuple[int, int, int, int, float], ScoredSentence, Span]] = []
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
         spans = [sp for sp in typer.spans(r.sentence.text, kind)
@@ -235,10 +237,14 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         # nào": 1228 is the year of birth)
         implied = [(a, b) for a, b, words in typer.implied_values(r.sentence.folded)
                    if any(t in words for t in ev.terms.weights)]
+        # a sentence of a page that names all the question names before one of a page about something else:
+        # "Hội Gióng được UNESCO vinh danh … vào ngày nào?" is not answered by the day UNESCO honoured a poet,
+        # however well that sentence matches "UNESCO vinh danh"
+        named = int(all(re.search(rf"\b{re.escape(n)}\b", ev.docs[r.sentence.source].folded) for n in names))
         for sp, d in zip(spans, demoted, strict=True):
             answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office) \
                 or _headed(sp, head)
-            key = (-int(d), int(answers), typer.in_frame(r.sentence.text, sp, frame),
+            key = (-int(d), named, int(answers), typer.in_frame(r.sentence.text, sp, frame),
                    support.get(id(sp), 0.0) - 0.05 * rank)
             candidates.append((key, r, sp))
             if best is None or key > best[0]:
@@ -250,9 +256,9 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
 
 
-def _case_row(ev: Evidence, best: tuple[tuple[int, int, int, float], ScoredSentence, Span],
-              candidates: Sequence[tuple[tuple[int, int, int, float], ScoredSentence, Span]]
-              ) -> tuple[tuple[int, int, int, float], ScoredSentence, Span]:
+def _case_row(ev: Evidence, best: tuple[tuple[int, int, int, int, float], ScoredSentence, Span],
+              candidates: Sequence[tuple[tuple[int, int, int, int, float], ScoredSentence, Span]]
+              ) -> tuple[tuple[int, int, int, int, float], ScoredSentence, Span]:
     """The row of a section that names the question's own case. A section lists one value per case: "- Lệ phí
     cấp Phiếu lý lịch tư pháp: 200.000 đồng" then "- Sinh viên, người có công …: 100.000 đồng". The first row
     repeats only what the page and its heading are about, so it matches most of the question; "Sinh viên đi xin

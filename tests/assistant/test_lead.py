@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from assistant.answer_typing import Span
 from assistant.evidence import Sentence
 from assistant.lead import _clause_around, _clauses, _definition, _headed, _titled, grounded, inline_items
@@ -146,3 +149,14 @@ def test_an_organisation_opening_with_the_asked_head_answers_which() -> None:
     assert not _headed(Span("organization", 0, 2, "Bộ"), "bo")
     assert not _headed(Span("organization", 0, 24, "cơ quan quản lý căn cước"), "bo")
     assert _headed(Span("organization", 0, 24, "cơ quan quản lý căn cước"), "co quan")
+
+
+def test_a_value_comes_from_a_page_that_names_what_the_question_names(page_pipeline: Any) -> None:
+    # "UNESCO … vinh danh" matches the poet's article ("đến năm 2015, UNESCO cũng vinh danh ông") as well as the
+    # festival's: the festival's page gives the date
+    pages = Path(__file__).resolve().parents[2] / "evals" / "corpora" / "encyclopedia3"
+    pipeline = page_pipeline("named-page", {name: (pages / name).read_text(encoding="utf-8")
+                                            for name in ("nguyen_du.txt", "hoi_giong.txt")})
+    ans = pipeline.ask("Hội Gióng được UNESCO vinh danh là di sản của nhân loại vào ngày nào?")
+    lead = ans.answer.split("[", 1)[0]
+    assert "16 tháng 11 năm 2010" in lead, ans.answer
