@@ -491,8 +491,9 @@ class AnswerTyper:
             # a name is a place when a place word comes right before it ("tại Hà Nội", "sông Hồng"); so is one foreign
             # word ("tại Hungary"), not a Vietnamese one capitalised ("Tại Hội nghị")
             for sp in self._names(text, organisations=False, single=self._words is not None):
-                if " " not in sp.text and (self._words is None or self._words.is_syllable(sp.text)):
-                    continue
+                if " " not in sp.text and (self._words is None or self._words.is_syllable(sp.text)) \
+                        and not self._places.find_places(sp.text):
+                    continue  # "Hội" of "Tại Hội nghị"; a place the gazetteer knows ("tại Huế") is one
                 before = " ".join(fold(text[:sp.start]).split()[-2:])
                 if any(before == w or before.endswith(" " + w) for w in self._lx.place_words):
                     found.append(Span("place", sp.start, sp.end, sp.text))

@@ -487,7 +487,8 @@ def test_one_foreign_word_after_a_place_word_is_a_place() -> None:
     typer = load_typer(vocabulary=load_word_list(Settings().words_path))
     # "ở nước nào?": the country is one word, and no Vietnamese one
     assert [sp.text for sp in typer.spans("Năm 1999, Liên đoàn được thành lập tại Hungary.", "place")] == ["Hungary"]
-    # a Vietnamese word capitalised after "Tại" is no place: "Hội nghị" is a meeting
+    # a Vietnamese word capitalised after "Tại" is no place: "Hội nghị" is a meeting; one the gazetteer knows is
     assert not typer.spans("Tại Hội nghị, lãnh đạo Sở đã báo cáo kết quả.", "place")
+    assert [sp.text for sp in typer.spans("Ông mất năm 1820 tại kinh đô Huế, thọ 54 tuổi.", "place")] == ["Huế"]
     # without the word list a single word is never a place
     assert not load_typer().spans("Năm 1999, Liên đoàn được thành lập tại Hungary.", "place")

@@ -160,3 +160,4 @@ def test_a_value_comes_from_a_page_that_names_what_the_question_names(page_pipel
     ans = pipeline.ask("Hội Gióng được UNESCO vinh danh là di sản của nhân loại vào ngày nào?")
     lead = ans.answer.split("[", 1)[0]
     assert "16 tháng 11 năm 2010" in lead, ans.answer
+
