@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from assistant.answer_typing import FIGURE_TYPES
+from assistant.counting import counted_noun
 from assistant.evidence import (
     PLACE_KINDS,
     Evidence,
@@ -306,7 +307,8 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: str = "",
             asking: frozenset[str] = frozenset()) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
-    best = _answer_to(ev, _meeting_requirements(pool, ev.measures), by_key)
+    counts = bool(ev.measures) or bool(counted_noun(ev.info))
+    best = _answer_to(ev, _meeting_requirements(pool, ev.measures, counts), by_key)
     chosen = [best]
     weights = ev.terms.weights
     total = ev.terms.total
@@ -429,6 +431,7 @@ _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi 
 # hệ thống" for "bao nhiêu hệ thống"), the definition of the asked term. (A value of the asked type is
 # too loose a test here: any province name is a "place".)
 _REQUIRED = tuple(SENTENCE_FEATURES.index(n) for n in ("counted_noun", "defines"))
+_COUNTED = SENTENCE_FEATURES.index("counted_noun")
 
 
 def goes_on(ev: Evidence, first: ScoredSentence, later: ScoredSentence) -> bool:
@@ -444,7 +447,7 @@ def goes_on(ev: Evidence, first: ScoredSentence, later: ScoredSentence) -> bool:
 
 
 def _meeting_requirements(pool: Sequence[ScoredSentence],
-                          measures: Sequence[re.Pattern[str]] = ()) -> ScoredSentence:
+                          measures: Sequence[re.Pattern[str]] = (), counts: bool = True) -> ScoredSentence:
     """The best sentence, or a near-tie for it that states what the question requires and it does not.
 
     Why: the answerability verdict refuses when no chosen sentence counts what is asked (or gives the
@@ -462,7 +465,11 @@ def _meeting_requirements(pool: Sequence[ScoredSentence],
             return stating
     if not best.features:
         return best
-    active = [i for i in _REQUIRED if any(r.features and r.features[i] > 0 for r in pool[:_NEAR_WINDOW])]
+    # a count is required only of a question that counts ("bao nhiêu hệ thống", a unit): "Nguyễn Du qua đời năm
+    # nào" is answered by "Nguyễn Du mất ngày 16 tháng 9 năm 1820", not pushed out by the life span "(1766 – 1820)"
+    # that the same feature credits with the words it implies
+    required = [i for i in _REQUIRED if counts or i != _COUNTED]
+    active = [i for i in required if any(r.features and r.features[i] > 0 for r in pool[:_NEAR_WINDOW])]
     if all(best.features[i] > 0 for i in active):
         return best
     for r in pool[1:_NEAR_WINDOW]:

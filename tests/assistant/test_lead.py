@@ -161,3 +161,15 @@ def test_a_value_comes_from_a_page_that_names_what_the_question_names(page_pipel
     lead = ans.answer.split("[", 1)[0]
     assert "16 tháng 11 năm 2010" in lead, ans.answer
 
+
+
+def test_when_and_where_someone_died_come_from_the_sentence_saying_both(page_pipeline: Any) -> None:
+    # "qua đời" is written "mất" by the article, and "tại kinh đô Huế" is the place; the life span "(1766 – 1820)"
+    # implies the year but not the place, and no count is asked that it would be needed for
+    bio = page_pipeline("death-place", {"nha_tho.txt": (
+        "Nguyễn Du\n\nNguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam. Khu di tích Nguyễn Du ở huyện Nghi Xuân, "
+        "tỉnh Hà Tĩnh là di tích quốc gia đặc biệt.\n\nNguyễn Du mất ngày 16 tháng 9 năm 1820, tại kinh đô Huế, do "
+        "mắc bệnh dịch.\n")})
+    ans = bio.ask("Nguyễn Du qua đời năm nào, ở đâu?")
+    lead = ans.answer.split("[", 1)[0]
+    assert "1820" in lead and "Huế" in lead, ans.answer
