@@ -173,14 +173,23 @@ def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer:
     seq = sent.seq
     at = [len(tokens(sent.text[:sp.start])) for sp in spans]
     windows = []
+    owns = []  # the token range a value put first owns: the clauses it opens
     for sp in spans:
         text = sent.text
         clauses = _clauses(text)
         idx = next((i for i, (s0, e0) in enumerate(clauses) if s0 <= sp.start < e0), 0)
         lo = clauses[idx][0] if clauses else 0
+        hi = clauses[idx][1] if clauses else len(text)
+        if sp.kind == "date" and idx == 0 and len(clauses) > 1 and len(tokens(text[lo:hi])) <= _FRONTED:
+            # a time put first ("Năm 1965, nhân dịp …, Hội đồng … đã ghi nhận ông …; đến năm 2015, …") is the time
+            # of the clauses it opens, up to the next semicolon: their words are its own
+            semi = text.find(";", sp.end)
+            hi = semi if semi >= 0 else len(text)
+            owns.append((len(tokens(text[:lo])), len(tokens(text[:hi]))))
+        else:
+            owns.append((0, 0))
         if clauses and idx > 0 and len(tokens(text[lo:sp.start])) < 3:
             lo = clauses[idx - 1][0]
-        hi = clauses[idx][1] if clauses else len(text)
         windows.append((len(tokens(text[:lo])), len(tokens(text[:hi]))))
     w = _measure_terms(ev, typer, spans[0].kind if spans else "")
     out = [0.0] * len(spans)
@@ -190,7 +199,10 @@ def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer:
         for g in grams:
             if g not in w:
                 continue
-            near = min(range(len(spans)), key=lambda k: abs(at[k] - i))
+            # a word in the clauses a fronted time opens is that time's ("Năm 1965, … Hội đồng Hòa bình Thế giới đã
+            # ghi nhận ông …; đến năm 2015, UNESCO …": the council's recognition is 1965's), else the nearest value's
+            own = [k for k in range(len(spans)) if owns[k][0] <= i < owns[k][1]]
+            near = min(own or range(len(spans)), key=lambda k: abs(at[k] - i))
             lo, hi = windows[near]
             if lo - _WINDOW <= i < hi + 1 and g not in seen[near]:
                 seen[near].add(g)
@@ -331,6 +343,7 @@ _ANSWER_REACH = 6
 # an answer's opening this short says only its verdict ("Đáp: Không."); "Không bắt buộc." already says what is not
 # required, so it is quoted as the lead, with the best sentence among the quotes after it
 _BARE_WORDS = 2
+_FRONTED = 6  # words of a sentence's opening phrase that can be its time ("Năm 1965,", "Ngày 16 tháng 11 năm 2010,")
 _OFFICE_REACH = 4  # words between an office and the name after it ("Phó Chủ tịch UBND tỉnh Lâm Hải Giang")
 # the share of the asking clause a sentence must state to give a yes/no verdict (below it: "Tài liệu nêu: …"). Swept
 # on the fitting sets' 100 yes/no questions (right / wrong / none): .30 73/20/7, .40 71/18/11, .45 70/16/14,

@@ -173,3 +173,16 @@ def test_when_and_where_someone_died_come_from_the_sentence_saying_both(page_pip
     ans = bio.ask("Nguyễn Du qua đời năm nào, ở đâu?")
     lead = ans.answer.split("[", 1)[0]
     assert "1820" in lead and "Huế" in lead, ans.answer
+
+
+def test_a_time_put_first_is_the_time_of_the_clauses_it_opens(page_pipeline: Any) -> None:
+    # "Năm 1965, …, Hội đồng … đã ghi nhận ông …; đến năm 2015, UNESCO …": the council's recognition is 1965's,
+    # though its words stand nearer to 2015
+    bio = page_pipeline("fronted-time", {"nha_tho.txt": (
+        "Nguyễn Du\n\nNguyễn Du là nhà thơ lớn của Việt Nam. Năm 1965, nhân dịp kỷ niệm hai trăm năm ngày sinh của "
+        "ông, Hội đồng Hòa bình Thế giới đã ghi nhận ông là danh nhân văn hóa thế giới; đến năm 2015, UNESCO cũng "
+        "vinh danh ông nhân kỷ niệm 250 năm ngày sinh.\n")})
+    ans = bio.ask("In which year did the World Peace Council recognize Nguyễn Du as a world cultural figure?")
+    assert ans.answer.startswith("Answer: Năm 1965"), ans.answer
+    ans = bio.ask("In which year did UNESCO honour Nguyễn Du?")
+    assert ans.answer.startswith("Answer: năm 2015"), ans.answer
