@@ -23,7 +23,7 @@ from assistant.query import TRAILING_CONTEXT, blank_context
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
-__all__ = ["FIGURE_TYPES", "AnswerTyper", "Frame", "Span", "TYPES", "figure_in", "load_typer"]
+__all__ = ["FIGURE_TYPES", "AnswerTyper", "Frame", "Span", "TYPES", "figure_in", "load_typer", "roman_numeral"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 _NEVER = re.compile(r"(?!x)x")  # matches nothing: a cue list the data leaves empty
@@ -474,7 +474,7 @@ class AnswerTyper:
         if kind in ("number", "duration"):
             found = [s for s in found if not self._false_number_word(text, f, s)]
             # a Roman numeral is written in capitals ("thế kỷ XI"); "Xi" of "Phan Xi Păng" is a name
-            found = [s for s in found if not (s.text.isalpha() and set(fold(s.text)) <= set("ivxlc")
+            found = [s for s in found if not (s.text.isalpha() and roman_numeral(fold(s.text))
                                               and not (s.text.isupper() and s.text.isascii()))]
         if kind == "duration":
             # "13 tháng" of "ngày 13 tháng 3" and "3 năm" of "tháng 3 năm 2024" are parts of a date, no length
@@ -723,6 +723,11 @@ def _dimension_figure(units: Sequence[str], nums: dict[str, Any], said: Sequence
     if said and after:
         rx += "|" + rf"\b(?:{'|'.join(map(re.escape, said))})(?: [a-z]+){{0,2}} " + figure_in(after, words, scale)
     return re.compile(rx)
+
+
+def roman_numeral(word: str) -> bool:
+    """Whether a folded word is written only in Roman numerals ("xi", "i" of "quý I")."""
+    return bool(word) and set(word) <= set("ivxlc")
 
 
 def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,

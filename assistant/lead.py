@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.answer_typing import FIGURE_TYPES, AnswerTyper, Span
+from assistant.answer_typing import FIGURE_TYPES, AnswerTyper, Span, roman_numeral
 from assistant.evidence import Evidence, ScoredSentence, Sentence, tokens
 from assistant.lists import (
     ENUMERATED,
@@ -225,7 +225,8 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     office = typer.asked_office(question) if kind == "name" else ""
     head = typer.asked_head(question) if kind == "organization" else ""
     # the question's names, not the Roman numerals it capitalises ("quý I")
-    names = {n for n in ev.names if not set(n) <= set("ivxlc")}
+    names = {n for n in ev.names if not roman_numeral(n)}
+    named_by: dict[str, int] = {}  # source -> whether its page names them all
     best: tuple[tuple[int, int, int, int, float], ScoredSentence, Span] | None = None
     candidates: list[tuple[tuple[int, int, int, int, float], ScoredSentence, Span]] = []
     for rank, r in enumerate(chosen):
@@ -252,7 +253,10 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         # a sentence of a page that names all the question names before one of a page about something else:
         # "Hội Gióng được UNESCO vinh danh … vào ngày nào?" is not answered by the day UNESCO honoured a poet,
         # however well that sentence matches "UNESCO vinh danh"
-        named = int(all(re.search(rf"\b{re.escape(n)}\b", ev.docs[r.sentence.source].folded) for n in names))
+        src = r.sentence.source
+        if src not in named_by:
+            named_by[src] = int(all(re.search(rf"\b{re.escape(n)}\b", ev.docs[src].folded) for n in names))
+        named = named_by[src]
         for sp, d in zip(spans, demoted, strict=True):
             answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office) \
                 or _headed(sp, head)
