@@ -20,6 +20,7 @@ from assistant.conditions import ConditionReader, Quantity, load_conditions
 from assistant.lexicon import WordList
 from assistant.memo import Memo
 from assistant.query import TRAILING_CONTEXT, blank_context
+from assistant.question_cues import possessed_head
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
@@ -115,6 +116,8 @@ class _Lexicon:
     inline_items: int = 3
     range_opens: frozenset[str] = frozenset()  # folded: "từ" of "từ ngày … đến ngày …"
     range_joins: frozenset[str] = frozenset()  # folded: "đến", "–"
+    possessive: str = ""  # folded, the possessive word of "<thing> <possessive> <subject>" (data: question)
+    own_pronouns: frozenset[str] = frozenset()  # folded, pronouns for the asker's own things (data: question)
 
 
 class AnswerTyper:
@@ -421,6 +424,13 @@ class AnswerTyper:
 
     def verdict_word(self, key: str, language: str) -> str:
         return self._lx.verdict_words["en" if language == "en" else "vi"][key]
+
+    def asked_thing(self, question: str, stopwords: frozenset[str], generic: frozenset[str]) -> tuple[str, ...]:
+        """The thing a question asks of its subject, folded (``question_cues.possessed_head`` with the data's
+        possessive and pronouns); empty when it asks none."""
+        if not self._lx.possessive:
+            return ()
+        return possessed_head(question, stopwords, generic, self._lx.own_pronouns, self._lx.possessive)
 
     @property
     def term_nouns(self) -> tuple[str, ...]:
@@ -794,6 +804,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,
         range_joins=frozenset(fold(w) for w in data.get("ranges", {}).get("joins", [])),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
+        possessive=fold(q.get("possessive", "")), own_pronouns=frozenset(fold(w) for w in q.get("own_pronouns", [])),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},
         organization_heads=frozenset(data["names"].get("organization_as_written", [])),
         offices=tuple(sorted({fold(o) for o in data["names"].get("offices", [])}, key=len, reverse=True)),

@@ -36,11 +36,10 @@ from assistant.question_cues import (
     defines,
     inner_names,
     is_how_to,
-    possessed_head,
 )
 from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
-from assistant.vocabulary import GENERIC_PHRASES, PERSONAL_PRONOUNS, STOPWORDS
+from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.legal import KIND_FAQ
 from index.normalize import fold
 
@@ -201,7 +200,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     focus_missing = bool(ev.terms.focus) and not any(_states(r, f) for f in ev.terms.focus for r in chosen)
     if focus_missing:
         reasons.append(("focus_missing", ev.terms.focus))
-    head = possessed_head(info.question, STOPWORDS, GENERIC_PHRASES, PERSONAL_PRONOUNS)
+    head = typer.asked_thing(info.question, STOPWORDS, GENERIC_PHRASES) if typer is not None else ()
     if head and not any(all(t in r.matched for t in head) for r in chosen):
         reasons.append(("asked_thing_not_stated", (" ".join(head),)))
     # "bao nhiêu X" counts X only when a count is asked ("bao nhiêu tuổi" asks an age, "bao nhiêu ngày" a duration)

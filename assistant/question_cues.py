@@ -216,15 +216,16 @@ def inner_names(text: str) -> list[str]:
 
 
 def possessed_head(question: str, stopwords: frozenset[str], generic: frozenset[str],
-                   pronouns: frozenset[str]) -> tuple[str, ...]:
+                   pronouns: frozenset[str], possessive: str) -> tuple[str, ...]:
     """The folded words of the thing a question asks of its subject when it opens "<thing> của <subject>":
     "Vợ của nhà thơ Nguyễn Du tên là gì?" asks his wife ("vo"), "Mẹ của vua Quang Trung …" his mother. A
     sentence about the subject that never names the thing answers something else. Empty when the question does
-    not open so, or the thing is a generic measure ("tỷ lệ", "số lượng") any figure of the subject states."""
+    not open so, or the thing is a generic measure ("tỷ lệ", "số lượng") any figure of the subject states.
+    ``possessive`` ("cua") and ``pronouns`` (the asker's own: "toi", "em") are folded, from the data."""
     words = re.findall(r"\w+", fold(question))
-    if "cua" not in words[1:3]:
+    if possessive not in words[1:3]:
         return ()
-    at = words.index("cua")
+    at = words.index(possessive)
     head = tuple(words[:at])
     if any(w in stopwords or w.isdigit() for w in head) or " ".join(head) in generic:
         return ()

@@ -17,7 +17,7 @@ from index.normalize import fold, normalize_text
 from index.pack_file import PackFile
 
 __all__ = ["DEFAULT_TERMS", "EN_FILLER", "FIGURE", "GENERIC_PHRASES", "LAMBDA_BIGRAM", "PAIRING_PARTICLES", "QUESTION_PHRASES", "REPORT_WORDS",
-           "STOPWORDS", "PERSONAL_PRONOUNS", "EvidenceTerms", "SynonymTable", "default_terms", "load_synonyms", "load_terms"]
+           "STOPWORDS", "EvidenceTerms", "SynonymTable", "default_terms", "load_synonyms", "load_terms"]
 
 
 # Syllables that carry no topic in a question (function words, fillers, pronouns). Kept short on
@@ -35,8 +35,6 @@ STOPWORDS = frozenset([
     "their", "there", "after", "before", "during", "about", "than", "into", "over", "under", "per", "any",
     "all", "ad", "admin",  # "… vậy ad": the citizen addresses the page's admin
 ])
-# Personal pronouns a citizen writes of themselves or the one they talk to ("hộ chiếu của tôi", "của mk")
-PERSONAL_PRONOUNS = frozenset(["toi", "em", "minh", "mk", "anh", "chi", "ban", "ta", "chung", "ho"])
 # Function words that make a term with the word before them: "lại" after a verb is its "re-" form ("cấp lại",
 # "đăng ký lại"), a procedure of its own that laws set apart from the first one ("cấp lần đầu"). Alone they stay
 # stopwords; the pair is a term.

@@ -151,6 +151,16 @@ def test_an_organisation_opening_with_the_asked_head_answers_which() -> None:
     assert _headed(Span("organization", 0, 24, "cơ quan quản lý căn cước"), "co quan")
 
 
+def _lead(answer: Any) -> str:
+    """What a citizen reads first: the answer up to its first citation marker."""
+    return str(answer.answer.split("[", 1)[0])
+
+
+def _poet(page_pipeline: Any, name: str, body: str) -> Any:
+    """A pipeline over one encyclopedia page on Nguyễn Du holding ``body``."""
+    return page_pipeline(name, {"nha_tho.txt": f"Nguyễn Du\n\n{body}\n"})
+
+
 def test_a_value_comes_from_a_page_that_names_what_the_question_names(page_pipeline: Any) -> None:
     # "UNESCO … vinh danh" matches the poet's article ("đến năm 2015, UNESCO cũng vinh danh ông") as well as the
     # festival's: the festival's page gives the date
@@ -158,30 +168,26 @@ def test_a_value_comes_from_a_page_that_names_what_the_question_names(page_pipel
     pipeline = page_pipeline("named-page", {name: (pages / name).read_text(encoding="utf-8")
                                             for name in ("nguyen_du.txt", "hoi_giong.txt")})
     ans = pipeline.ask("Hội Gióng được UNESCO vinh danh là di sản của nhân loại vào ngày nào?")
-    lead = ans.answer.split("[", 1)[0]
-    assert "16 tháng 11 năm 2010" in lead, ans.answer
-
+    assert "16 tháng 11 năm 2010" in _lead(ans), ans.answer
 
 
 def test_when_and_where_someone_died_come_from_the_sentence_saying_both(page_pipeline: Any) -> None:
     # "qua đời" is written "mất" by the article, and "tại kinh đô Huế" is the place; the life span "(1766 – 1820)"
     # implies the year but not the place, and no count is asked that it would be needed for
-    bio = page_pipeline("death-place", {"nha_tho.txt": (
-        "Nguyễn Du\n\nNguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam. Khu di tích Nguyễn Du ở huyện Nghi Xuân, "
-        "tỉnh Hà Tĩnh là di tích quốc gia đặc biệt.\n\nNguyễn Du mất ngày 16 tháng 9 năm 1820, tại kinh đô Huế, do "
-        "mắc bệnh dịch.\n")})
+    bio = _poet(page_pipeline, "death-place", (
+        "Nguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam. Khu di tích Nguyễn Du ở huyện Nghi Xuân, tỉnh Hà Tĩnh "
+        "là di tích quốc gia đặc biệt.\n\nNguyễn Du mất ngày 16 tháng 9 năm 1820, tại kinh đô Huế, do mắc bệnh dịch."))
     ans = bio.ask("Nguyễn Du qua đời năm nào, ở đâu?")
-    lead = ans.answer.split("[", 1)[0]
-    assert "1820" in lead and "Huế" in lead, ans.answer
+    assert "1820" in _lead(ans) and "Huế" in _lead(ans), ans.answer
 
 
 def test_a_time_put_first_is_the_time_of_the_clauses_it_opens(page_pipeline: Any) -> None:
     # "Năm 1965, …, Hội đồng … đã ghi nhận ông …; đến năm 2015, UNESCO …": the council's recognition is 1965's,
     # though its words stand nearer to 2015
-    bio = page_pipeline("fronted-time", {"nha_tho.txt": (
-        "Nguyễn Du\n\nNguyễn Du là nhà thơ lớn của Việt Nam. Năm 1965, nhân dịp kỷ niệm hai trăm năm ngày sinh của "
-        "ông, Hội đồng Hòa bình Thế giới đã ghi nhận ông là danh nhân văn hóa thế giới; đến năm 2015, UNESCO cũng "
-        "vinh danh ông nhân kỷ niệm 250 năm ngày sinh.\n")})
+    bio = _poet(page_pipeline, "fronted-time", (
+        "Nguyễn Du là nhà thơ lớn của Việt Nam. Năm 1965, nhân dịp kỷ niệm hai trăm năm ngày sinh của ông, Hội đồng "
+        "Hòa bình Thế giới đã ghi nhận ông là danh nhân văn hóa thế giới; đến năm 2015, UNESCO cũng vinh danh ông nhân "
+        "kỷ niệm 250 năm ngày sinh."))
     ans = bio.ask("In which year did the World Peace Council recognize Nguyễn Du as a world cultural figure?")
     assert ans.answer.startswith("Answer: Năm 1965"), ans.answer
     ans = bio.ask("In which year did UNESCO honour Nguyễn Du?")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.question_cues import defines, inner_names, possessed_head
-from assistant.vocabulary import GENERIC_PHRASES, PERSONAL_PRONOUNS, STOPWORDS
+from assistant.answer_typing import load_typer
+from assistant.question_cues import defines, inner_names
+from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.normalize import fold
 
 
@@ -101,5 +102,5 @@ def test_names_written_inside_a_question(question: str, names: list[str]) -> Non
     ("Lệ phí cấp thẻ căn cước của công dân là bao nhiêu?", ()),
 ])
 def test_the_thing_a_question_asks_of_its_subject(question: str, head: tuple[str, ...]) -> None:
-    assert possessed_head(question, STOPWORDS, GENERIC_PHRASES, PERSONAL_PRONOUNS) == head
+    assert load_typer().asked_thing(question, STOPWORDS, GENERIC_PHRASES) == head
 
