@@ -43,6 +43,7 @@ def pipelines(law_corpus_index: Any, tmp_path_factory: pytest.TempPathFactory,
     # the sets over documents written after the engine, each over its own pages
     faq2 = _index(tmp_path_factory, fresh_settings, embedder, "faq2-index", [EVALS / "corpora" / "faq2"])
     faq3 = _index(tmp_path_factory, fresh_settings, embedder, "faq3-index", [EVALS / "corpora" / "faq3"])
+    faq4 = _index(tmp_path_factory, fresh_settings, embedder, "faq4-index", [EVALS / "corpora" / "faq4"])
     enc2 = _index(tmp_path_factory, fresh_settings, embedder, "enc2-index", [EVALS / "corpora" / "encyclopedia2"])
     enc3 = _index(tmp_path_factory, fresh_settings, embedder, "enc3-index", [EVALS / "corpora" / "encyclopedia3"])
     # citizens' questions over everything a portal would publish: the bundled reports and laws, every FAQ page
@@ -51,7 +52,7 @@ def pipelines(law_corpus_index: Any, tmp_path_factory: pytest.TempPathFactory,
                       *(EVALS / "corpora" / name for name in ("faq", "faq2", "faq3"))])
     out = {name: laws for name in REPORT_AND_LAW_SETS}
     out.update({"faq.jsonl": faq, "faq-fit.jsonl": faq, "encyclopedia.jsonl": enc, "encyclopedia-fit.jsonl": enc,
-                "faq-fit2.jsonl": faq2, "faq-fit3.jsonl": faq3, "encyclopedia-fit2.jsonl": enc2,
+                "faq-fit2.jsonl": faq2, "faq-fit3.jsonl": faq3, "faq-fit4.jsonl": faq4, "encyclopedia-fit2.jsonl": enc2,
                 "encyclopedia-fit3.jsonl": enc3, "citizen-fit.jsonl": citizen})
     return out
 
@@ -69,7 +70,7 @@ def answered(pipelines: dict[str, Any]) -> list[tuple[str, Any, Any]]:
 
 
 PAGE_SETS = ["faq.jsonl", "faq-fit.jsonl", "encyclopedia.jsonl", "encyclopedia-fit.jsonl", "faq-fit2.jsonl",
-             "faq-fit3.jsonl", "encyclopedia-fit2.jsonl", "encyclopedia-fit3.jsonl", "citizen-fit.jsonl"]
+             "faq-fit3.jsonl", "faq-fit4.jsonl", "encyclopedia-fit2.jsonl", "encyclopedia-fit3.jsonl", "citizen-fit.jsonl"]
 
 
 def test_every_shipped_set_is_read() -> None:
