@@ -9,6 +9,7 @@ compiles them and finds typed spans. Names (persons, organisations) are capitali
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Collection, Iterable, Sequence
@@ -222,14 +223,29 @@ class AnswerTyper:
         return [(a, c) for a, c in out if c]
 
     def _first_type(self, folded: str, question: str, at: int = 0) -> str:
-        """The first type whose cue ``folded`` (the folded question, or its clause starting at ``at``) holds;
-        a cue the question writes as other words ("Mộ của" for "mở cửa": ``cues_as_written`` in the data)
-        is none."""
-        for kind, rx in self._lx.question:
-            if any(not written_otherwise(question, at + m.start(), at + m.end(), self._lx.cues_as_written)
-                   for m in rx.finditer(folded)):
-                return kind
-        return ""
+        """The type whose cue ``folded`` (the folded question, or its clause starting at ``at``) holds
+        nearest its asking phrase (in words between them; none when it is part of it or stands beside it), the
+        data's order breaking ties; a bare "how many" only when no other type is cued. Nearest, because a cue
+        further off names what the asked thing is about: "What phone number can I call … about funeral cost
+        support?" asks a phone number, not a cost; "mở cửa từ năm nào" a year, while "mở cửa lúc nào" asks
+        opening hours ("lúc nào" is the asking phrase, and "mở cửa" stands beside it). A cue the question
+        writes as other words ("Mộ của" for "mở cửa": ``cues_as_written`` in the data) is none."""
+        cues = [(order, kind, m.span()) for order, (kind, rx) in enumerate(self._lx.question)
+                for m in rx.finditer(folded)
+                if not written_otherwise(question, at + m.start(), at + m.end(), self._lx.cues_as_written)]
+        # the asking phrases: each question word with the cues that hold it ("lúc nào", "năm nào")
+        asking = []
+        for a, b in (m.span() for m in self._lx.wh.finditer(folded)):
+            over = [(c, d) for _, kind, (c, d) in cues if c < b and a < d and kind != "number"]
+            asking.append((min([a, *(c for c, _ in over)]), max([b, *(d for _, d in over)])))
+        best: tuple[float, int, str] | None = None
+        for order, kind, (c, d) in cues:
+            # words between the cue and an asking phrase (0: inside it, or right beside it)
+            far = math.inf if kind == "number" else min(
+                (len(_WORD.findall(folded[d:a] if a >= d else folded[b:c])) for a, b in asking), default=0)
+            if best is None or (far, order) < best[:2]:
+                best = (far, order, kind)
+        return best[2] if best else ""
 
     def asks(self, question: str, kind: str) -> bool:
         """Whether the question carries a cue for ``kind`` (whatever type wins overall)."""
@@ -242,7 +258,11 @@ class AnswerTyper:
         phrases asking for a kind of items ("trình tự thế nào": a list of steps says "Bước 1", not "trình tự")."""
         f = fold(question)
         out: set[str] = set()
-        for rx in (*(rx for _, rx in self._lx.question), *(asks for _, asks, _ in self._lx.list_kinds)):
+        # a cue of a type the question does not ask ("mở cửa" in "mở mấy năm" is no asking of opening hours)
+        # names what the question is about
+        asked = set(self.expected_all(question)) | {"number"}
+        for rx in (*(rx for kind, rx in self._lx.question if kind in asked),
+                   *(asks for _, asks, _ in self._lx.list_kinds)):
             for m in rx.finditer(f):
                 out.update(_WORD.findall(m.group(0)))
         return frozenset(out)

@@ -41,6 +41,9 @@ _TAIL_EN_VAGUE = re.compile(r"[\s,]*(?:then|too|as well)?\s*[?.!]*\s*$")
 _ANAPHORA_VI = re.compile(
     r"(?<![\w])(?:này|đó|ấy|nói trên|nêu trên|kể trên|vừa nêu|như vậy)(?![\w])", re.IGNORECASE
 )
+# the act the conversation is about, presupposed done ("Nộp xong thì mất bao lâu mới nhận được?", "Làm xong thì …
+# xem ở đâu?"): the topic is the previous question's
+_AFTER_PREVIOUS = re.compile(r"(?<![\w])xong(?![\w])", re.IGNORECASE)
 _NOT_ANAPHORA_VI = re.compile(r"(?<![\w])(?:trong đó|đó là|do đó|từ đó|sau đó|khi đó)(?![\w])", re.IGNORECASE)
 _ANAPHORA_EN = re.compile(r"\b(?:it|its|this|that|these|those|they|them|there)\b", re.IGNORECASE)
 
@@ -128,7 +131,7 @@ def _lower_first(phrase: str, find: Callable[[str], list[str]]) -> str:
 
 def _has_anaphora(text: str) -> bool:
     stripped = _NOT_ANAPHORA_VI.sub(" ", text)
-    return bool(_ANAPHORA_VI.search(stripped)) or (
+    return bool(_ANAPHORA_VI.search(stripped)) or bool(_AFTER_PREVIOUS.search(text)) or (
         bool(re.search(r"\b(?:the|what|how|which|who|when)\b", text, re.IGNORECASE))
         and bool(_ANAPHORA_EN.search(text))
     )

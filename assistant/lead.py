@@ -35,6 +35,7 @@ from assistant.question_cues import (
     without_asides,
 )
 from assistant.table_rows import row_as_prose
+from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.normalize import fold
 
 __all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "render_lead"]
@@ -210,6 +211,11 @@ def _nearest_support(ev: Evidence, sent: Sentence, spans: Sequence[Span], typer:
     return out
 
 
+# how well a value answers: (not an echo of the question, its page names the question's names, its sentence
+# names what is asked of the subject, written as the answer, in the question's frame, support nearby)
+_Key = tuple[int, int, int, int, int, float]
+
+
 def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence],
                kind: str, echoes: bool = True) -> tuple[ScoredSentence, Span] | None:
     """The value of the asked type best tied to the question's words, over the chosen sentences;
@@ -227,8 +233,11 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     # the question's names, not the Roman numerals it capitalises ("quý I")
     names = {n for n in ev.names if not roman_numeral(n)}
     named_by: dict[str, int] = {}  # source -> whether its page names them all
-    best: tuple[tuple[int, int, int, int, float], ScoredSentence, Span] | None = None
-    candidates: list[tuple[tuple[int, int, int, int, float], ScoredSentence, Span]] = []
+    # what the question asks of its subject ("mộ" of "Mộ của bác sĩ Yersin nằm ở đâu?"): the birthplace in the
+    # article's next sentence is not where his tomb is
+    thing = typer.asked_thing(question, STOPWORDS, GENERIC_PHRASES)
+    best: tuple[_Key, ScoredSentence, Span] | None = None
+    candidates: list[tuple[_Key, ScoredSentence, Span]] = []
     for rank, r in enumerate(chosen):
         dates = typer.spans(r.sentence.text, "date") if kind in ("number", "percent") else []
         spans = [sp for sp in typer.spans(r.sentence.text, kind)
@@ -260,8 +269,8 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         for sp, d in zip(spans, demoted, strict=True):
             answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office) \
                 or _headed(sp, head)
-            key = (-int(d), named, int(answers), typer.in_frame(r.sentence.text, sp, frame),
-                   support.get(id(sp), 0.0) - 0.05 * rank)
+            key = (-int(d), named, int(all(t in r.matched for t in thing)), int(answers),
+                   typer.in_frame(r.sentence.text, sp, frame), support.get(id(sp), 0.0) - 0.05 * rank)
             candidates.append((key, r, sp))
             if best is None or key > best[0]:
                 best = (key, r, sp)
@@ -272,9 +281,9 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     return (best[1], best[2]) if best is not None and (echoes or best[0][0] == 0) else None
 
 
-def _case_row(ev: Evidence, best: tuple[tuple[int, int, int, int, float], ScoredSentence, Span],
-              candidates: Sequence[tuple[tuple[int, int, int, int, float], ScoredSentence, Span]]
-              ) -> tuple[tuple[int, int, int, int, float], ScoredSentence, Span]:
+def _case_row(ev: Evidence, best: tuple[_Key, ScoredSentence, Span],
+              candidates: Sequence[tuple[_Key, ScoredSentence, Span]]
+              ) -> tuple[_Key, ScoredSentence, Span]:
     """The row of a section that names the question's own case. A section lists one value per case: "- Lệ phí
     cấp Phiếu lý lịch tư pháp: 200.000 đồng" then "- Sinh viên, người có công …: 100.000 đồng". The first row
     repeats only what the page and its heading are about, so it matches most of the question; "Sinh viên đi xin
@@ -406,12 +415,14 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
         if s_nums:
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
+    asked_share = ev.terms.share_stated(asking, r.matched)
+    if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
+        # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded, and whatever verdict
+        # the page's own question got in the answer's opening ("Trả lời: Được. … không bắt buộc về nơi thường trú")
+        return "no"
     bare = _bare_verdict(ev, r.sentence, typer)
     if bare:
         return bare
-    asked_share = ev.terms.share_stated(asking, r.matched)
-    if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
-        return "no"  # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded
     # a sentence that states only the context does not settle the claim
     stated = asked_share if own_words != written else max(r.coverage, asked_share)
     if stated < _MIN_STATED and not (case == "meets" and (obligation or permission)):
@@ -620,10 +631,12 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
         # The page's verdict answers the page's question: it is the citizen's only when they ask it the same way,
         # not negated and not a statement to confirm ("…, không cần tự đi xóa, đúng không?" is right where the
         # page's "có phải xóa … không?" is answered "Không")
-        same_way = not typer.asks_truth(ev.info.question) and not typer.negated(
-            _asking_clause(_without_tail(ev.info.question, typer)))
+        asking = _asking_clause(_without_tail(ev.info.question, typer))
+        same_way = not typer.asks_truth(ev.info.question) and not typer.negated(asking)
         opening = _answer_opening(ev, best.sentence) if same_way else None
         said = _bare_verdict(ev, opening, typer) if opening is not None else ""
+        if said not in ("", "no") and typer.denies_obligation(asking, best.sentence.text):
+            said = ""  # the best sentence itself denies the obligation asked about: it settles it (see ``_yes_no``)
         verdict = said or _yes_no(ev, best, typer, terms)
         if verdict == "no" and typer.asks_yet(ev.info.question):
             verdict = "not_yet"  # "đã bắt buộc phải làm thẻ chưa?" is answered "Chưa", not "Không"

@@ -49,7 +49,8 @@ _DEFAULT_MAX = 3
 def select_sentences(ev: Evidence, wants_list: bool = False,
                      names_kind: Callable[[str], bool] | None = None,
                      inline_subject: Callable[[str], str] | None = None,
-                     expected: str = "", asking: frozenset[str] = frozenset()) -> list[ScoredSentence]:
+                     expected: str = "", asking: frozenset[str] = frozenset(),
+                     thing: tuple[str, ...] = ()) -> list[ScoredSentence]:
     """The sentences to quote: the best one, plus others that state parts of the question it misses.
 
     A question about two places or two years (a comparison, "lần lượt") is answered facet by
@@ -64,6 +65,8 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
     whose subject is those herbs is the one that lists them. A question asking a figure (``figure_asked``, with
     ``expected`` the typer's asked type) gets the sentence after the best one that states it. ``asking``: the
     syllables of the question's asking phrases ("bao lâu"), which a sentence stating them adds nothing by.
+    ``thing``: what the question asks of its subject ("mộ" of "Mộ của bác sĩ Yersin nằm ở đâu?"), which the
+    answer must name.
     """
     if not ev.ranked:
         return []
@@ -87,7 +90,7 @@ def select_sentences(ev: Evidence, wants_list: bool = False,
         # candidate passage; the topic they are about decides which one states the causes
         pool = _facet_pool(ev, list(dict.fromkeys(r.sentence.source for r in ev.ranked)), tuple(ev.info.years), [])
     limit = _MAX_SENTENCES.get(qtype, _DEFAULT_MAX)
-    chosen = _greedy(ev, pool, limit, expected, asking)
+    chosen = _greedy(ev, pool, limit, expected, asking, thing)
     # a near-tie for the best sentence in the same document is quoted even when it adds no new words of the
     # question: which of the two states the answer is unknown (a law's next clause often completes it: "… là
     # nơi đăng ký phương tiện" and "… là nơi phương tiện thường xuyên đậu, đỗ"); another document's near-tie
@@ -305,10 +308,11 @@ _NEGATIVE = re.compile(r"\b(?:chua|con (?:thap|cham|han che|nhieu|kho|phuc tap)|
 
 
 def _greedy(ev: Evidence, pool: Sequence[ScoredSentence], limit: int, expected: str = "",
-            asking: frozenset[str] = frozenset()) -> list[ScoredSentence]:
+            asking: frozenset[str] = frozenset(), thing: tuple[str, ...] = ()) -> list[ScoredSentence]:
     by_key = {(r.sentence.source, r.sentence.index): r for r in pool}
     counts = bool(ev.measures) or bool(counted_noun(ev.info))
-    best = _answer_to(ev, _meeting_requirements(pool, ev.measures, counts), by_key)
+    best = _answer_to(ev, _naming_thing(_meeting_requirements(pool, ev.measures, counts), pool, thing, expected),
+                      by_key)
     chosen = [best]
     weights = ev.terms.weights
     total = ev.terms.total
@@ -432,6 +436,7 @@ _PART_CUE = re.compile(r"\b(?:la gi|gi|nao|the nao|ra sao|bao nhieu|bao gio|khi 
 # too loose a test here: any province name is a "place".)
 _REQUIRED = tuple(SENTENCE_FEATURES.index(n) for n in ("counted_noun", "defines"))
 _COUNTED = SENTENCE_FEATURES.index("counted_noun")
+_NAME_TYPES = frozenset(["name", "person"])
 
 
 def goes_on(ev: Evidence, first: ScoredSentence, later: ScoredSentence) -> bool:
@@ -476,6 +481,23 @@ def _meeting_requirements(pool: Sequence[ScoredSentence],
         if r.score < _NEAR_TIE * best.score:
             break
         if r.features and all(r.features[i] > 0 for i in active):
+            return r
+    return best
+
+
+def _naming_thing(best: ScoredSentence, pool: Sequence[ScoredSentence], thing: tuple[str, ...],
+                  expected: str) -> ScoredSentence:
+    """The best sentence, or, when it does not name what the question asks of its subject ("mộ" of "Mộ của bác
+    sĩ Yersin nằm ở đâu?"), the best-ranked one of its document that names it and holds a value of the asked
+    type ("… được an táng tại Suối Dầu, … trong một ngôi mộ đơn sơ"). Why: the verdict refuses an answer that
+    never names the thing asked, and a sentence naming only the subject (the article's opening on the doctor)
+    says nothing of it. Not for a name asked ("Mẹ của Thánh Gióng tên là gì?"): a sentence naming the relative
+    ("có một bà mẹ ra đồng …") and any other name does not give the relative's."""
+    if not thing or not expected or expected in _NAME_TYPES or all(t in best.matched for t in thing):
+        return best
+    for r in pool[1:_NEAR_WINDOW]:
+        if r.sentence.source == best.sentence.source and all(t in r.matched for t in thing) \
+                and r.features and r.features[_ASKED_VALUE] > 0:
             return r
     return best
 

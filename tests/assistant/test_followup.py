@@ -119,3 +119,11 @@ def test_a_pronoun_takes_the_name_the_previous_answer_gave() -> None:
                Turn("assistant", "Vovinam do võ sư Nguyễn Lộc sáng lập năm 1938 tại Hà Nội [1].")]
     out = condense("Ông ấy mất năm nào?", history)
     assert "Nguyễn Lộc" in out and "Hà Nội" not in out  # a person, not the place the answer also named
+
+
+def test_an_act_presupposed_done_takes_the_previous_topic() -> None:
+    # "Nộp xong …": the submission the conversation is about, with no word of what was submitted
+    prev = "Làm bằng lái xe quốc tế nộp trực tiếp hết bao nhiêu tiền?"
+    out = condense("Nộp xong thì mất bao lâu mới nhận được?", _history(prev))
+    assert out.startswith("Nộp xong thì mất bao lâu mới nhận được") and "bằng lái xe quốc tế" in out
+    assert condense("Nộp xong thì mất bao lâu mới nhận được?", []) == "Nộp xong thì mất bao lâu mới nhận được?"

@@ -192,3 +192,30 @@ def test_a_time_put_first_is_the_time_of_the_clauses_it_opens(page_pipeline: Any
     assert ans.answer.startswith("Answer: Năm 1965"), ans.answer
     ans = bio.ask("In which year did UNESCO honour Nguyễn Du?")
     assert ans.answer.startswith("Answer: năm 2015"), ans.answer
+
+
+def test_a_value_comes_from_the_sentence_naming_what_is_asked_of_the_subject(page_pipeline: Any) -> None:
+    # "Mộ của bác sĩ Yersin": the article's opening names the doctor best, the sentence on his burial names the tomb;
+    # his birthplace is no answer
+    bio = page_pipeline("asked-thing", {"yersin.txt": (
+        "Alexandre Yersin\n\nAlexandre Yersin (1863 – 1943) là bác sĩ, nhà vi khuẩn học người Pháp gốc Thụy Sĩ. "
+        "Yersin sinh năm 1863 tại Aubonne, Thụy Sĩ. Năm 1890 Yersin sang Đông Dương làm bác sĩ trên tàu biển.\n\n"
+        "Ông mất năm 1943 tại Nha Trang. Theo di nguyện, ông được an táng tại Suối Dầu, tỉnh Khánh Hòa, trong một "
+        "ngôi mộ đơn sơ.\n")})
+    ans = bio.ask("Mộ của bác sĩ Yersin nằm ở đâu?")
+    assert not ans.refused and "Suối Dầu" in _lead(ans) and "Aubonne" not in _lead(ans), ans.answer
+
+
+def test_a_sentence_denying_the_obligation_asked_is_a_no_whatever_the_faq_answer_opened_with(
+        page_pipeline: Any) -> None:
+    # the page's own question asked a permission and its answer opens "Được."; the citizen asks an obligation,
+    # which the same sentence denies
+    page = page_pipeline("denied-obligation", {"xac-nhan.txt": (
+        "HƯỚNG DẪN XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n\nCÂU HỎI THƯỜNG GẶP\n\n"
+        "1. Tôi đang tạm trú ở tỉnh khác, có xin xác nhận thông tin cư trú tại nơi tạm trú được không?\n"
+        "Trả lời: Được. Công dân có thể nộp hồ sơ tại Công an cấp xã bất kỳ trên toàn quốc, không bắt buộc về nơi "
+        "thường trú. Thông tin xác nhận được lấy từ Cơ sở dữ liệu về cư trú.\n")})
+    ans = page.ask("Có bắt buộc phải về Công an xã nơi thường trú mới xin được xác nhận thông tin cư trú không?")
+    assert ans.answer.startswith("Không."), ans.answer
+    ans = page.ask("Tạm trú ở tỉnh khác thì có xin xác nhận thông tin cư trú tại nơi tạm trú được không?")
+    assert ans.answer.startswith("Được") or ans.answer.startswith("Có"), ans.answer

@@ -65,3 +65,10 @@ def test_a_verb_and_its_re_particle_make_one_term() -> None:
     terms = finder.query_terms(analyze("Xin cấp lại thẻ căn cước thì có phải nộp lệ phí không?")).weights
     assert "cap lai" in terms and "lai" not in terms  # the pair is a term, the particle alone is none
     assert "phi khong" not in terms  # other stopwords still break pairs
+
+
+def test_asking_for_a_phone_number_in_english_searches_the_vietnamese_words() -> None:
+    # "Mọi thắc mắc xin liên hệ …, điện thoại 0269 …": the language's general words, not a corpus pack's
+    weights = _finder(load_terms(DEFAULT_TERMS)).query_terms(
+        analyze("What phone number can I call with questions about the fee?")).weights
+    assert {"dien thoai", "lien he", "thac mac"} <= weights.keys()
