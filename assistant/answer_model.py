@@ -46,6 +46,15 @@ class AnswerFeatures:
     # share of the question's last sentence (the one that asks, after any story the citizen tells first)
     # that the chosen sentences state; equal to ``coverage`` for a one-sentence question
     asking_coverage: float = 0.0
+    # ... of the asking sentence's last clause ("…, giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu"), for the
+    # coverage floor only (no fitted weight): a long story before it is no sign of an off-corpus question
+    clause_coverage: float = 0.0
+
+    def floor_coverage(self) -> float:
+        """The share of the question the coverage floor compares: the best of the whole question's, its asking
+        sentence's and that sentence's last clause's, so that a story told first is no sign of an off-corpus
+        question."""
+        return max(self.coverage, self.asking_coverage, self.clause_coverage)
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 4) for k, v in asdict(self).items()}

@@ -95,7 +95,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
         ok = not reasons
     else:
         p = model.probability(feats)
-        ok = model.answers(p, flagged=bool(reasons), coverage=max(feats.coverage, feats.asking_coverage)) and not vetoes
+        ok = model.answers(p, flagged=bool(reasons), coverage=feats.floor_coverage()) and not vetoes
     detail["flags"] = [r[0] for r in reasons]
     detail["vetoed"] = bool(vetoes)
     if vetoes:
@@ -235,6 +235,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         english=float(info.language == "en"),
         best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
         asking_coverage=ev.terms.share_stated(asking_sentence(ev.info.question), covered_terms),
+        clause_coverage=ev.terms.share_stated(_asking_clause(ev.info.question), covered_terms),
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
@@ -344,6 +345,15 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: Answer
         if (conflicting and y not in near) or (reports_years and not in_docs and measured):
             return str(y)
     return ""
+
+
+def _asking_clause(question: str) -> str:
+    """The question's asking sentence from its last comma on, when what follows is at least three words long
+    ("giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ" after the story of buying the scooter)."""
+    last = asking_sentence(question)
+    pieces = re.split(r"[,;]", last)
+    return next((",".join(pieces[i:]) for i in range(len(pieces) - 1, -1, -1)
+                 if len(",".join(pieces[i:]).split()) >= 3), last)
 
 
 def _junction(ev: Evidence, bigram: str) -> bool:

@@ -301,3 +301,21 @@ def test_what_is_asked_of_a_person_must_be_named_by_the_answer(page_pipeline: An
     assert ans.refused and ans.meta["verdict"] == "asked_thing_not_stated", ans.answer
     ans = bio.ask("Cha của nhà thơ Nguyễn Du tên là gì?")
     assert not ans.refused and "Nguyễn Nghiễm" in ans.answer, ans.meta
+
+
+def test_a_story_told_before_the_question_does_not_sink_it_under_the_coverage_floor() -> None:
+    # the documents state little of the citizen's story (the dealer, the price paid), much of what the clause after
+    # the last comma asks; the floor is for off-corpus questions, so that clause's share counts too
+    from assistant.answer_model import FEATURE_NAMES, AnswerFeatures, AnswerModel
+    from assistant.answerability import _asking_clause
+
+    question = "e vừa mua con xe tay ga giá 35 triệu ở đại lý, giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ"
+    assert _asking_clause(question) == " giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ"
+    assert _asking_clause("Lệ phí đăng ký xe, ạ?") == "Lệ phí đăng ký xe, ạ?"  # a clause too short to ask alone
+    model = AnswerModel(weights={}, bias=2.0, threshold=0.5, coverage_floor=0.24)
+    values = dict.fromkeys(FEATURE_NAMES, 0.0)
+    story = AnswerFeatures(**{**values, "coverage": 0.15, "asking_coverage": 0.15, "clause_coverage": 0.5})
+    off_corpus = AnswerFeatures(**{**values, "coverage": 0.15, "asking_coverage": 0.15, "clause_coverage": 0.1})
+    p = model.probability(story)
+    assert model.answers(p, flagged=False, coverage=story.floor_coverage())
+    assert not model.answers(p, flagged=False, coverage=off_corpus.floor_coverage())
