@@ -193,7 +193,8 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         and ev.kinds.get(best.sentence.source) != KIND_FAQ
     if how_to_low:
         reasons.append(("how_to_not_described", ()))
-    term = defined_term(info, typer.term_nouns if typer is not None else ())
+    # a question asking a value ("Nguyễn Du tên chữ là gì?" asks a name) asks no definition
+    term = defined_term(info, typer.term_nouns if typer is not None else ()) if not expected else ""
     definition_missing = bool(term) and not any(defines(r.sentence.folded, term) for r in chosen)
     if definition_missing:
         reasons.append(("definition_not_stated", (term,)))

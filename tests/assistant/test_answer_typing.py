@@ -55,6 +55,9 @@ def typer() -> AnswerTyper:
     # "<day|month> mấy" asks which one, "mấy <unit>" how many
     ("Hằng năm đăng ký nghĩa vụ quân sự được tổ chức vào tháng mấy?", "date"),
     ("Mỗi tháng mấy ngày thì chi tiền?", "duration"),
+    # the kind of name asked: a name answers, not a definition
+    ("nguyen du ten chu la gi vay", "name"),
+    ("Tên khoa học của voọc Cát Bà là gì?", "name"),
 ])
 def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, kind: str) -> None:
     assert typer.expected(question) == kind

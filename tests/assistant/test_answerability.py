@@ -319,3 +319,12 @@ def test_a_story_told_before_the_question_does_not_sink_it_under_the_coverage_fl
     p = model.probability(story)
     assert model.answers(p, flagged=False, coverage=story.floor_coverage())
     assert not model.answers(p, flagged=False, coverage=off_corpus.floor_coverage())
+
+
+def test_a_name_asked_by_its_kind_needs_no_definition(page_pipeline: Any) -> None:
+    # "tên chữ là gì" asks the name ("Ông tên chữ là Tố Như"), not what "Nguyễn Du tên chữ" is
+    bio = page_pipeline("name-kind", {"nha_tho.txt": (
+        "Nguyễn Du\n\nNguyễn Du (1766 – 1820) là nhà thơ lớn của Việt Nam, tác giả của Truyện Kiều. Ông tên chữ là "
+        "Tố Như, hiệu là Thanh Hiên. Ông từng được cử làm Chánh sứ sang nhà Thanh.\n")})
+    ans = bio.ask("nguyen du ten chu la gi vay")
+    assert not ans.refused and "Tố Như" in ans.answer.split("[", 1)[0], ans.meta
