@@ -411,6 +411,9 @@ def test_a_value_of_the_question_falls_in_the_range_a_sentence_states(typer: Ans
     ("Tháp cao bao nhiêu và có mấy tầng?", "Tháp cao 21 m, gồm bảy tầng.", "Tháp xây năm 1844."),
     ("Cáp treo dài khoảng bao nhiêu?", "Tuyến cáp dài 6.292,5 m.", "Tuyến cáp có 2 ga."),
     ("How tall is the tower?", "Tháp cao 21 m.", "Tháp xây năm 1844."),
+    # the dimension's noun, qualified before the question word
+    ("Nhà thuê thì diện tích tối thiểu mỗi người phải là bao nhiêu?", "không thấp hơn 08 m2 sàn/người.",
+     "Hợp đồng thuê từ 12 tháng."),
 ])
 def test_a_dimension_asked_with_no_unit_is_answered_by_a_figure_in_its_units(
         typer: AnswerTyper, question: str, stated: str, not_stated: str) -> None:
@@ -425,6 +428,7 @@ def test_a_dimension_asked_with_no_unit_is_answered_by_a_figure_in_its_units(
     "Động dài bao nhiêu mét?",  # the unit is named: units.tsv answers it
     "Trận đánh kéo dài bao nhiêu?",  # a time
     "Tỉnh có bao nhiêu xã?",
+    "Chiều dài của mật khẩu tối thiểu là bao nhiêu ký tự?",  # a count, however the dimension is named
 ])
 def test_no_dimension_is_asked(typer: AnswerTyper, question: str) -> None:
     assert typer.dimension_measures(question) == ()
