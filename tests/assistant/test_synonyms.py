@@ -20,6 +20,8 @@ def test_the_default_pack_loads() -> None:
     # what citizens call the papers of everyday procedures
     assert "giấy phép lái xe" in table.expand("Bằng lái ô tô hết hạn thì đổi ở đâu?")
     assert "giấy chứng nhận quyền sử dụng đất" in table.expand("làm sổ đỏ lần đầu")
+    # ... and the time a procedure takes ("bao lâu có kết quả": the page's "Thời hạn giải quyết")
+    assert "thời hạn giải quyết" in table.expand("Nộp đủ hồ sơ rồi thì bao lâu có kết quả?")
 
 
 def test_expansion_is_one_hop_and_two_way_only_when_marked(tmp_path: Path) -> None:
