@@ -41,9 +41,10 @@ _TAIL_EN_VAGUE = re.compile(r"[\s,]*(?:then|too|as well)?\s*[?.!]*\s*$")
 _ANAPHORA_VI = re.compile(
     r"(?<![\w])(?:này|đó|ấy|nói trên|nêu trên|kể trên|vừa nêu|như vậy)(?![\w])", re.IGNORECASE
 )
-# the act the conversation is about, presupposed done ("Nộp xong thì mất bao lâu mới nhận được?", "Làm xong thì …
-# xem ở đâu?"): the topic is the previous question's
-_AFTER_PREVIOUS = re.compile(r"(?<![\w])xong(?![\w])", re.IGNORECASE)
+# the act the conversation is about, presupposed done, in the question's first words ("Nộp xong thì mất bao lâu mới
+# nhận được?", "Làm xong thì … xem ở đâu?", "nộp hồ sơ xong thì …"): the topic is the previous question's. A question
+# that first names an act of its own ("Đăng ký kết hôn xong thì …") stands alone
+_AFTER_PREVIOUS = re.compile(r"^\s*(?:\w+\s+){1,3}xong(?![\w])", re.IGNORECASE)
 _NOT_ANAPHORA_VI = re.compile(r"(?<![\w])(?:trong đó|đó là|do đó|từ đó|sau đó|khi đó)(?![\w])", re.IGNORECASE)
 _ANAPHORA_EN = re.compile(r"\b(?:it|its|this|that|these|those|they|them|there)\b", re.IGNORECASE)
 

@@ -127,3 +127,6 @@ def test_an_act_presupposed_done_takes_the_previous_topic() -> None:
     out = condense("Nộp xong thì mất bao lâu mới nhận được?", _history(prev))
     assert out.startswith("Nộp xong thì mất bao lâu mới nhận được") and "bằng lái xe quốc tế" in out
     assert condense("Nộp xong thì mất bao lâu mới nhận được?", []) == "Nộp xong thì mất bao lâu mới nhận được?"
+    # an act of its own named first: a new question
+    own = "Đăng ký kết hôn xong thì bao lâu được cấp giấy chứng nhận kết hôn?"
+    assert condense(own, _history(prev)) == own
