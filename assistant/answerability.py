@@ -111,7 +111,7 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # the evidence, no sentence says what the asked term is, or the figures are for another year/quarter.
 # These hold whatever the other features say; the model weighs the rest.
 _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated",
-                     "measure_not_stated", "name_not_covered", "asked_thing_not_stated"])
+                     "measure_not_stated", "name_not_covered", "asked_thing_not_stated", "anchor_not_stated"])
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -188,6 +188,8 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         type_missing = bool(lacking)
         if type_missing:
             reasons.append((f"no_{lacking[0]}", ()))
+        elif expected == "duration" and not _anchored(ev, about):
+            reasons.append(("anchor_not_stated", ()))
     # a procedure page describes procedures; a report or a law barely matching a how-to question does not
     how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage \
         and ev.kinds.get(best.sentence.source) != KIND_FAQ
@@ -240,6 +242,23 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
+
+
+# where a time limit runs from, in a question ("trong vòng bao nhiêu ngày kể từ khi người thân mất"), folded
+_ANCHOR = re.compile(r"\b(?:ke tu|tinh tu)(?: (?:khi|ngay|luc|thoi diem))? ((?:\w+ ?){1,8})")
+
+
+def _anchored(ev: Evidence, stating: Sequence[ScoredSentence]) -> bool:
+    """Whether a sentence stating the asked duration also states what the question says it runs from: "03 ngày làm
+    việc kể từ ngày nhận đủ hồ sơ" is the time to decide, not the time to apply "kể từ khi người thân mất". True
+    when the question names no start."""
+    m = _ANCHOR.search(fold(ev.info.question))
+    if m is None:
+        return True
+    anchor = [t for t in tokens(m.group(1)) if t in ev.terms.weights]
+    total = sum(ev.terms.weights[t] for t in anchor)
+    return not total or any(sum(ev.terms.weights[t] for t in anchor if t in r.matched) >= 0.5 * total
+                            for r in stating)
 
 
 def unknown_names(ev: Evidence) -> tuple[str, ...]:

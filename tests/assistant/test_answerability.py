@@ -328,3 +328,17 @@ def test_a_name_asked_by_its_kind_needs_no_definition(page_pipeline: Any) -> Non
         "Tố Như, hiệu là Thanh Hiên. Ông từng được cử làm Chánh sứ sang nhà Thanh.\n")})
     ans = bio.ask("nguyen du ten chu la gi vay")
     assert not ans.refused and "Tố Như" in ans.answer.split("[", 1)[0], ans.meta
+
+
+def test_a_time_limit_runs_from_what_the_question_says_it_runs_from(page_pipeline: Any) -> None:
+    # "03 ngày làm việc kể từ ngày nhận đủ hồ sơ" is the commune's time to decide, not the family's time to apply
+    # "kể từ khi người thân mất", which the page does not give
+    page = page_pipeline("anchor", {"mai-tang.txt": (
+        "HỎI ĐÁP VỀ HỖ TRỢ CHI PHÍ MAI TÁNG\n\nHỏi: Thủ tục giải quyết thế nào?\nĐáp: Gia đình nộp hồ sơ tại UBND xã. "
+        "Trong thời hạn 03 ngày làm việc kể từ ngày nhận đủ hồ sơ, Chủ tịch UBND xã xem xét, quyết định hỗ trợ chi phí "
+        "mai táng.\n")})
+    ans = page.ask("Gia đình phải nộp hồ sơ xin hỗ trợ chi phí mai táng trong vòng bao nhiêu ngày kể từ khi người "
+                   "thân mất?")
+    assert ans.refused and ans.meta["verdict"] == "anchor_not_stated", ans.answer
+    ans = page.ask("Kể từ ngày nhận đủ hồ sơ hỗ trợ chi phí mai táng, UBND xã giải quyết trong bao nhiêu ngày?")
+    assert not ans.refused and "03 ngày làm việc" in ans.answer, ans.meta
