@@ -22,6 +22,7 @@ from assistant.lexicon import WordList
 from assistant.memo import Memo
 from assistant.query import TRAILING_CONTEXT, blank_context
 from assistant.question_cues import possessed_head
+from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.gazetteer import Gazetteer, default_gazetteer
 from index.normalize import fold, normalize_text, written_otherwise
 
@@ -445,7 +446,8 @@ class AnswerTyper:
     def verdict_word(self, key: str, language: str) -> str:
         return self._lx.verdict_words["en" if language == "en" else "vi"][key]
 
-    def asked_thing(self, question: str, stopwords: frozenset[str], generic: frozenset[str]) -> tuple[str, ...]:
+    def asked_thing(self, question: str, stopwords: frozenset[str] = STOPWORDS,
+                    generic: frozenset[str] = GENERIC_PHRASES) -> tuple[str, ...]:
         """The thing a question asks of its subject, folded (``question_cues.possessed_head`` with the data's
         possessive and pronouns); empty when it asks none."""
         if not self._lx.possessive:

@@ -31,6 +31,7 @@ from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
 from assistant.question_cues import (
+    asking_clause,
     asking_sentence,
     defined_term,
     defines,
@@ -39,7 +40,6 @@ from assistant.question_cues import (
 )
 from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
-from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.legal import KIND_FAQ
 from index.normalize import fold
 
@@ -203,8 +203,8 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
     focus_missing = bool(ev.terms.focus) and not any(_states(r, f) for f in ev.terms.focus for r in chosen)
     if focus_missing:
         reasons.append(("focus_missing", ev.terms.focus))
-    head = typer.asked_thing(info.question, STOPWORDS, GENERIC_PHRASES) if typer is not None else ()
-    if head and not any(all(t in r.matched for t in head) for r in chosen):
+    head = typer.asked_thing(info.question) if typer is not None else ()
+    if head and not any(r.matches(head) for r in chosen):
         reasons.append(("asked_thing_not_stated", (" ".join(head),)))
     # "bao nhiêu X" counts X only when a count is asked ("bao nhiêu tuổi" asks an age, "bao nhiêu ngày" a duration)
     head = counted_noun(info) if expected in ("number", "") else ()
@@ -238,7 +238,7 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         english=float(info.language == "en"),
         best_score=best.score, predicate_coverage=pred_cov, predicate_gap=pred_gap,
         asking_coverage=ev.terms.share_stated(asking_sentence(ev.info.question), covered_terms),
-        clause_coverage=ev.terms.share_stated(_asking_clause(ev.info.question), covered_terms),
+        clause_coverage=ev.terms.share_stated(asking_clause(ev.info.question), covered_terms),
     )
     detail["features"] = feats.as_dict()
     return feats, reasons, detail
@@ -365,15 +365,6 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: Answer
         if (conflicting and y not in near) or (reports_years and not in_docs and measured):
             return str(y)
     return ""
-
-
-def _asking_clause(question: str) -> str:
-    """The question's asking sentence from its last comma on, when what follows is at least three words long
-    ("giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ" after the story of buying the scooter)."""
-    last = asking_sentence(question)
-    pieces = re.split(r"[,;]", last)
-    return next((",".join(pieces[i:]) for i in range(len(pieces) - 1, -1, -1)
-                 if len(",".join(pieces[i:]).split()) >= 3), last)
 
 
 def _junction(ev: Evidence, bigram: str) -> bool:

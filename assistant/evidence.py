@@ -265,6 +265,10 @@ class ScoredSentence:
     # the relevance features the score was computed from (``SENTENCE_FEATURES`` order), for fitting
     features: tuple[float, ...] = field(default=(), compare=False, hash=False)
 
+    def matches(self, terms: Iterable[str]) -> bool:
+        """Whether the sentence states every one of ``terms`` (of the question's)."""
+        return all(t in self.matched for t in terms)
+
 
 @dataclass(frozen=True)
 class QueryTerms:

@@ -41,7 +41,6 @@ from assistant.question_cues import asks_for_list
 from assistant.question_parts import split_parts
 from assistant.selection import select_sentences
 from assistant.types import Answer, Citation, Retrieved, ScoredChunk
-from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 
 __all__ = ["ExtractiveAnswerer"]
 
@@ -137,7 +136,7 @@ class ExtractiveAnswerer:
         inline = typer.inline_subject if typer is not None else None
         expected = typer.expected(info.question) if typer is not None else ""
         asking = typer.asking_words(info.question) if typer is not None else frozenset()
-        thing = typer.asked_thing(info.question, STOPWORDS, GENERIC_PHRASES) if typer is not None else ()
+        thing = typer.asked_thing(info.question) if typer is not None else ()
         return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected, asking, thing)
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:

@@ -26,6 +26,7 @@ from assistant.lists import (
 )
 from assistant.query import blank_context
 from assistant.question_cues import (
+    asking_clause,
     asking_sentence,
     asks_for_list,
     capitalised_runs,
@@ -35,7 +36,6 @@ from assistant.question_cues import (
     without_asides,
 )
 from assistant.table_rows import row_as_prose
-from assistant.vocabulary import GENERIC_PHRASES, STOPWORDS
 from index.normalize import fold
 
 __all__ = ["Lead", "compose_lead", "grounded", "inline_items", "join_leads", "lead_room", "render_lead"]
@@ -235,7 +235,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
     named_by: dict[str, int] = {}  # source -> whether its page names them all
     # what the question asks of its subject ("mộ" of "Mộ của bác sĩ Yersin nằm ở đâu?"): the birthplace in the
     # article's next sentence is not where his tomb is
-    thing = typer.asked_thing(question, STOPWORDS, GENERIC_PHRASES)
+    thing = typer.asked_thing(question)
     best: tuple[_Key, ScoredSentence, Span] | None = None
     candidates: list[tuple[_Key, ScoredSentence, Span]] = []
     for rank, r in enumerate(chosen):
@@ -269,7 +269,7 @@ def _best_span(ev: Evidence, typer: AnswerTyper, chosen: Sequence[ScoredSentence
         for sp, d in zip(spans, demoted, strict=True):
             answers = any(sp.start < b and a < sp.end for a, b in implied) or _titled(r.sentence.text, sp, office) \
                 or _headed(sp, head)
-            key = (-int(d), named, int(all(t in r.matched for t in thing)), int(answers),
+            key = (-int(d), named, int(r.matches(thing)), int(answers),
                    typer.in_frame(r.sentence.text, sp, frame), support.get(id(sp), 0.0) - 0.05 * rank)
             candidates.append((key, r, sp))
             if best is None or key > best[0]:
@@ -534,7 +534,7 @@ def _asking_parts(ev: Evidence, typer: AnswerTyper) -> tuple[str, str, str]:
     ("… register a household business (hộ kinh doanh)?"), so it stays."""
     written = _without_tail(ev.info.question, typer)
     own_words = blank_context(written) if ev.info.language == "vi" else written
-    return written, own_words, _asking_clause(own_words)
+    return written, own_words, asking_clause(own_words)
 
 
 def _claimed_figures(asking: str, typer: AnswerTyper) -> list[str]:
@@ -579,15 +579,6 @@ def _broken_between(text: str, clauses: Sequence[str], ban: int, at: int, typer:
     return ";" in span or any(typer.ends_scope(c) for c in clauses[ban + 1:at + 1])
 
 
-def _asking_clause(folded_question: str) -> str:
-    """The last sentence of a question, and of it the last clause of at least three syllables."""
-    last = asking_sentence(folded_question)
-    parts = [x for x in re.split(r"[,;]", last) if x.strip()]
-    for i in range(len(parts) - 1, -1, -1):
-        clause = ",".join(parts[i:])
-        if len(clause.split()) >= 3:
-            return clause
-    return last
 
 
 def _plausible_date(text: str) -> bool:
@@ -631,7 +622,7 @@ def _compose_lead(ev: Evidence, chosen: Sequence[ScoredSentence], typer: AnswerT
         # The page's verdict answers the page's question: it is the citizen's only when they ask it the same way,
         # not negated and not a statement to confirm ("…, không cần tự đi xóa, đúng không?" is right where the
         # page's "có phải xóa … không?" is answered "Không")
-        asking = _asking_clause(_without_tail(ev.info.question, typer))
+        asking = asking_clause(_without_tail(ev.info.question, typer))
         same_way = not typer.asks_truth(ev.info.question) and not typer.negated(asking)
         opening = _answer_opening(ev, best.sentence) if same_way else None
         said = _bare_verdict(ev, opening, typer) if opening is not None else ""

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from assistant.query import QueryInfo
 from index.normalize import fold
 
-__all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_sentence", "asks_for_list", "defined_term", "defines",
-           "capitalised_runs", "inner_names", "is_how_to", "names_person", "speaker_names", "tokens"]
+__all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_clause", "asking_sentence", "asks_for_list",
+           "defined_term", "defines", "capitalised_runs", "inner_names", "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -49,6 +49,18 @@ def asking_sentence(question: str) -> str:
 # Tuấn"); family names that also start place names (Hà, Lâm, Cao, Thái, ...) are left out.
 _PERSON = re.compile(r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Đinh|Đào|"
                      r"Lương|Trương|Trịnh|Đoàn|Lưu|Quách|Kiều|Vương)\s+(\w)\w*\s+(\w)")
+
+
+def asking_clause(question: str) -> str:
+    """The last sentence of a question, and of it the last clause of at least three syllables (from its last comma
+    on: "giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu" after the story of buying the scooter)."""
+    last = asking_sentence(question)
+    parts = [x for x in re.split(r"[,;]", last) if x.strip()]
+    for i in range(len(parts) - 1, -1, -1):
+        clause = ",".join(parts[i:])
+        if len(clause.split()) >= 3:
+            return clause
+    return last
 
 
 def names_person(text: str) -> bool:

@@ -493,10 +493,10 @@ def _naming_thing(best: ScoredSentence, pool: Sequence[ScoredSentence], thing: t
     never names the thing asked, and a sentence naming only the subject (the article's opening on the doctor)
     says nothing of it. Not for a name asked ("Mẹ của Thánh Gióng tên là gì?"): a sentence naming the relative
     ("có một bà mẹ ra đồng …") and any other name does not give the relative's."""
-    if not thing or not expected or expected in _NAME_TYPES or all(t in best.matched for t in thing):
+    if not thing or not expected or expected in _NAME_TYPES or best.matches(thing):
         return best
     for r in pool[1:_NEAR_WINDOW]:
-        if r.sentence.source == best.sentence.source and all(t in r.matched for t in thing) \
+        if r.sentence.source == best.sentence.source and r.matches(thing) \
                 and r.features and r.features[_ASKED_VALUE] > 0:
             return r
     return best

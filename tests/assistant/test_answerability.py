@@ -307,11 +307,11 @@ def test_a_story_told_before_the_question_does_not_sink_it_under_the_coverage_fl
     # the documents state little of the citizen's story (the dealer, the price paid), much of what the clause after
     # the last comma asks; the floor is for off-corpus questions, so that clause's share counts too
     from assistant.answer_model import FEATURE_NAMES, AnswerFeatures, AnswerModel
-    from assistant.answerability import _asking_clause
+    from assistant.question_cues import asking_clause
 
     question = "e vừa mua con xe tay ga giá 35 triệu ở đại lý, giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ"
-    assert _asking_clause(question) == " giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ"
-    assert _asking_clause("Lệ phí đăng ký xe, ạ?") == "Lệ phí đăng ký xe, ạ?"  # a clause too short to ask alone
+    assert asking_clause(question) == " giờ đi đăng ký lấy biển thì lệ phí hết bao nhiêu vậy ạ"
+    assert asking_clause("Lệ phí đăng ký xe, ạ?") == "Lệ phí đăng ký xe, ạ?"  # a clause too short to ask alone
     model = AnswerModel(weights={}, bias=2.0, threshold=0.5, coverage_floor=0.24)
     values = dict.fromkeys(FEATURE_NAMES, 0.0)
     story = AnswerFeatures(**{**values, "coverage": 0.15, "asking_coverage": 0.15, "clause_coverage": 0.5})
