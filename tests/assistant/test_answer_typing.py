@@ -68,6 +68,8 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Chùa được xây dựng vào thế kỷ thứ XI.", "date", "thế kỷ thứ XI"),
     ("Sự kiện diễn ra vào mùa xuân năm Kỷ Dậu.", "date", "năm Kỷ Dậu"),  # a year of the sexagenary cycle
     ("Lễ hóa vàng thường tổ chức vào mùng 3 Tết.", "date", "mùng 3"),
+    # a time set by an event, as a rule states when: "… được trả lại thẻ căn cước khi hết thời hạn tạm giữ"
+    ("Người bị giữ thẻ được trả lại thẻ khi hết thời hạn tạm giữ.", "date", "khi hết"),
     ("Ông có hai người con trai.", "number", "hai"),  # numbers written as words
     ("Thời hạn giải quyết là 05 ngày làm việc.", "duration", "05 ngày làm việc"),
     ("Lệ phí là 25.000 đồng/thẻ.", "money", "25.000 đồng"),
