@@ -40,7 +40,7 @@ from assistant.question_cues import (
 )
 from assistant.selection import figure_asked, goes_on, sides
 from assistant.types import ScoredChunk
-from index.legal import KIND_FAQ
+from index.legal import KIND_FAQ, KIND_LAW
 from index.normalize import fold
 
 __all__ = ["Thresholds", "Verdict", "asked_type", "assess", "extract_features", "refusal_message", "unknown_names"]
@@ -191,8 +191,12 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         elif expected == "duration" and not _anchored(ev, about):
             reasons.append(("anchor_not_stated", ()))
     # a procedure page describes procedures; a report or a law barely matching a how-to question does not
+    # ... but what a law obliges answers what one must do ("Hết hạn tạm trú thì phải làm gì?": "… công dân phải làm
+    # thủ tục gia hạn tạm trú")
+    obliged = ev.kinds.get(best.sentence.source) == KIND_LAW and typer is not None \
+        and typer.binds(fold(info.question)) and typer.binds(best.sentence.folded)
     how_to_low = is_how_to(info) and best.coverage < th.min_how_to_coverage \
-        and ev.kinds.get(best.sentence.source) != KIND_FAQ
+        and ev.kinds.get(best.sentence.source) != KIND_FAQ and not obliged
     if how_to_low:
         reasons.append(("how_to_not_described", ()))
     # a question asking a value ("Nguyễn Du tên chữ là gì?" asks a name) asks no definition

@@ -342,3 +342,12 @@ def test_a_time_limit_runs_from_what_the_question_says_it_runs_from(page_pipelin
     assert ans.refused and ans.meta["verdict"] == "anchor_not_stated", ans.answer
     ans = page.ask("Kể từ ngày nhận đủ hồ sơ hỗ trợ chi phí mai táng, UBND xã giải quyết trong bao nhiêu ngày?")
     assert not ans.refused and "03 ngày làm việc" in ans.answer, ans.meta
+
+
+def test_what_a_law_obliges_answers_what_one_must_do(page_pipeline: Any) -> None:
+    # "phải làm gì" reads as a how-to, which a law barely matching it does not describe; but the law's own
+    # obligation ("công dân phải làm thủ tục gia hạn tạm trú") is what the citizen must do
+    law = Path(__file__).resolve().parents[2] / "data" / "corpus-law" / "luat-cu-tru.txt"
+    pipeline = page_pipeline("obliged", {"luat-cu-tru.txt": law.read_text(encoding="utf-8")})
+    ans = pipeline.ask("Hết hạn tạm trú thì phải làm gì?")
+    assert not ans.refused and "gia hạn tạm trú" in ans.answer, ans.meta
