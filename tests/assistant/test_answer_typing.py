@@ -137,6 +137,8 @@ def test_an_answer_opens_with_yes_only_as_written(typer: AnswerTyper, word: str,
 
 def test_an_ordinary_year_word_is_not_a_date(typer: AnswerTyper) -> None:
     assert not typer.has("Năm nay có kỳ thi tuyển sinh.", "date")
+    # "khi đến" is "when coming to", no time set by an event
+    assert not typer.has("Khi đến khai báo tạm vắng phải nộp đề nghị khai báo tạm vắng.", "date")
 
 
 def test_a_name_is_a_person_not_an_office_or_a_place(typer: AnswerTyper) -> None:
