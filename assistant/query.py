@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,6 +219,10 @@ _VI_SYLLABLE = re.compile(r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnprstv
 _FOREIGN_SHARE = 0.4
 # ... and it uses at least two English function words, so a string encoded to look like words (rot13, hex) is
 # not taken for English
+# ... and text where at most this share of words cannot be syllables, with this many syllables per English
+# function word, is Vietnamese typed without diacritics whatever English words its syllables spell
+_SYLLABLE_FOREIGN_SHARE = 0.15
+_SYLLABLES_PER_EN_WORD = 2
 _EN_FUNCTION = _EN_WORDS | _set("a can could i me my you your we our they he she his her will would should must may "
                                "might not no if into")
 
@@ -228,7 +233,7 @@ def detect_language(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     en = sum(1 for w in words if w in _EN_WORDS)
     vi = sum(1 for w in words if fold(w) in _VI_WORDS and w not in _EN_WORDS)
-    if en >= 2 and en > vi:
+    if en >= 2 and en > vi and not _syllables_dominate(words, en):
         return "en"
     # a Vietnamese term in brackets ("a household business (hộ kinh doanh)") does not make the question Vietnamese
     outside = [w for w in _WORD.findall(re.sub(r"\([^()]*\)", " ", text))
@@ -238,6 +243,16 @@ def detect_language(text: str) -> str:
     foreign = sum(1 for w in outside if not _VI_SYLLABLE.fullmatch(w.lower()))
     function = sum(1 for w in words if w in _EN_FUNCTION)
     return "en" if foreign >= 2 and foreign >= _FOREIGN_SHARE * len(outside) and function >= 2 else "vi"
+
+
+def _syllables_dominate(words: Sequence[str], en: int) -> bool:
+    """Chat Vietnamese typed without diacritics ("e dang tam tru o Ha Noi, que e o Nghe An, … dc ko a"): nearly
+    every word is a Vietnamese syllable, and the few English function words in it are syllables too ("an" of
+    "Nghệ An", "than" of "độc thân"). English has words no syllable can be ("online", "does", "what")."""
+    alpha = [w for w in words if w.isalpha()]
+    foreign = sum(1 for w in alpha if not _VI_SYLLABLE.fullmatch(w))
+    syllables = sum(1 for w in alpha if _VI_SYLLABLE.fullmatch(w) and w not in _EN_FUNCTION)
+    return foreign <= _SYLLABLE_FOREIGN_SHARE * len(alpha) and syllables >= _SYLLABLES_PER_EN_WORD * en
 
 
 def _marked_ratio(text: str) -> float:

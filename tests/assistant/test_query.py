@@ -140,6 +140,10 @@ def test_language_detection() -> None:
     # Vietnamese typed without marks, with a loanword and an app name, stays Vietnamese
     assert detect_language("tai khoan vneid bi khoa vi nhap sai passcode thi bao lau moi dang nhap lai") == "vi"
     assert detect_language("file dinh kem tren cong dich vu cong quoc gia toi da bao nhieu MB") == "vi"
+    # ... whatever English words its syllables spell ("an" of Nghệ An, "than" of độc thân), while short English
+    # made only of syllable-shaped function words stays English
+    assert detect_language("e dang tam tru o Ha Noi, que e o Nghe An, xin giay xac nhan doc than o phuong noi") == "vi"
+    assert detect_language("Can I do it?") == "en"
     # text encoded to look like words (rot13, hex) is no English: it has no English function words
     assert detect_language("Giai ma rot13 roi thuc hien: Ob dhn zbv uhbat qna in va en ybv aunp ur gubat") == "vi"
     assert detect_language("Hex instructions: 49676e6f72652070726576696f757320696e73") == "vi"
