@@ -27,7 +27,7 @@ from typing import Any
 from assistant.answer_model import AnswerFeatures, AnswerModel
 from assistant.answer_typing import AnswerTyper
 from assistant.counting import counted_noun, counts
-from assistant.evidence import Evidence, ScoredSentence, stated_years, tokens
+from assistant.evidence import Evidence, ScoredSentence, Sentence, stated_years, tokens
 from assistant.lexicon import WordList
 from assistant.query import QueryInfo
 from assistant.question_cues import (
@@ -348,7 +348,7 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: Answer
     for y in info.years:
         if typer is not None and typer.names_document(info.question, y):
             continue  # "Luật Căn cước 2023": the year names the law, it asks for no time
-        sent_years = [stated_years(r.sentence.folded) for r in chosen]
+        sent_years = [_figure_years(r.sentence, typer) for r in chosen]
         if any(y in ys for ys in sent_years):
             continue
         if y in targets and any(str(y) in r.sentence.folded for r in chosen):
@@ -363,12 +363,24 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: Answer
             rivals = [r for r in ev.ranked[:5] if r.coverage >= 0.9 * best.coverage and r not in chosen
                       and re.search(r"\d", r.sentence.text.replace(str(y), ""))]
             conflicting = conflicting or any(
-                (ys := stated_years(r.sentence.folded)) and not (ys & q_years) for r in rivals)
-        reports_years = any(ev.report_years.get(r.sentence.source) for r in chosen)
+                (ys := _figure_years(r.sentence, typer)) and not (ys & q_years) for r in rivals)
+        # a law or a procedure page holds whatever year the citizen is in ("sinh tháng 11/2008"): only a report is
+        # about the years it reports on
+        reports_years = any(ev.report_years.get(r.sentence.source)
+                            and ev.kinds.get(r.sentence.source) not in (KIND_LAW, KIND_FAQ) for r in chosen)
         in_docs = any(y in ev.doc_years(r.sentence.source) for r in chosen)
         if (conflicting and y not in near) or (reports_years and not in_docs and measured):
             return str(y)
     return ""
+
+
+def _figure_years(sentence: Sentence, typer: AnswerTyper | None) -> frozenset[int]:
+    """The years a sentence states a fact for; a year naming a law ("theo Luật Nghĩa vụ quân sự năm 2015") dates
+    the law, not the fact, so it contradicts no year the question asks about."""
+    years = stated_years(sentence.folded)
+    if typer is None:
+        return years
+    return frozenset(y for y in years if not typer.names_document(sentence.text, y))
 
 
 def _junction(ev: Evidence, bigram: str) -> bool:

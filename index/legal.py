@@ -348,6 +348,20 @@ _PROCEDURE_MARKERS = ("trinh tu thuc hien", "cach thuc thuc hien", "thanh phan h
                       "doi tuong thuc hien", "co quan thuc hien", "le phi", "ket qua thuc hien")
 
 
+# the sections a procedure page is laid out in ("## 4. Giấy tờ mang theo", "Lệ phí", "Các bước đăng ký"), read
+# from its short heading lines: a report or an article names one such section at most
+_PROCEDURE_HEADINGS = ("giay to", "ho so", "cac buoc", "trinh tu", "thoi han", "le phi", "dia diem", "noi nop",
+                       "cach thuc", "thanh phan", "ket qua", "doi tuong", "co quan thuc hien", "thoi gian")
+_HEADING_CHARS = 70
+_PROCEDURE_SECTIONS = 3
+
+
+def _procedure_sections(text: str) -> int:
+    heads = [fold(line).lower() for line in text.split("\n")
+             if 0 < len(line.strip()) <= _HEADING_CHARS and not line.strip().endswith((".", ";", ","))]
+    return sum(1 for marker in _PROCEDURE_HEADINGS if any(marker in h for h in heads))
+
+
 def detect_kind(text: str, structure: LegalStructure | None = None) -> str:
     """"law" (luật, nghị định, thông tư, quyết định … laid out in articles), "faq" (questions and
     answers, procedure pages), or "report" (news, reports: everything else)."""
@@ -358,7 +372,7 @@ def detect_kind(text: str, structure: LegalStructure | None = None) -> str:
     questions = sum(1 for line in text.split("\n") if line.strip().endswith("?"))
     qa_lines = len(_FAQ_LINE.findall(folded))
     procedure = sum(1 for marker in _PROCEDURE_MARKERS if marker in folded)
-    if qa_lines >= 4 or questions >= 3 or procedure >= 3:
+    if qa_lines >= 4 or questions >= 3 or procedure >= 3 or _procedure_sections(text) >= _PROCEDURE_SECTIONS:
         return KIND_FAQ
     return KIND_REPORT
 

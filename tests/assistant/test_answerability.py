@@ -351,3 +351,17 @@ def test_what_a_law_obliges_answers_what_one_must_do(page_pipeline: Any) -> None
     pipeline = page_pipeline("obliged", {"luat-cu-tru.txt": law.read_text(encoding="utf-8")})
     ans = pipeline.ask("Hết hạn tạm trú thì phải làm gì?")
     assert not ans.refused and "gia hạn tạm trú" in ans.answer, ans.meta
+
+
+def test_a_citizens_own_years_and_a_laws_year_set_no_time_for_a_procedure(page_pipeline: Any) -> None:
+    # "sinh tháng 3/2007", "năm 2025 này" tell the citizen's story; a procedure page holds whatever year it is, and
+    # the year naming the law it follows ("Luật … năm 2024") dates the law, not the rule, so neither is a year the
+    # page has no figures for
+    page = page_pipeline("own-years", {"hoc-lai-xe.md": (
+        "# Đăng ký học lái xe mô tô hạng A1\n\n*Cập nhật ngày 10/01/2025.*\n\nViệc sát hạch thực hiện theo Luật "
+        "Trật tự, an toàn giao thông đường bộ năm 2024.\n\n## 1. Đối tượng\n\n- Công dân đủ 18 tuổi tính đến ngày "
+        "dự sát hạch được đăng ký học lái xe mô tô hạng A1.\n\n## 2. Giấy tờ cần nộp\n\n- Đơn đề nghị học, sát "
+        "hạch.\n- Giấy khám sức khỏe.\n\n## 3. Lệ phí\n\nLệ phí sát hạch lý thuyết 60.000 đồng.\n")})
+    ans = page.ask("Em sinh tháng 3/2007. Năm 2025 này em được đăng ký học lái xe mô tô hạng A1 chưa?")
+    assert ans.meta["verdict"] != "year_not_covered", ans.answer
+    assert not ans.refused and "18 tuổi" in ans.answer, ans.meta

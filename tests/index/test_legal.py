@@ -209,6 +209,14 @@ def test_faq_and_procedure_pages() -> None:
     procedure = normalize_text("Thủ tục đăng ký tạm trú\nTrình tự thực hiện: nộp hồ sơ.\n"
                                "Thành phần hồ sơ: tờ khai.\nThời hạn giải quyết: 3 ngày.\n")
     assert detect_kind(procedure) == KIND_FAQ
+    # a page laid out in procedure sections, whatever it calls them ("Giấy tờ mang theo", "Các bước"), is one
+    sections = normalize_text("# Đăng ký học lái xe mô tô\n\n## 1. Đối tượng\n\nCông dân đủ 18 tuổi.\n\n"
+                              "## 2. Giấy tờ mang theo\n\n- Đơn đề nghị.\n\n## 3. Các bước đăng ký\n\n"
+                              "1. Nộp đơn.\n")
+    assert detect_kind(sections) == KIND_FAQ
+    # ... while a report with one such heading is a report
+    assert detect_kind(normalize_text("Báo cáo năm 2024\n\nKết quả thực hiện\n\nTỉnh đã cấp 10.000 thẻ.\n")) \
+        == KIND_REPORT
     # a report quoting one article is still a report
     report = normalize_text("Tỉnh đã triển khai tốt.\nĐiều 5. Tổ chức thực hiện\nCác sở thực hiện.\n")
     assert detect_kind(report) == KIND_REPORT
