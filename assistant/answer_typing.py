@@ -31,7 +31,7 @@ __all__ = ["FIGURE_TYPES", "AnswerTyper", "Frame", "Span", "TYPES", "figure_in",
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 _NEVER = re.compile(r"(?!x)x")  # matches nothing: a cue list the data leaves empty
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
-         "name", "person", "place")
+         "name", "person", "place", "fee")
 # the types a figure states (a count, a date, a time span, a sum): a sentence naming the subject is often
 # followed by the one that gives its figure
 FIGURE_TYPES = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])
@@ -67,6 +67,7 @@ class Frame(NamedTuple):
 @dataclass(frozen=True)
 class _Lexicon:
     question: tuple[tuple[str, re.Pattern[str]], ...]
+    only_alone: frozenset[str]  # types asked only when no other type is ("có mất phí không": a fee)
     clause_breaks: re.Pattern[str]
     values: dict[str, re.Pattern[str]]
     number_words: dict[str, int]
@@ -148,15 +149,20 @@ class AnswerTyper:
 
     def _find_expected(self, question: str) -> str:
         f = fold(question)
+        alone = ""  # a type asked only when nothing else is
         for at, clause in reversed(self._clauses(f)):
             if not clause.strip():
                 continue
             kind = self._first_type(clause, question, at)
+            if kind in self._lx.only_alone:
+                alone = alone or kind
+                continue
             if kind:
                 if kind != "number":
                     return kind
                 break
-        return self._first_type(f, question)
+        whole = self._first_type(f, question, skip=self._lx.only_alone)
+        return whole or alone or self._first_type(f, question)
 
     def frame(self, question: str, kind: str) -> Frame:
         """The words around the question's asking phrase for ``kind``: the folded word right before it and
@@ -204,8 +210,9 @@ class AnswerTyper:
         "how many" counts only when no other type is asked."""
         f = fold(question)
         asking = [(at, c) for at, c in self._clauses(f) if self._lx.wh.search(c)]
-        kinds = [k for k in (self._first_type(c, question, at) for at, c in asking) if k]
         main = self.expected(question)
+        kinds = [k for k in (self._first_type(c, question, at) for at, c in asking)
+                 if k and (k == main or k not in self._lx.only_alone)]
         others = [k for k in kinds if k != "number"]
         return tuple(dict.fromkeys(([main] if main else []) + (others or kinds)))
 
@@ -223,7 +230,7 @@ class AnswerTyper:
         out.append((at, folded[at:]))
         return [(a, c) for a, c in out if c]
 
-    def _first_type(self, folded: str, question: str, at: int = 0) -> str:
+    def _first_type(self, folded: str, question: str, at: int = 0, skip: Collection[str] = ()) -> str:
         """The type whose cue ``folded`` (the folded question, or its clause starting at ``at``) holds
         nearest its asking phrase (in words between them; none when it is part of it or stands beside it), the
         data's order breaking ties; a bare "how many" only when no other type is cued. Nearest, because a cue
@@ -231,7 +238,7 @@ class AnswerTyper:
         support?" asks a phone number, not a cost; "mở cửa từ năm nào" a year, while "mở cửa lúc nào" asks
         opening hours ("lúc nào" is the asking phrase, and "mở cửa" stands beside it). A cue the question
         writes as other words ("Mộ của" for "mở cửa": ``cues_as_written`` in the data) is none."""
-        cues = [(order, kind, m.span()) for order, (kind, rx) in enumerate(self._lx.question)
+        cues = [(order, kind, m.span()) for order, (kind, rx) in enumerate(self._lx.question) if kind not in skip
                 for m in rx.finditer(folded)
                 if not written_otherwise(question, at + m.start(), at + m.end(), self._lx.cues_as_written)]
         # the asking phrases: each question word with the cues that hold it ("lúc nào", "năm nào")
@@ -787,7 +794,10 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,
 
     q = data["question"]
     question = tuple((kind, compile_all(q[kind], f"question.{kind}")) for kind in q["order"])
-    values = {kind: compile_all(pats, f"values.{kind}") for kind, pats in data["values"].items() if pats}
+    raw_values = {kind: list(pats) for kind, pats in data["values"].items()}
+    for kind, included in data.get("value_includes", {}).items():
+        raw_values[kind] = raw_values.get(kind, []) + [p for other in included for p in raw_values[other]]
+    values = {kind: compile_all(pats, f"values.{kind}") for kind, pats in raw_values.items() if pats}
     yn = data["yes_no"]
     lex = _Lexicon(
         question=question, clause_breaks=compile_all(q["clause_breaks"], "question.clause_breaks"), values=values, number_words=words, multipliers=mults,
@@ -825,6 +835,7 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,
         range_opens=frozenset(fold(w) for w in data.get("ranges", {}).get("opens", [])),
         range_joins=frozenset(fold(w) for w in data.get("ranges", {}).get("joins", [])),
         wh=compile_all(q["wh"], "question.wh"), subject_trailers=frozenset(q["subject_trailers"]),
+        only_alone=frozenset(q.get("only_alone", [])),
         term_nouns=tuple(sorted(q["term_nouns"], key=len, reverse=True)),
         possessive=fold(q.get("possessive", "")), own_pronouns=frozenset(fold(w) for w in q.get("own_pronouns", [])),
         verdict_words={"vi": dict(yn["vi"]), "en": dict(yn["en"])},

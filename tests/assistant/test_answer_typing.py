@@ -64,6 +64,11 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
 
 
 @pytest.mark.parametrize(("sentence", "kind", "value"), [
+    # a fee is stated by its sum, by its absence or by the duty to pay it
+    ("Thủ tục không thu phí, lệ phí.", "fee", "không thu phí"),
+    ("Lệ phí: 25.000 đồng/thẻ.", "fee", "25.000 đồng"),
+    ("Người đó phải trả phí dịch vụ chuyển phát.", "fee", "phải trả phí"),
+    ("Miễn lệ phí đăng ký khai sinh đúng hạn.", "fee", "Miễn lệ phí"),
     ("Trận Bạch Đằng diễn ra vào năm 938.", "date", "năm 938"),
     ("Chùa được xây dựng vào thế kỷ thứ XI.", "date", "thế kỷ thứ XI"),
     ("Sự kiện diễn ra vào mùa xuân năm Kỷ Dậu.", "date", "năm Kỷ Dậu"),  # a year of the sexagenary cycle
@@ -230,6 +235,12 @@ def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: Answ
     ("e đổi sđt rồi, số cũ ko dùng nữa thì vneid cập nhật ở đâu v ạ", ("place",)),
     # a bare "how many" in the last clause asks what the whole question is about
     ("Lệ phí cấp căn cước lần đầu là bao nhiêu, đổi thẻ thì bao nhiêu?", ("money",)),
+    # whether there is a fee is asked only alone: beside another question, that one decides
+    ("xin xac nhan thong tin cu tru co mat phi khong", ("fee",)),
+    ("Vậy có mất đồng nào không hay miễn phí?", ("fee",)),
+    ("Is it free to get a new card?", ("fee",)),
+    ("ho so xin tro cap nguoi cao tuoi nop o dau, co mat phi gi khong", ("place",)),
+    ("Lệ phí là bao nhiêu?", ("money",)),
 ])
 def test_every_type_the_asking_clauses_ask_for(typer: AnswerTyper, question: str, kinds: tuple[str, ...]) -> None:
     assert typer.expected_all(question) == kinds
