@@ -86,6 +86,8 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Mọi thắc mắc xin liên hệ Bộ phận một cửa, điện thoại 069 2345 515.", "phone", "069 2345 515"),  # 3-4-3 groups
     ("Hỗ trợ: điện thoại 0236 3811 666.", "phone", "0236 3811 666"),
     ("Gọi cán bộ phụ trách theo số 0912.345.678.", "phone", "0912.345.678"),
+    # a landline's eleven digits in any grouping
+    ("Gọi tổng đài hỗ trợ theo số 0269 3 822 588 trong giờ hành chính.", "phone", "0269 3 822 588"),
     ("Lệ phí thực hiện theo Thông tư số 73/2024/TT-BTC của Bộ Tài chính.", "document", "73/2024/TT-BTC"),
     ("Thực hiện Nghị quyết 57-NQ/TW của Bộ Chính trị.", "document", "57-NQ/TW"),
 ])
