@@ -31,7 +31,7 @@ __all__ = ["FIGURE_TYPES", "AnswerTyper", "Frame", "Span", "TYPES", "figure_in",
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 _NEVER = re.compile(r"(?!x)x")  # matches nothing: a cue list the data leaves empty
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
-         "name", "person", "place", "fee")
+         "name", "person", "place", "fee", "form")
 # the types a figure states (a count, a date, a time span, a sum): a sentence naming the subject is often
 # followed by the one that gives its figure
 FIGURE_TYPES = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])

@@ -86,6 +86,8 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Mọi thắc mắc xin liên hệ Bộ phận một cửa, điện thoại 069 2345 515.", "phone", "069 2345 515"),  # 3-4-3 groups
     ("Hỗ trợ: điện thoại 0236 3811 666.", "phone", "0236 3811 666"),
     ("Gọi cán bộ phụ trách theo số 0912.345.678.", "phone", "0912.345.678"),
+    ("1. Tờ khai đăng ký thuế Mẫu số 05-ĐK-TCT;", "form", "Mẫu số 05-ĐK-TCT"),
+    ("Tờ khai thay đổi thông tin cư trú (Mẫu CT01), ghi rõ nội dung đề nghị.", "form", "Mẫu CT01"),
     # a landline's eleven digits in any grouping
     ("Gọi tổng đài hỗ trợ theo số 0269 3 822 588 trong giờ hành chính.", "phone", "0269 3 822 588"),
     ("Lệ phí thực hiện theo Thông tư số 73/2024/TT-BTC của Bộ Tài chính.", "document", "73/2024/TT-BTC"),
@@ -243,6 +245,10 @@ def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: Answ
     ("Is it free to get a new card?", ("fee",)),
     ("ho so xin tro cap nguoi cao tuoi nop o dau, co mat phi gi khong", ("place",)),
     ("Lệ phí là bao nhiêu?", ("money",)),
+    # the form a procedure is filed on; "mau gi" typed without marks is a colour as well ("màu gì")
+    ("Cá nhân đăng ký mã số thuế thì khai theo tờ khai mẫu số mấy?", ("form",)),
+    ("Which form do I need to fill in to register my residence?", ("form",)),
+    ("men lam cua gom bat trang mau gi", ()),
 ])
 def test_every_type_the_asking_clauses_ask_for(typer: AnswerTyper, question: str, kinds: tuple[str, ...]) -> None:
     assert typer.expected_all(question) == kinds
