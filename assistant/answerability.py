@@ -282,19 +282,22 @@ def unknown_names(ev: Evidence) -> tuple[str, ...]:
         if not folded:
             continue
         if len(folded) == 1:
-            pairs = folded  # "do Úc cấp": the word itself
+            known = ev.stats.known(folded[0])  # "do Úc cấp": the word itself
         else:
-            # a run of several words is a name the corpus knows when it writes any pair of them, or one with the
-            # word before or after it: "thứ Bảy Công an" is a day, then an office, and "Bộ Công an" is capitalised
-            # only up to its last word
-            before = re.search(rf"(\w+)\W+{re.escape(words[0])}", question)
-            after = re.search(rf"{re.escape(words[-1])}\s+(\w+)", question)
+            # a run of several words is a name the corpus knows when it writes any pair of them, or when each of
+            # its words is known beside the word before or after the run: "thứ Bảy Công an" is a day, then an
+            # office ("thứ bảy", "công an"); but "Nhật Bản được" is no name the corpus knows for writing "bản được"
             pairs = [f"{a} {b}" for a, b in zip(folded, folded[1:], strict=False)]
-            if before:
-                pairs += [f"{t} {folded[0]}" for t in tokens(before.group(1))[-1:]]
-            if after:
-                pairs += [f"{folded[-1]} {t}" for t in tokens(after.group(1))[:1]]
-        if not any(ev.stats.known(t) for t in pairs):
+            known = any(ev.stats.known(t) for t in pairs)
+            if not known and len(folded) == 2:
+                before = re.search(rf"(\w+)\W+{re.escape(words[0])}", question)
+                after = re.search(rf"{re.escape(words[-1])}\s+(\w+)", question)
+                first = before is not None and any(ev.stats.known(f"{t} {folded[0]}")
+                                                   for t in tokens(before.group(1))[-1:])
+                last = after is not None and any(ev.stats.known(f"{folded[-1]} {t}")
+                                                 for t in tokens(after.group(1))[:1])
+                known = first and last
+        if not known:
             out.append(" ".join(words))
     return tuple(out)
 

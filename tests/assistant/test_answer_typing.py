@@ -67,7 +67,8 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     # a fee is stated by its sum, by its absence or by the duty to pay it
     ("Thủ tục không thu phí, lệ phí.", "fee", "không thu phí"),
     ("Lệ phí: 25.000 đồng/thẻ.", "fee", "25.000 đồng"),
-    ("Người đó phải trả phí dịch vụ chuyển phát.", "fee", "phải trả phí"),
+    ("Người đó phải trả phí dịch vụ chuyển phát.", "fee", "trả phí"),
+    ("Công dân nộp lệ phí khi đăng ký thường trú.", "fee", "nộp lệ phí"),
     ("Miễn lệ phí đăng ký khai sinh đúng hạn.", "fee", "Miễn lệ phí"),
     ("Trận Bạch Đằng diễn ra vào năm 938.", "date", "năm 938"),
     ("Chùa được xây dựng vào thế kỷ thứ XI.", "date", "thế kỷ thứ XI"),

@@ -207,6 +207,19 @@ def test_a_name_no_document_mentions_is_refused_naming_it(pipeline: Any, questio
     assert name in ans.answer and "dichvucong.gov.vn" in ans.answer
 
 
+def test_a_name_is_not_known_for_a_common_word_beside_it(page_pipeline: Any) -> None:
+    # "Nhật Bản được" ends in a pair the page writes ("văn bản được"): the name itself it never writes
+    page = page_pipeline("name-beside", {"gplx-quoc-te.md": (
+        "# Cấp giấy phép lái xe quốc tế\n\nGiấy phép lái xe quốc tế dùng để lái xe tại các nước là thành viên của "
+        "Công ước Viên năm 1968. Văn bản được cấp có thời hạn không quá 03 năm.\n")})
+    ans = page.ask("Giấy phép lái xe quốc tế cấp ở Việt Nam có dùng để lái xe ở Nhật Bản được không?")
+    assert ans.refused and ans.meta["verdict"] == "name_not_covered", ans.answer
+    assert "Nhật Bản" in ans.answer
+    # ... while what the page does say is answered
+    ans = page.ask("Giấy phép lái xe quốc tế có thời hạn bao lâu?")
+    assert not ans.refused and "03 năm" in ans.answer, ans.answer
+
+
 def test_a_place_of_the_gazetteer_in_a_story_is_no_unknown_name(pipeline: Any) -> None:
     # the province is the gazetteer's (its own refusal, only where reports are about places), not an unknown name
     ans = pipeline.ask("Chồng tôi làm công nhân ở Cà Mau. Căn cước điện tử là gì?")
