@@ -31,10 +31,10 @@ __all__ = ["FIGURE_TYPES", "AnswerTyper", "Frame", "Span", "TYPES", "figure_in",
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "lang" / "answer_types.toml"
 _NEVER = re.compile(r"(?!x)x")  # matches nothing: a cue list the data leaves empty
 TYPES = ("money", "clock", "age", "duration", "date", "percent", "phone", "url", "number", "organization",
-         "name", "person", "place", "fee", "form")
+         "name", "person", "place", "fee", "form", "month")
 # the types a figure states (a count, a date, a time span, a sum): a sentence naming the subject is often
 # followed by the one that gives its figure
-FIGURE_TYPES = frozenset(["number", "date", "duration", "age", "money", "percent", "clock"])
+FIGURE_TYPES = frozenset(["number", "date", "month", "duration", "age", "money", "percent", "clock"])
 _WORD = re.compile(r"\w+")
 _FRAME_REACH = 4  # words after a value within which a word that follows the asking phrase counts
 _MEMO_SIZE = 50_000  # entries each of the typer's memos keeps

@@ -53,7 +53,7 @@ def typer() -> AnswerTyper:
     ("What phone number can I call with questions about funeral cost support?", "phone"),
     ("Quán bún chả Hương Liên mở cửa từ năm nào?", "date"),
     # "<day|month> mấy" asks which one, "mấy <unit>" how many
-    ("Hằng năm đăng ký nghĩa vụ quân sự được tổ chức vào tháng mấy?", "date"),
+    ("Hằng năm đăng ký nghĩa vụ quân sự được tổ chức vào tháng mấy?", "month"),  # a date that names its month
     ("Mỗi tháng mấy ngày thì chi tiền?", "duration"),
     # the kind of name asked: a name answers, not a definition
     ("nguyen du ten chu la gi vay", "name"),
@@ -89,6 +89,9 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
     ("Gọi cán bộ phụ trách theo số 0912.345.678.", "phone", "0912.345.678"),
     ("1. Tờ khai đăng ký thuế Mẫu số 05-ĐK-TCT;", "form", "Mẫu số 05-ĐK-TCT"),
     ("Tờ khai thay đổi thông tin cư trú (Mẫu CT01), ghi rõ nội dung đề nghị.", "form", "Mẫu CT01"),
+    # a month is named by a date that holds one; a year alone names none
+    ("Thời gian: trong tháng 4 hằng năm.", "month", "tháng 4"),
+    ("Luật có hiệu lực từ ngày 01/7/2024.", "month", "01/7/2024"),
     # a landline's eleven digits in any grouping
     ("Gọi tổng đài hỗ trợ theo số 0269 3 822 588 trong giờ hành chính.", "phone", "0269 3 822 588"),
     ("Lệ phí thực hiện theo Thông tư số 73/2024/TT-BTC của Bộ Tài chính.", "document", "73/2024/TT-BTC"),
@@ -96,6 +99,10 @@ def test_the_asking_clause_decides_the_type(typer: AnswerTyper, question: str, k
 ])
 def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: str, kind: str, value: str) -> None:
     assert value in [sp.text for sp in typer.spans(sentence, kind)]
+
+
+def test_a_year_alone_names_no_month(typer: AnswerTyper) -> None:
+    assert not typer.has("Đăng ký là trách nhiệm của công dân theo Luật Nghĩa vụ quân sự năm 2015.", "month")
 
 
 def test_a_date_or_a_ratio_is_no_document_number(typer: AnswerTyper) -> None:
@@ -250,6 +257,9 @@ def test_a_two_sided_question_asks_for_an_order_only_when_it_says_so(typer: Answ
     ("Cá nhân đăng ký mã số thuế thì khai theo tờ khai mẫu số mấy?", ("form",)),
     ("Which form do I need to fill in to register my residence?", ("form",)),
     ("men lam cua gom bat trang mau gi", ()),
+    # which month, not how many months
+    ("Hằng năm đăng ký lần đầu được tổ chức vào tháng mấy?", ("month",)),
+    ("Tạm trú tối đa mấy tháng?", ("duration",)),
 ])
 def test_every_type_the_asking_clauses_ask_for(typer: AnswerTyper, question: str, kinds: tuple[str, ...]) -> None:
     assert typer.expected_all(question) == kinds
