@@ -103,6 +103,8 @@ def test_values_of_every_era_and_form_are_typed(typer: AnswerTyper, sentence: st
 
 def test_a_year_alone_names_no_month(typer: AnswerTyper) -> None:
     assert not typer.has("Đăng ký là trách nhiệm của công dân theo Luật Nghĩa vụ quân sự năm 2015.", "month")
+    # ... nor a document's number
+    assert not typer.has("Căn cứ: Nghị định số 13/2016/NĐ-CP quy định thủ tục đăng ký.", "month")
 
 
 def test_a_date_or_a_ratio_is_no_document_number(typer: AnswerTyper) -> None:
