@@ -39,6 +39,7 @@ class Example:
     y: int
     reasons: bool  # whether any feature flag fired (for comparison with the flags-only decision)
     veto: bool  # whether a veto fired (the answer stage refuses whatever the model says)
+    floor_coverage: float = 0.0  # the share the answer stage compares with the coverage floor
 
 
 def collect(genre: str, index_dir: Path, datasets: Sequence[Path]) -> list[Example]:
@@ -56,7 +57,7 @@ def collect(genre: str, index_dir: Path, datasets: Sequence[Path]) -> list[Examp
             y = 1
         fired = verdict.reason != "ok" or bool(verdict.detail.get("flags"))
         out.append(Example(genre, item.id, tuple(verdict.features.vector()), y, fired,
-                           bool(verdict.detail.get("vetoed"))))
+                           bool(verdict.detail.get("vetoed")), verdict.features.floor_coverage()))
     return out
 
 
@@ -118,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--exclude", default="",
                     help="comma-separated features left out of the fit (weight 0), e.g. best_score, whose scale "
                          "moves whenever the sentence-relevance weights are refitted")
+    ap.add_argument("--floor-only", action="store_true",
+                    help="keep the fitted weights and threshold of --out; refit only the coverage floor, on the share "
+                         "the answer stage compares (the best of the question's, its asking sentence's and its last "
+                         "clause's coverage), from --floor-frr over these sets")
     ap.add_argument("--out", type=Path, default=Path("data/models/answerability.json"))
     args = ap.parse_args(argv)
     excluded = [n for n in args.exclude.split(",") if n]
@@ -133,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{name}: {len(got)} examples ({sum(e.y for e in got)} answerable with evidence)")
         examples.extend(got)
     genres = sorted({e.genre for e in examples})
+    if args.floor_only:
+        return refit_floor(examples, genres, args.floor_frr, args.out)
     xs = np.array([e.x for e in examples], dtype=float)
     for n in excluded:
         xs[:, FEATURE_NAMES.index(n)] = 0.0  # a constant column: the L2 penalty keeps its weight at 0
@@ -181,6 +188,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+    return 0
+
+
+def refit_floor(examples: Sequence[Example], genres: Sequence[str], floor_frr: float, path: Path) -> int:
+    """The coverage floor alone, refitted where new sets (citizens' stories, chat phrasing) show that it refuses
+    more answerable questions than its target; the weights and thresholds stay as fitted."""
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    cov = np.array([e.floor_coverage for e in examples])
+    ys = np.array([e.y for e in examples])
+    gs = np.array([e.genre for e in examples])
+    old = float(payload.get("coverage_floor", 0.0))
+    floor = float(np.quantile(cov[ys == 1], floor_frr)) if floor_frr > 0 else 0.0
+    print(f"\n{'genre':16} {'answerable':>10} {'below old':>10} {'below new':>10} | {'unanswerable':>12} "
+          f"{'below old':>10} {'below new':>10}")
+    table: dict[str, Any] = {}
+    for g in genres:
+        pos, neg = (gs == g) & (ys == 1), (gs == g) & (ys == 0)
+        row = {"answerable": int(pos.sum()), "answerable_below": int((cov[pos] < floor).sum()),
+               "unanswerable": int(neg.sum()), "unanswerable_below": int((cov[neg] < floor).sum())}
+        table[g] = row
+        print(f"{g:16} {row['answerable']:10} {int((cov[pos] < old).sum()):10} {row['answerable_below']:10} | "
+              f"{row['unanswerable']:12} {int((cov[neg] < old).sum()):10} {row['unanswerable_below']:10}")
+    payload.update({"coverage_floor": round(floor, 4), "floor_false_refusal": floor_frr,
+                    "floor_fitted_on": table, "floor_compares": "floor_coverage"})
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"coverage floor {old} -> {round(floor, 4)} (refuses at most {floor_frr} of the answerable); wrote {path}")
     return 0
 
 
