@@ -49,11 +49,11 @@ def pipelines(law_corpus_index: Any, tmp_path_factory: pytest.TempPathFactory,
     # citizens' questions over everything a portal would publish: the bundled reports and laws, every FAQ page
     citizen = _index(tmp_path_factory, fresh_settings, embedder, "citizen-index",
                      [*law_corpus_index.settings.corpus_paths,
-                      *(EVALS / "corpora" / name for name in ("faq", "faq2", "faq3"))])
+                      *(EVALS / "corpora" / name for name in ("faq", "faq2", "faq3", "faq4"))])
     out = {name: laws for name in REPORT_AND_LAW_SETS}
     out.update({"faq.jsonl": faq, "faq-fit.jsonl": faq, "encyclopedia.jsonl": enc, "encyclopedia-fit.jsonl": enc,
                 "faq-fit2.jsonl": faq2, "faq-fit3.jsonl": faq3, "faq-fit4.jsonl": faq4, "encyclopedia-fit2.jsonl": enc2,
-                "encyclopedia-fit3.jsonl": enc3, "citizen-fit.jsonl": citizen})
+                "encyclopedia-fit3.jsonl": enc3, "citizen-fit.jsonl": citizen, "citizen-fit2.jsonl": citizen})
     return out
 
 
@@ -70,7 +70,8 @@ def answered(pipelines: dict[str, Any]) -> list[tuple[str, Any, Any]]:
 
 
 PAGE_SETS = ["faq.jsonl", "faq-fit.jsonl", "encyclopedia.jsonl", "encyclopedia-fit.jsonl", "faq-fit2.jsonl",
-             "faq-fit3.jsonl", "faq-fit4.jsonl", "encyclopedia-fit2.jsonl", "encyclopedia-fit3.jsonl", "citizen-fit.jsonl"]
+             "faq-fit3.jsonl", "faq-fit4.jsonl", "encyclopedia-fit2.jsonl", "encyclopedia-fit3.jsonl", "citizen-fit.jsonl",
+             "citizen-fit2.jsonl"]
 
 
 def test_every_shipped_set_is_read() -> None:
