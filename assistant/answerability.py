@@ -86,8 +86,9 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
     expected = asked_type(info, typer)
     if not chosen:
         return Verdict(False, "no_context", answer_type=expected)
-    if ev.missing_places and _place_scoped(ev):
-        return Verdict(False, "place_not_covered", missing=ev.missing_places, answer_type=expected)
+    missing_places = tuple(p for p in ev.missing_places if not in_story(info.question, p))
+    if missing_places and _place_scoped(ev):
+        return Verdict(False, "place_not_covered", missing=missing_places, answer_type=expected)
     feats, reasons, detail = extract_features(ev, chosen, th, typer, expected, contexts, words)
     vetoes = [r for r in reasons if r[0] in _VETOES or r[0].startswith("no_")]
     if model is None:
@@ -112,6 +113,17 @@ def assess(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresholds,
 # These hold whatever the other features say; the model weighs the rest.
 _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_covered", "count_not_stated",
                      "measure_not_stated", "name_not_covered", "asked_thing_not_stated", "anchor_not_stated"])
+
+
+def in_story(question: str, named: str) -> bool:
+    """Whether ``named`` (a place, a year) is told only in the story before the asking sentence ("I'm an American
+    living in Da Nang … . Can I get an International Driving Permit here …?", "Em đóng bảo hiểm từ tháng 1/2019 …
+    . Giờ rút một lần …?"): it says who asks, not what the answer must be about."""
+    last = asking_sentence(question)
+    if last == question.strip():
+        return False
+    f, story = fold(named), fold(question[: question.rfind(last)])
+    return bool(re.search(rf"\b{re.escape(f)}\b", story)) and not re.search(rf"\b{re.escape(f)}\b", fold(last))
 
 
 def _place_scoped(ev: Evidence) -> bool:
@@ -351,6 +363,8 @@ def _year_conflict(ev: Evidence, chosen: Sequence[ScoredSentence], typer: Answer
     for y in info.years:
         if typer is not None and typer.names_document(info.question, y):
             continue  # "Luật Căn cước 2023": the year names the law, it asks for no time
+        if in_story(info.question, str(y)):
+            continue
         sent_years = [_figure_years(r.sentence, typer) for r in chosen]
         if any(y in ys for ys in sent_years):
             continue

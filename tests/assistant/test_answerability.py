@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from assistant import composition
+from assistant.answerability import in_story
 from assistant.types import Turn
 
 PROBES = [json.loads(line) for line in (Path(__file__).parent / "data" / "probes.jsonl").read_text().splitlines()
@@ -378,3 +379,22 @@ def test_a_citizens_own_years_and_a_laws_year_set_no_time_for_a_procedure(page_p
     ans = page.ask("Em sinh tháng 3/2007. Năm 2025 này em được đăng ký học lái xe mô tô hạng A1 chưa?")
     assert ans.meta["verdict"] != "year_not_covered", ans.answer
     assert not ans.refused and "18 tuổi" in ans.answer, ans.meta
+
+
+@pytest.mark.parametrize(("question", "named", "told"), [
+    # a place or a year the citizen tells of themselves before asking scopes nothing
+    ("I'm an American living in Da Nang. Can I get an International Driving Permit here?", "Đà Nẵng", True),
+    ("Em đóng bảo hiểm từ tháng 1/2019 đến hết tháng 8/2024. Giờ rút một lần được bao nhiêu?", "2019", True),
+    # ... while one the asking sentence names is asked about, and a one-sentence question has no story
+    ("Tôi ở Bắc Ninh. Năm 2024 Bắc Ninh có bao nhiêu hồ sơ trực tuyến?", "Bắc Ninh", False),
+    ("Tỉnh Lạng Sơn năm 2024 có tỷ lệ hồ sơ trực tuyến là bao nhiêu?", "Lạng Sơn", False),
+])
+def test_what_the_story_before_the_question_names_is_not_asked(question: str, named: str, told: bool) -> None:
+    assert in_story(question, named) is told
+
+
+def test_a_place_told_in_the_story_is_no_place_the_documents_lack(pipeline: Any) -> None:
+    ans = pipeline.ask("Tôi đang sống ở Cà Mau. Căn cước điện tử là gì?")
+    assert ans.meta["verdict"] != "place_not_covered", ans.answer
+    ans = pipeline.ask("Tôi đang sống ở Cà Mau. Tỉnh Cà Mau có bao nhiêu dịch vụ công trực tuyến toàn trình?")
+    assert ans.refused and ans.meta["verdict"] == "place_not_covered", ans.answer
