@@ -68,6 +68,8 @@ class Frame(NamedTuple):
 class _Lexicon:
     question: tuple[tuple[str, re.Pattern[str]], ...]
     only_alone: frozenset[str]  # types asked only when no other type is ("có mất phí không": a fee)
+    fee_words: re.Pattern[str]  # a fee named ("lệ phí", "fee")
+    free_of_charge: re.Pattern[str]  # ... and said to be none ("không thu lệ phí", "miễn phí", "free")
     clause_breaks: re.Pattern[str]
     values: dict[str, re.Pattern[str]]
     number_words: dict[str, int]
@@ -317,6 +319,21 @@ class AnswerTyper:
         if folded == low:  # typed without diacritics
             return bool(self._lx.truth_asks_folded.search(folded))
         return bool(self._lx.truth_asks.search(low))
+
+    def fee_tokens(self, text: str) -> list[str]:
+        """The folded words with which ``text`` names a fee ("le", "phi" of "có phải trả lệ phí không")."""
+        return [w for m in self._lx.fee_words.finditer(fold(text)) for w in m.group(0).split()]
+
+    def fee_verdict(self, asking: str, sentence: str, heading: str = "") -> str:
+        """A yes/no about a fee ("có mất phí không", "is it free") settled by a sentence naming one, itself or by
+        its ``heading`` (a table's row under "Lệ phí …"): "yes" when the sentence says it is free exactly when the
+        question asks if it is free, else "no"; "" when no fee is named ("bị phạt tiền 10.000.000 đồng" is a
+        fine)."""
+        folded = fold(sentence)
+        if not self._lx.fee_words.search(folded) and not self._lx.fee_words.search(fold(heading)):
+            return ""
+        free_asked = bool(self._lx.free_of_charge.search(fold(asking)))
+        return "yes" if bool(self._lx.free_of_charge.search(folded)) == free_asked else "no"
 
     def asks_yet(self, question: str) -> bool:
         """Whether a yes/no question asks whether something has happened yet ("… đã quá hạn chưa?"): its "no" is
@@ -829,6 +846,8 @@ def load_typer(path: Path | None = None, gazetteer: Gazetteer | None = None,
         obligations=compile_all(yn.get("obligations", []), "yes_no.obligations"),
         permissions=compile_all(yn.get("permissions", []), "yes_no.permissions"),
         no_obligation=compile_all(yn.get("no_obligation", []), "yes_no.no_obligation"),
+        fee_words=compile_all(yn.get("fee_words", []), "yes_no.fee_words"),
+        free_of_charge=compile_all(yn.get("free_of_charge", []), "yes_no.free_of_charge"),
         inline_cue=whole_words(data.get("inline_lists", {}).get("cues", []), "inline_lists.cues"),
         inline_join=whole_words(data.get("inline_lists", {}).get("joins", []), "inline_lists.joins"),
         inline_items=int(data.get("inline_lists", {}).get("items", 3)),

@@ -416,6 +416,12 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
             return "no"  # the sentence states the measure with another figure ("728.400", not "2 triệu")
         return ""
     asked_share = ev.terms.share_stated(asking, r.matched)
+    if typer.expected(question) == "fee" and typer.has(r.sentence.text, "fee") and _fee_of_the_asked(ev, r, asking, typer):
+        # whether there is a fee, and a sentence on what is asked says what the fee is (or that there is none)
+        heading = " ".join(sorted(r.sentence.context)) + " " + " ".join(sorted(ev.title_terms(r.sentence.source)))
+        verdict = typer.fee_verdict(asking, r.sentence.text, heading)
+        if verdict:
+            return verdict
     if typer.denies_obligation(asking, r.sentence.text) and asked_share > 0:
         # "có bắt buộc … không?" and "… là tự nguyện": no obligation, however it is worded, and whatever verdict
         # the page's own question got in the answer's opening ("Trả lời: Được. … không bắt buộc về nơi thường trú")
@@ -503,6 +509,17 @@ def _yes_no(ev: Evidence, r: ScoredSentence, typer: AnswerTyper, terms: Mapping[
     elif s_neg and re.search(r"\bchua\b", fold(clause)) and not q_neg:
         return "not_yet"
     return "no" if s_neg != q_neg else "yes"
+
+
+def _fee_of_the_asked(ev: Evidence, r: ScoredSentence, asking: str, typer: AnswerTyper) -> bool:
+    """Whether the sentence's fee is that of what the question asks about: it states a word of the asking clause
+    besides the fee ("lần đầu" of "đi làm lần đầu thì có phải đóng lệ phí không"), not a fee for something else
+    ("khai thác thông tin … phải nộp phí" for "đi đổi thẻ khác thì có phải trả lệ phí không")."""
+    asked = set(tokens(asking))
+    fee = set(typer.fee_tokens(asking))  # "le", "phi" of "lệ phí"
+    topic = [t for t in ev.terms.weights if set(t.split()) <= asked and not set(t.split()) <= fee]
+    own = _own_terms(ev, r.sentence)  # its own words: its article heading may name every fee of the law
+    return any(t in own for t in topic)
 
 
 def _excepted_case(text: str, terms: Mapping[str, float], typer: AnswerTyper,

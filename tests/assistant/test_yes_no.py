@@ -234,6 +234,41 @@ def test_a_sum_or_a_price_the_documents_never_state_is_not_confirmed_or_denied(f
     assert not answer.refused and _lead(answer).startswith("Có."), answer.answer
 
 
+FEE_TABLE = """# Lệ phí cấp thẻ thư viện
+
+| Trường hợp | Nộp trực tiếp | Nộp trực tuyến |
+|---|---|---|
+| Cấp thẻ lần đầu | Không thu lệ phí | Không thu lệ phí |
+| Cấp lại thẻ bị mất | 30.000 đồng/thẻ | 15.000 đồng/thẻ |
+
+Bạn đọc làm thẻ tại quầy tiếp nhận ở tầng 1 của thư viện.
+"""
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    # a row that says there is no fee answers "does it cost" with no, and "is it free" with yes
+    ("Con tôi đi làm thẻ thư viện lần đầu thì có phải đóng lệ phí không?", "Không."),
+    ("Làm thẻ thư viện lần đầu có miễn phí không?", "Có."),
+    # ... a row with a sum answers "does it cost" with yes
+    ("Tôi làm mất thẻ thư viện, đi cấp lại có mất phí không?", "Có."),
+])
+def test_whether_there_is_a_fee_is_settled_by_what_the_page_says_of_it(
+        page_pipeline: Callable[[str, dict[str, str]], Any], question: str, verdict: str) -> None:
+    answer = page_pipeline("yesno-fee-table", {"le-phi-the-thu-vien.md": FEE_TABLE}).ask(question)
+    assert not answer.refused and _lead(answer).startswith(verdict), answer.answer
+
+
+def test_a_fee_is_free_or_not_against_what_the_question_asks() -> None:
+    from assistant.answer_typing import load_typer
+
+    typer = load_typer()
+    assert typer.fee_verdict("có mất phí không", "Thủ tục không thu lệ phí.") == "no"
+    assert typer.fee_verdict("có miễn phí không", "Thủ tục không thu lệ phí.") == "yes"
+    assert typer.fee_verdict("Is it free?", "Lệ phí: 25.000 đồng/thẻ.") == "no"
+    # a fine is no fee: the sentence settles nothing
+    assert typer.fee_verdict("có mất phí không", "Không đăng ký có thể bị phạt tiền 10.000.000 đồng.") == ""
+
+
 LIBRARY = """Điều 3. Thẻ thư viện
 1. Trẻ em dưới 12 tuổi không phải nộp phí làm thẻ thư viện.
 2. Người từ đủ 12 tuổi trở lên phải nộp phí làm thẻ thư viện.
