@@ -196,7 +196,14 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
         # chả …. Cảnh quay …. Hai người …, tổng hóa đơn … khoảng 6 đô la Mỹ"): its subject is a sentence before
         about = strong + [r for r in chosen if r not in strong and figure_asked(info.qtype, expected)
                           and any(goes_on(ev, s, r) for s in strong)]
-        lacking = [k for k in wanted if not any(typer.has_asked(r.sentence.text, k, ev.terms.weights) for r in about)]
+        # a second value asked ("lệ phí hết bao nhiêu, bao lâu thì có") may stand in a sentence of its own on the
+        # same page, which matches the question's words less
+        page = [r for r in chosen if r.sentence.source == best.sentence.source]
+        lacking = [k for k in wanted if not any(typer.has_asked(r.sentence.text, k, ev.terms.weights)
+                                                for r in (about + page if len(wanted) > 1 else about))]
+        if not lacking and len(wanted) > 1 and not any(typer.has_asked(r.sentence.text, k, ev.terms.weights)
+                                                      for r in about for k in wanted):
+            lacking = [expected]  # ... but one of them at least in a sentence about the question
         type_missing = bool(lacking)
         if type_missing:
             reasons.append((f"no_{lacking[0]}", ()))

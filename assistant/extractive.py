@@ -47,6 +47,8 @@ __all__ = ["ExtractiveAnswerer"]
 log = logging.getLogger(__name__)
 
 _BULLET = re.compile(r"^\s*[-•+*–]\s+")
+# how far down the ranking a question asking two values looks for the sentence stating the one the chosen lack
+_VALUE_REACH = 12
 
 
 class ExtractiveAnswerer:
@@ -137,7 +139,30 @@ class ExtractiveAnswerer:
         expected = typer.expected(info.question) if typer is not None else ""
         asking = typer.asking_words(info.question) if typer is not None else frozenset()
         thing = typer.asked_thing(info.question) if typer is not None else ()
-        return select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected, asking, thing)
+        chosen = select_sentences(ev, self._wants_list(info, kind), names_kind, inline, expected, asking, thing)
+        return self._with_every_value(ev, info, chosen)
+
+    def _with_every_value(self, ev: Evidence, info: QueryInfo, chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A question asking two values ("lệ phí hết bao nhiêu, bao lâu thì có") quotes, for each one the chosen
+        sentences lack, the best-ranked sentence of the same page that states it: a procedure page gives the fee
+        and the time limit in sentences of their own, which match the question's words about equally."""
+        typer = self._typer
+        if typer is None or not chosen or info.qtype in ("compare", "why"):
+            return chosen
+        kinds = typer.expected_all(info.question)
+        if len(kinds) < 2:
+            return chosen
+        out = list(chosen)
+        source = chosen[0].sentence.source
+        for kind in kinds:
+            if any(typer.has_asked(r.sentence.text, kind, ev.terms.weights) for r in out):
+                continue
+            extra = next((r for r in ev.ranked[:_VALUE_REACH] if r.sentence.source == source
+                          and all(c.sentence != r.sentence for c in out)
+                          and typer.has_asked(r.sentence.text, kind, ev.terms.weights)), None)
+            if extra is not None:
+                out.append(extra)
+        return out
 
     def _wants_list(self, info: QueryInfo, kind: str = "") -> bool:
         """A list is the answer: items or steps are asked for, and neither a value nor a yes/no verdict."""

@@ -398,3 +398,15 @@ def test_a_place_told_in_the_story_is_no_place_the_documents_lack(pipeline: Any)
     assert ans.meta["verdict"] != "place_not_covered", ans.answer
     ans = pipeline.ask("Tôi đang sống ở Cà Mau. Tỉnh Cà Mau có bao nhiêu dịch vụ công trực tuyến toàn trình?")
     assert ans.refused and ans.meta["verdict"] == "place_not_covered", ans.answer
+
+
+def test_a_question_asking_two_values_quotes_the_sentence_of_each(page_pipeline: Any) -> None:
+    # the fee and the time limit stand in sentences of their own, far apart on the page; the question asks both
+    page = page_pipeline("two-values", {"the-thu-vien.md": (
+        "# Cấp thẻ thư viện tỉnh\n\n## 1. Đối tượng\n\nNgười từ đủ 15 tuổi cư trú trên địa bàn tỉnh.\n\n"
+        "## 2. Hồ sơ\n\n- Phiếu đăng ký làm thẻ thư viện.\n- Một ảnh chân dung cỡ 3 cm x 4 cm.\n\n"
+        "## 3. Lệ phí\n\nLệ phí làm thẻ thư viện là 20.000 đồng/thẻ.\n\n## 4. Thời hạn giải quyết\n\n"
+        "Thẻ thư viện được cấp trong 02 ngày làm việc kể từ ngày nhận đủ hồ sơ.\n")})
+    ans = page.ask("lam the thu vien thi le phi het bao nhieu, bao lau thi co the vay ad")
+    assert not ans.refused, ans.meta
+    assert "20.000 đồng" in ans.answer and "02 ngày làm việc" in ans.answer, ans.answer
