@@ -35,6 +35,7 @@ from assistant.question_cues import (
     asking_sentence,
     defined_term,
     defines,
+    in_story,
     inner_names,
     is_how_to,
 )
@@ -115,17 +116,6 @@ _VETOES = frozenset(["definition_not_stated", "year_not_covered", "period_not_co
                      "measure_not_stated", "name_not_covered", "asked_thing_not_stated", "anchor_not_stated"])
 
 
-def in_story(question: str, named: str) -> bool:
-    """Whether ``named`` (a place, a year) is told only in the story before the asking sentence ("I'm an American
-    living in Da Nang … . Can I get an International Driving Permit here …?", "Em đóng bảo hiểm từ tháng 1/2019 …
-    . Giờ rút một lần …?"): it says who asks, not what the answer must be about."""
-    last = asking_sentence(question)
-    if last == question.strip():
-        return False
-    f, story = fold(named), fold(question[: question.rfind(last)])
-    return bool(re.search(rf"\b{re.escape(f)}\b", story)) and not re.search(rf"\b{re.escape(f)}\b", fold(last))
-
-
 def _place_scoped(ev: Evidence) -> bool:
     """Whether the documents that answer are about places (reports on a province), so a place they do
     not cover means the figure asked for is missing. A law or an FAQ page holds wherever the citizen
@@ -198,11 +188,13 @@ def extract_features(ev: Evidence, chosen: Sequence[ScoredSentence], th: Thresho
                           and any(goes_on(ev, s, r) for s in strong)]
         # a second value asked ("lệ phí hết bao nhiêu, bao lâu thì có") may stand in a sentence of its own on the
         # same page, which matches the question's words less
-        page = [r for r in chosen if r.sentence.source == best.sentence.source]
-        lacking = [k for k in wanted if not any(typer.has_asked(r.sentence.text, k, ev.terms.weights)
-                                                for r in (about + page if len(wanted) > 1 else about))]
-        if not lacking and len(wanted) > 1 and not any(typer.has_asked(r.sentence.text, k, ev.terms.weights)
-                                                      for r in about for k in wanted):
+        page = [r for r in chosen if r.sentence.source == best.sentence.source] if len(wanted) > 1 else []
+
+        def states(rs: Sequence[ScoredSentence], kind: str) -> bool:
+            return any(typer.has_asked(r.sentence.text, kind, ev.terms.weights) for r in rs)
+
+        lacking = [k for k in wanted if not states(about + page, k)]
+        if not lacking and not any(states(about, k) for k in wanted):
             lacking = [expected]  # ... but one of them at least in a sentence about the question
         type_missing = bool(lacking)
         if type_missing:

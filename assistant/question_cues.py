@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from assistant.query import QueryInfo
 from index.normalize import fold
 
-__all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_clause", "asking_sentence", "asks_for_list",
+__all__ = ["QUOTED", "SPEAKER_WORDS", "SPEECH", "SPEECH_AFTER", "asking_clause", "asking_sentence", "in_story", "asks_for_list",
            "defined_term", "defines", "capitalised_runs", "inner_names", "is_how_to", "names_person", "speaker_names", "tokens"]
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -49,6 +49,17 @@ def asking_sentence(question: str) -> str:
 # Tuấn"); family names that also start place names (Hà, Lâm, Cao, Thái, ...) are left out.
 _PERSON = re.compile(r"\b(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Ngô|Dương|Lý|Đinh|Đào|"
                      r"Lương|Trương|Trịnh|Đoàn|Lưu|Quách|Kiều|Vương)\s+(\w)\w*\s+(\w)")
+
+
+def in_story(question: str, named: str) -> bool:
+    """Whether ``named`` (a place, a year) is told only in the story before the asking sentence ("I'm an American
+    living in Da Nang … . Can I get an International Driving Permit here …?", "Em đóng bảo hiểm từ tháng 1/2019 …
+    . Giờ rút một lần …?"): it says who asks, not what the answer must be about."""
+    last = asking_sentence(question)
+    if last == question.strip():
+        return False
+    f, story = fold(named), fold(question[: question.rfind(last)])
+    return bool(re.search(rf"\b{re.escape(f)}\b", story)) and not re.search(rf"\b{re.escape(f)}\b", fold(last))
 
 
 def asking_clause(question: str) -> str:

@@ -145,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         xs[:, FEATURE_NAMES.index(n)] = 0.0  # a constant column: the L2 penalty keeps its weight at 0
     ys = np.array([e.y for e in examples], dtype=float)
     gs = np.array([e.genre for e in examples])
+    floor_cov = np.array([e.floor_coverage for e in examples])
+    vetoed = np.array([e.veto for e in examples])
+    flagged = np.array([e.reasons for e in examples])
     logo: dict[str, Any] = {}
     print(f"\n{'held-out genre':16} {'n':>4} {'accuracy':>9} {'ans. refused':>13} {'unans. refused':>15} | flags only")
     for g in genres:
@@ -153,13 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         p_tr = 1 / (1 + np.exp(-(xs[tr] @ w + b)))
         thr = threshold_for(p_tr[ys[tr] == 1], args.target_frr)
         p_te = 1 / (1 + np.exp(-(xs[te] @ w + b)))
-        vetoed = np.array([e.veto for e in examples])
-        flagged = np.array([e.reasons for e in examples])
-        cov_all = xs[:, FEATURE_NAMES.index("coverage")]
-        floor_tr = float(np.quantile(cov_all[tr][ys[tr] == 1], args.floor_frr)) if args.floor_frr > 0 else 0.0
-        res = evaluate(decide(p_te, flagged[te], vetoed[te], thr, args.clean_factor * thr, cov_all[te], floor_tr),
+        floor_tr = float(np.quantile(floor_cov[tr][ys[tr] == 1], args.floor_frr)) if args.floor_frr > 0 else 0.0
+        res = evaluate(decide(p_te, flagged[te], vetoed[te], thr, args.clean_factor * thr, floor_cov[te], floor_tr),
                        ys[te], 0.5)
-        single = evaluate(decide(p_te, flagged[te], vetoed[te], thr, thr, cov_all[te], floor_tr), ys[te], 0.5)
+        single = evaluate(decide(p_te, flagged[te], vetoed[te], thr, thr, floor_cov[te], floor_tr), ys[te], 0.5)
         rules = np.array([0.0 if e.reasons else 1.0 for e in examples])[te]
         rule_res = evaluate(rules, ys[te], 0.5)
         logo[g] = {"model": res, "flags_only": rule_res, "model_one_threshold": single}
@@ -169,12 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     w, b = fit(xs, ys)
     p_all = 1 / (1 + np.exp(-(xs @ w + b)))
     thr = threshold_for(p_all[ys == 1], args.target_frr)
-    vetoed = np.array([e.veto for e in examples])
-    flagged = np.array([e.reasons for e in examples])
     thr_clean = args.clean_factor * thr
-    cov = xs[:, FEATURE_NAMES.index("coverage")]
-    floor = float(np.quantile(cov[ys == 1], args.floor_frr)) if args.floor_frr > 0 else 0.0
-    overall = evaluate(decide(p_all, flagged, vetoed, thr, thr_clean, cov, floor), ys, 0.5)
+    floor = float(np.quantile(floor_cov[ys == 1], args.floor_frr)) if args.floor_frr > 0 else 0.0
+    overall = evaluate(decide(p_all, flagged, vetoed, thr, thr_clean, floor_cov, floor), ys, 0.5)
     model = AnswerModel(weights={n: round(float(v), 5) for n, v in zip(FEATURE_NAMES, w, strict=True)},
                         bias=round(b, 5), threshold=round(thr, 4), clean_threshold=round(min(thr, thr_clean), 4),
                         coverage_floor=round(floor, 4))

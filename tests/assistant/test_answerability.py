@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assistant import composition
-from assistant.answerability import in_story
+from assistant.question_cues import in_story
 from assistant.types import Turn
 
 PROBES = [json.loads(line) for line in (Path(__file__).parent / "data" / "probes.jsonl").read_text().splitlines()
